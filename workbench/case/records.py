@@ -1,0 +1,107 @@
+"""Typed records of what the case store holds, and their queries."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Video:
+    sha256: str
+    media_path: str
+    size_bytes: int
+    container: str
+    codec: str
+    fps: float | None
+    frame_count: int
+    duration_s: float | None
+    width: int
+    height: int
+    rotation: int
+    added_at: str
+
+
+@dataclass(frozen=True)
+class Capture:
+    kind: str  # page_html | screenshot
+    sha256: str
+    media_path: str
+    size_bytes: int
+    url: str
+    captured_at: str
+    method: str
+
+
+@dataclass(frozen=True)
+class Source:
+    id: int
+    video_sha256: str
+    kind: str  # url | file
+    uri: str
+    retrieved_at: str
+    title: str | None
+    uploader: str | None
+    upload_date: str | None
+    webpage_url: str | None
+    extractor: str | None
+    tool_versions: dict[str, str]
+    actor: str
+    captures: tuple[Capture, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["captures"] = [asdict(c) for c in self.captures]
+        return d
+
+
+_VIDEO_COLS = ", ".join(Video.__dataclass_fields__)
+
+
+def videos(conn: sqlite3.Connection) -> list[Video]:
+    rows = conn.execute(f"SELECT {_VIDEO_COLS} FROM videos ORDER BY added_at, sha256")
+    return [Video(**dict(r)) for r in rows]
+
+
+def video(conn: sqlite3.Connection, sha256_or_prefix: str) -> Video | None:
+    """A video by full sha256 or by a unique prefix of at least 6 hex digits."""
+    key = sha256_or_prefix.lower()
+    if len(key) < 6:
+        return None
+    rows = conn.execute(
+        f"SELECT {_VIDEO_COLS} FROM videos WHERE sha256 LIKE ? || '%'", (key,)
+    ).fetchall()
+    return Video(**dict(rows[0])) if len(rows) == 1 else None
+
+
+def captures(conn: sqlite3.Connection, source_id: int) -> tuple[Capture, ...]:
+    rows = conn.execute(
+        "SELECT kind, sha256, media_path, size_bytes, url, captured_at, method"
+        " FROM captures WHERE source_id = ? ORDER BY id",
+        (source_id,),
+    )
+    return tuple(Capture(**dict(r)) for r in rows)
+
+
+def sources(conn: sqlite3.Connection, video_sha256: str | None = None) -> list[Source]:
+    sql = (
+        "SELECT id, video_sha256, kind, uri, retrieved_at, title, uploader, upload_date,"
+        " webpage_url, extractor, tool_versions, actor FROM sources"
+    )
+    args: tuple[Any, ...] = ()
+    if video_sha256:
+        sql += " WHERE video_sha256 = ?"
+        args = (video_sha256,)
+    out = []
+    for r in conn.execute(sql + " ORDER BY id", args).fetchall():
+        d = dict(r)
+        d["tool_versions"] = json.loads(d["tool_versions"])
+        out.append(Source(**d, captures=captures(conn, d["id"])))
+    return out
+
+
+def source_info_json(conn: sqlite3.Connection, source_id: int) -> dict[str, Any] | None:
+    row = conn.execute("SELECT info_json FROM sources WHERE id = ?", (source_id,)).fetchone()
+    return json.loads(row[0]) if row and row[0] else None

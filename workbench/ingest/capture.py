@@ -1,0 +1,97 @@
+"""Web captures of a URL source: the page as fetched, and a screenshot by headless Chromium.
+
+With the URL, the content hash and the retrieval time, these make the minimum record
+the Berkeley Protocol on digital open-source investigations asks of online evidence.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from workbench.case.folder import Case
+from workbench.case.media import bytes_to_temp
+from workbench.ingest.store import CaptureDraft, now
+
+MAX_PAGE_BYTES = 50 * 1024 * 1024
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "chrome")
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--hide-scrollbars",
+    "--disable-quic",
+)
+
+
+def find_chromium() -> str | None:
+    explicit = os.environ.get("WORKBENCH_CHROMIUM")
+    if explicit:
+        return explicit if Path(explicit).exists() else None
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def chromium_version(binary: str) -> str:
+    try:
+        out = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=30)
+        return out.stdout.strip() or "chromium"
+    except (OSError, subprocess.SubprocessError):
+        return "chromium"
+
+
+def capture_page(case: Case, ydl, url: str, method: str) -> CaptureDraft | None:
+    """Fetch `url` with yt-dlp's own HTTP stack; keep it when it is an HTML page."""
+    captured_at = now()
+    try:
+        with ydl.urlopen(url) as resp:
+            ctype = (resp.headers.get("Content-Type") or "").lower()
+            if "html" not in ctype and "xml" not in ctype:
+                return None  # a direct media URL: the video itself is the capture
+            data = resp.read(MAX_PAGE_BYTES + 1)
+    except Exception:
+        return None  # the video came through; a page that fails to re-fetch is not fatal
+    if len(data) > MAX_PAGE_BYTES:
+        data = data[:MAX_PAGE_BYTES]
+    tmp, sha256 = bytes_to_temp(case.tmp_dir, data)
+    return CaptureDraft("page_html", tmp, sha256, ".html", url, captured_at, method)
+
+
+def screenshot(
+    case: Case, url: str, width: int = 1280, height: int = 1600, timeout_s: int = 90
+) -> CaptureDraft | None:
+    """A dated full-window screenshot of `url`, or None when no Chromium is installed."""
+    binary = find_chromium()
+    if not binary:
+        return None
+    with tempfile.TemporaryDirectory(prefix="shot-", dir=case.tmp_dir) as tmp:
+        out = Path(tmp) / "shot.png"
+        captured_at = now()
+        cmd = [
+            binary,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={tmp}/profile",
+            f"--window-size={width},{height}",
+            f"--screenshot={out}",
+            url,
+        ]
+        try:
+            subprocess.run(cmd, capture_output=True, timeout=timeout_s, check=False)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        if not out.is_file() or out.stat().st_size == 0:
+            return None
+        tmp_file, sha256 = bytes_to_temp(case.tmp_dir, out.read_bytes())
+    return CaptureDraft(
+        "screenshot", tmp_file, sha256, ".png", url, captured_at, chromium_version(binary)
+    )

@@ -1,0 +1,39 @@
+"""Import a local video file: copied in (never moved), hashed, probed, recorded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from workbench.case.folder import Case
+from workbench.case.media import copy_to_temp
+from workbench.errors import IngestError
+from workbench.ingest.store import IngestResult, SourceDraft, commit_video, now
+from workbench.progress import ByteCounter, NullProgress, ProgressSink
+
+
+def ingest_file(
+    case: Case, path: Path, actor: str, progress: ProgressSink | None = None
+) -> IngestResult:
+    path = Path(path)
+    if not path.exists():
+        raise IngestError(f"{path} does not exist.")
+    if path.is_dir():
+        raise IngestError(f"{path} is a folder, not a video file.")
+    if not path.is_file():
+        raise IngestError(f"{path} is not a regular file.")
+    try:
+        size = path.stat().st_size
+        if size == 0:
+            raise IngestError(f"{path.name} is empty (0 bytes), so it is not a video.")
+        retrieved_at = now()
+        counter = ByteCounter(progress or NullProgress(), f"copy {path.name}", size)
+        tmp, sha256 = copy_to_temp(path, case.tmp_dir, counter)
+    except PermissionError as exc:
+        raise IngestError(f"{path} cannot be read (permission denied).") from exc
+    draft = SourceDraft(
+        kind="file",
+        uri=str(path.resolve()),
+        retrieved_at=retrieved_at,
+        title=path.name,
+    )
+    return commit_video(case, tmp, sha256, path.name, draft, actor)
