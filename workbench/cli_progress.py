@@ -18,7 +18,11 @@ class RichProgress:
         columns = [TextColumn("[progress.description]{task.description}"), BarColumn()]
         columns.append(DownloadColumn() if bytes_mode else TextColumn("{task.completed:.0f}"))
         columns.append(TimeRemainingColumn())
-        self._progress = Progress(*columns, console=console or Console(stderr=True), transient=True)
+        console = console or Console(stderr=True)
+        # off when stderr is not a terminal: logs and pipes get results, not bar redraws
+        self._progress = Progress(
+            *columns, console=console, transient=True, disable=not console.is_terminal
+        )
         self._tasks: dict[str, TaskID] = {}
 
     def __enter__(self) -> RichProgress:

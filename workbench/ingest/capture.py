@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from html.parser import HTMLParser
 from pathlib import Path
 
 from workbench.case.folder import Case
@@ -64,7 +65,42 @@ def capture_page(case: Case, ydl, url: str, method: str) -> CaptureDraft | None:
     if len(data) > MAX_PAGE_BYTES:
         data = data[:MAX_PAGE_BYTES]
     tmp, sha256 = bytes_to_temp(case.tmp_dir, data)
-    return CaptureDraft("page_html", tmp, sha256, ".html", url, captured_at, method)
+    return CaptureDraft(
+        "page_html", tmp, sha256, ".html", url, captured_at, method, title=page_title(data, ctype)
+    )
+
+
+class _TitleParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.inside, self.parts, self.done = False, [], False
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag == "title" and not self.done:
+            self.inside = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title" and self.inside:
+            self.inside, self.done = False, True
+
+    def handle_data(self, data: str) -> None:
+        if self.inside:
+            self.parts.append(data)
+
+
+def page_title(data: bytes, content_type: str = "") -> str | None:
+    """The text of a page's first <title>, character references resolved, else None."""
+    charset = "utf-8"
+    if "charset=" in content_type:
+        charset = content_type.split("charset=")[-1].split(";")[0].strip() or charset
+    try:
+        text = data.decode(charset, errors="replace")
+    except LookupError:
+        text = data.decode("utf-8", errors="replace")
+    parser = _TitleParser()
+    parser.feed(text[:2_000_000])
+    title = "".join(parser.parts).strip()
+    return title or None
 
 
 def screenshot(

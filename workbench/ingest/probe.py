@@ -14,6 +14,20 @@ from pathlib import Path
 
 from workbench.errors import IngestError
 
+# FFmpeg demuxers for single images: a still is not footage
+IMAGE_FORMATS = frozenset(
+    {
+        "image2",
+        "png_pipe",
+        "jpeg_pipe",
+        "webp_pipe",
+        "bmp_pipe",
+        "tiff_pipe",
+        "gif_pipe",
+        "svg_pipe",
+    }
+)
+
 
 @dataclass(frozen=True)
 class VideoInfo:
@@ -59,6 +73,8 @@ def probe(path: Path, display_name: str | None = None) -> VideoInfo:
     try:
         if not container.streams.video:
             raise IngestError(f"{name} holds no video stream.")
+        if container.format.name in IMAGE_FORMATS or container.format.name.endswith("_pipe"):
+            raise IngestError(f"{name} is a still image, not a video.")
         stream = container.streams.video[0]
         cc = stream.codec_context
         declared = int(stream.frames or 0)

@@ -29,6 +29,7 @@ class CaptureDraft:
     url: str
     captured_at: str
     method: str
+    title: str | None = None  # a page's <title>, unescaped, as the page states it
 
 
 @dataclass(frozen=True)

@@ -141,6 +141,7 @@ def ingest_url(
                     _ingest_entry(
                         case,
                         url,
+                        info,
                         entry,
                         retrieved_at,
                         actor,
@@ -164,6 +165,7 @@ def _entries(info: dict[str, Any]) -> list[dict[str, Any]]:
 def _ingest_entry(
     case: Case,
     url: str,
+    info: dict[str, Any],
     entry: dict[str, Any],
     retrieved_at: str,
     actor: str,
@@ -182,6 +184,11 @@ def _ingest_entry(
         if k not in ("requested_downloads", "formats", "thumbnails", "http_headers")
     }
     keep["original_url"] = url
+    if info is not entry:
+        keep["playlist_title"] = info.get("title")
+    page = next((c for c in caps if c is not None and c.kind == "page_html"), None)
+    if page is not None and page.title:
+        keep["page_title"] = page.title  # yt-dlp may number or rewrite titles; keep the page's
     draft = SourceDraft(
         kind="url",
         uri=url,

@@ -1,0 +1,80 @@
+"""Fixtures: small real videos made with PyAV, case folders, a local HTTP server."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from workbench.case import Case
+from workbench.synth import numbered_frames, write_video
+
+
+@pytest.fixture(scope="session")
+def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(scope="session")
+def clip(media_dir: Path) -> Path:
+    """A 48-frame 320x240 H.264 clip at 24 fps whose frames show their own index."""
+    path = media_dir / "numbered.mp4"
+    write_video(path, numbered_frames(48), fps=24, gop=12)
+    return path
+
+
+@pytest.fixture(scope="session")
+def other_clip(media_dir: Path) -> Path:
+    path = media_dir / "other.mp4"
+    write_video(path, numbered_frames(30, 160, 120), fps=25, gop=10)
+    return path
+
+
+@pytest.fixture()
+def case_dir(tmp_path: Path) -> Path:
+    path = tmp_path / "case"
+    Case.init(path, "Test case", actor="tester").close()
+    return path
+
+
+@pytest.fixture()
+def case(case_dir: Path) -> Iterator[Case]:
+    with Case.open(case_dir) as c:
+        yield c
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture()
+def web_root(tmp_path: Path) -> Path:
+    root = tmp_path / "www"
+    root.mkdir()
+    return root
+
+
+@pytest.fixture()
+def http_server(web_root: Path) -> Iterator[str]:
+    """Serves `web_root` on 127.0.0.1 only; yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(web_root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
