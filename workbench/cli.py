@@ -228,6 +228,332 @@ def log(directory: Path, as_json: bool) -> None:
 
 
 @main.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option(
+    "--stages",
+    default=None,
+    metavar="LIST",
+    help="Comma-separated: keyframes,ocr,logos,interfaces "
+    "(default keyframes,ocr,interfaces; ocr and interfaces run together).",
+)
+@click.option(
+    "--ocr",
+    "ocr_engine",
+    default=None,
+    metavar="ENGINE",
+    help="OCR engine: tesseract, easyocr, both, craft+tesseract (default: the benchmark's choice).",
+)
+@click.option(
+    "--logos",
+    "logos_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Logo library folder (each image's stem is its label; optional logos.toml).",
+)
+@click.option(
+    "--workers",
+    default=0,
+    show_default="all cores",
+    type=int,
+    help="Processes for decoding and keyframes.",
+)
+@click.option("--video", "videos", multiple=True, help="Only this video (sha256 prefix).")
+@click.option("--json", "as_json", is_flag=True)
+@by_option
+def analyze(
+    directory: Path,
+    stages: str | None,
+    ocr_engine: str | None,
+    logos_dir: Path | None,
+    workers: int,
+    videos: tuple[str, ...],
+    as_json: bool,
+    actor: str,
+) -> None:
+    """Shots, keyframes, OCR, logo and interface matching, vendor suggestions.
+
+    Work already done with the same parameters is skipped; an interrupted run resumes.
+    """
+    from dataclasses import asdict
+
+    from workbench.case import Case
+    from workbench.cli_progress import RichProgress
+    from workbench.recognize.pipeline import analyze_case, parse_stages
+
+    chosen = parse_stages(stages)
+    workers = workers or (os.cpu_count() or 1)
+    with Case.open(directory) as c, RichProgress(bytes_mode=False) as progress:
+        reports = analyze_case(
+            c,
+            chosen,
+            ocr=ocr_engine,
+            logos=logos_dir,
+            workers=workers,
+            progress=progress,
+            actor=actor,
+            videos=list(videos) or None,
+        )
+    if as_json:
+        click.echo(json.dumps([asdict(r) for r in reports], indent=2))
+        return
+    for r in reports:
+        state = "already done" if r.skipped else "done"
+        detail = ", ".join(f"{k} {v}" for k, v in r.details.items())
+        click.echo(f"{r.video[:12]}  {r.stage:<15} {state}: {detail}")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True
+)
+@click.option("--kind", type=click.Choice(["ocr", "logo", "interface", "capability", "manual"]))
+@click.option("--status", type=click.Choice(["suggested", "confirmed", "rejected"]))
+@click.option("--vendor", default=None)
+@click.option("--video", default=None, help="sha256 or prefix")
+def findings(
+    directory: Path,
+    fmt: str,
+    kind: str | None,
+    status: str | None,
+    vendor: str | None,
+    video: str | None,
+) -> None:
+    """Every observation, one record each (id, video, frame_index, time_s, kind, text,
+    label, vendor, bbox, quad, score, status, method, …)."""
+    from workbench.case import Case
+    from workbench.case.observations import query
+    from workbench.recognize.findings import to_csv, to_json
+
+    with Case.open(directory) as c:
+        rows = query(c.conn, kind=kind, status=status, vendor=vendor, video=video)
+    click.echo(to_json(rows) if fmt == "json" else to_csv(rows), nl=fmt == "json")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.argument("ids", nargs=-1, required=True)
+@click.option("--confirm", "confirm", is_flag=True, help="Confirm the observations IDS.")
+@click.option("--reject", "reject", is_flag=True, help="Reject the observations IDS.")
+@click.option("--note", default=None, help="Why (kept in the audit log).")
+@by_option
+def review(
+    directory: Path, ids: tuple[str, ...], confirm: bool, reject: bool, note: str | None, actor: str
+) -> None:
+    """Confirm or reject suggestions: `workbench review DIR --confirm 3 4 7`.
+
+    All or none: if one id does not exist, nothing changes. Who and when are recorded.
+    """
+    from workbench.case import Case
+    from workbench.case.observations import review as do_review
+
+    if confirm == reject:
+        raise WorkbenchError("Say either --confirm or --reject (one of them).")
+    try:
+        numbers = [int(part) for item in ids for part in item.split(",") if part.strip()]
+    except ValueError:
+        raise WorkbenchError("Observation ids are whole numbers, e.g. 3 4 7 or 3,4,7.") from None
+    with Case.open(directory) as c:
+        status = "confirmed" if confirm else "rejected"
+        for o in do_review(c.conn, numbers, status, actor, note):
+            click.echo(f"{o.id}  {o.status}  {o.kind}  {o.text or o.label or ''}")
+
+
+def _box(text: str) -> tuple[int, int, int, int]:
+    try:
+        x, y, w, h = (int(v) for v in text.split(","))
+    except ValueError:
+        raise click.BadParameter("give the box as X,Y,W,H in the frame's pixels") from None
+    return x, y, w, h
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.argument("video")
+@click.option("--index", type=int, default=None, help="Frame index (0-based).")
+@click.option("--time", "time_s", type=float, default=None, help="Time in seconds.")
+@click.option("--box", required=True, help="X,Y,W,H in the frame's own pixels.")
+@click.option("--note", required=True, help="What is seen there.")
+@click.option("--tag", "tags", multiple=True)
+@click.option("--label", default=None, help="Product or logo label, if any.")
+@click.option("--vendor", default=None, help="Vendor, if any.")
+@by_option
+def annotate(
+    directory: Path,
+    video: str,
+    index: int | None,
+    time_s: float | None,
+    box: str,
+    note: str,
+    tags: tuple[str, ...],
+    label: str | None,
+    vendor: str | None,
+    actor: str,
+) -> None:
+    """Add a manual observation on a frame (confirmed by its author)."""
+    from workbench.case import Case
+    from workbench.recognize.manual import annotate as do_annotate
+
+    with Case.open(directory) as c:
+        o = do_annotate(
+            c,
+            video,
+            _box(box),
+            note,
+            actor,
+            index=index,
+            time_s=time_s,
+            tags=tags,
+            label=label,
+            vendor=vendor,
+        )
+    click.echo(
+        f"{o.id}  frame {o.frame_index} at {o.time_s:.3f}s  {o.bbox}  confirmed by {o.reviewed_by}"
+    )
+
+
+def _reader(c, video: str):
+    from workbench.case import records
+    from workbench.video.frames import FrameReader
+
+    found = records.video(c.conn, video)
+    if found is None:
+        raise WorkbenchError(
+            f"No video in this case matches {video!r} (give its sha256 or a "
+            "unique prefix of at least 6 hex digits)."
+        )
+    return FrameReader(c.path(found.media_path), found.sha256)
+
+
+def _chain(text: str | None):
+    from workbench.video.enhance import Chain
+
+    if not text:
+        return None
+    try:
+        return Chain.parse(text)
+    except (ValueError, KeyError) as exc:
+        raise WorkbenchError(f"The enhancement chain {text!r} is not valid: {exc}.") from exc
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True
+)
+def shots(directory: Path, fmt: str) -> None:
+    """Every shot (video sha256, first/last frame index and time) and keyframe (index, time)."""
+    import csv
+    import io
+
+    from workbench.case import Case
+    from workbench.video.analysis import analysis_rows, to_json
+
+    with Case.open(directory) as c:
+        rows = analysis_rows(c)
+    if fmt == "json":
+        click.echo(to_json(rows))
+        return
+    columns: list[str] = []
+    for row in rows:
+        columns += [k for k in row if k not in columns]
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    click.echo(buf.getvalue(), nl=False)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.argument("video")
+@click.option("--index", type=int, default=None, help="Frame index (0-based).")
+@click.option("--time", "time_s", type=float, default=None, help="Time in seconds.")
+@click.option(
+    "--enhance",
+    "chain",
+    default=None,
+    metavar="CHAIN",
+    help="e.g. 'crop:x=10,y=20,w=200,h=100|zoom:4|unsharp:amount=1.5|clahe:clip=2'",
+)
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True)
+def frame(
+    directory: Path,
+    video: str,
+    index: int | None,
+    time_s: float | None,
+    chain: str | None,
+    output: Path,
+) -> None:
+    """Write one exact frame (optionally enhanced) as PNG; prints its provenance."""
+    from workbench.case import Case
+    from workbench.video.still import save_still
+
+    with Case.open(directory) as c:
+        reader = _reader(c, video)
+        try:
+            result = save_still(reader, output, index=index, time_s=time_s, chain=_chain(chain))
+        finally:
+            reader.close()
+    click.echo(
+        json.dumps(
+            {
+                **result.ref.to_dict(),
+                "chain": result.chain,
+                "png": str(result.path),
+                "png_sha256": result.sha256,
+            }
+        )
+    )
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.argument("video")
+@click.option("--start", "start_s", type=float, required=True, help="Seconds.")
+@click.option("--end", "end_s", type=float, required=True, help="Seconds.")
+@click.option("--speed", type=float, default=0.25, show_default=True, help="0.1 to 1.")
+@click.option("--burn", is_flag=True, help="Burn frame index, time code and hash in.")
+@click.option("--enhance", "chain", default=None, metavar="CHAIN")
+@click.option("--frames", "as_frames", is_flag=True, help="Numbered PNGs instead of an mp4.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="An .mp4 file, or a folder with --frames.",
+)
+def clip(
+    directory: Path,
+    video: str,
+    start_s: float,
+    end_s: float,
+    speed: float,
+    burn: bool,
+    chain: str | None,
+    as_frames: bool,
+    output: Path,
+) -> None:
+    """Export a time range as a slow-motion mp4, or as numbered PNG frames."""
+    from workbench.case import Case
+    from workbench.video.clips import export_clip, export_frames
+
+    with Case.open(directory) as c:
+        reader = _reader(c, video)
+        try:
+            if as_frames:
+                res = export_frames(reader, start_s, end_s, output, burn=burn, chain=_chain(chain))
+                click.echo(f"{len(res.files)} frames in {res.folder} (manifest {res.manifest})")
+            else:
+                out = export_clip(
+                    reader, start_s, end_s, output, speed=speed, burn=burn, chain=_chain(chain)
+                )
+                click.echo(json.dumps(out.to_dict()))
+        finally:
+            reader.close()
+
+
+@main.command()
 @click.option(
     "--dir",
     "directory",

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from workbench.errors import CaseError
+from workbench.graph.schema import GRAPH_SCHEMA
 
 
 @dataclass(frozen=True)
@@ -112,10 +113,102 @@ CREATE TABLE captures (
 CREATE INDEX captures_source ON captures(source_id);
 """
 
+# Shots and keyframes of a video, one set per (video, analysis parameters): the params
+# hash keys them, so re-running with the same parameters finds the work already done.
+SHOTS_KEYFRAMES = """
+CREATE TABLE shots (
+    video_sha256  TEXT NOT NULL REFERENCES videos(sha256),
+    params_hash   TEXT NOT NULL,               -- sha256 of canonical {method, params}, 16 hex
+    shot_no       INTEGER NOT NULL CHECK (shot_no >= 0),
+    first_index   INTEGER NOT NULL CHECK (first_index >= 0),
+    last_index    INTEGER NOT NULL,
+    first_time    REAL NOT NULL,               -- seconds, pts x time_base
+    last_time     REAL NOT NULL,
+    transition    TEXT NOT NULL CHECK (transition IN ('start', 'cut', 'fade', 'dissolve')),
+    method        TEXT NOT NULL,               -- engine and version
+    params_json   TEXT NOT NULL,               -- canonical JSON of every parameter
+    PRIMARY KEY (video_sha256, params_hash, shot_no),
+    CHECK (last_index >= first_index)
+);
+
+CREATE TABLE keyframes (
+    video_sha256    TEXT NOT NULL,
+    params_hash     TEXT NOT NULL,
+    frame_index     INTEGER NOT NULL CHECK (frame_index >= 0),
+    time_s          REAL NOT NULL,
+    shot_no         INTEGER NOT NULL,
+    reason          TEXT NOT NULL,             -- shot_start | phash | region | content
+    phash           TEXT NOT NULL,             -- 64-bit perceptual hash, 16 hex digits
+    pixel_sha256    TEXT NOT NULL CHECK (length(pixel_sha256) = 64),
+    thumbnail_path  TEXT NOT NULL,             -- under derived/, relative to the case folder
+    method          TEXT NOT NULL,
+    PRIMARY KEY (video_sha256, params_hash, frame_index),
+    FOREIGN KEY (video_sha256, params_hash, shot_no)
+        REFERENCES shots(video_sha256, params_hash, shot_no)
+);
+"""
+
+# Observations: what recognition suggests and people confirm, reject or add by hand.
+# bbox is [x0, y0, x1, y1] in the source frame's own pixels; quad is 4 [x, y] points.
+OBSERVATIONS = """
+CREATE TABLE observations (
+    id            INTEGER PRIMARY KEY,
+    video_sha256  TEXT NOT NULL REFERENCES videos(sha256),
+    frame_index   INTEGER NOT NULL CHECK (frame_index >= 0),
+    time_s        REAL NOT NULL,
+    pixel_sha256  TEXT,                         -- hash of the decoded frame the method saw
+    kind          TEXT NOT NULL
+                  CHECK (kind IN ('ocr', 'logo', 'interface', 'capability', 'manual')),
+    text          TEXT,                         -- OCR text or a note
+    label         TEXT,                         -- logo or product label
+    vendor        TEXT,                         -- canonical vendor name, when resolved
+    bbox          TEXT,                         -- JSON [x0, y0, x1, y1]
+    quad          TEXT,                         -- JSON [[x, y] * 4] or NULL
+    score         REAL,
+    status        TEXT NOT NULL DEFAULT 'suggested'
+                  CHECK (status IN ('suggested', 'confirmed', 'rejected')),
+    method        TEXT NOT NULL,                -- engine and version, or 'manual'
+    params        TEXT NOT NULL DEFAULT '{}',   -- JSON: parameters, raw text, rule that fired
+    tags          TEXT NOT NULL DEFAULT '[]',   -- JSON list
+    created_at    TEXT NOT NULL,
+    created_by    TEXT NOT NULL,                -- a person, or the method for suggestions
+    reviewed_at   TEXT,
+    reviewed_by   TEXT,
+    run_key       TEXT                          -- (video, stage, parameters) hash of the run
+);
+CREATE INDEX observations_video_frame ON observations(video_sha256, frame_index);
+CREATE INDEX observations_status ON observations(status, kind);
+CREATE INDEX observations_run ON observations(run_key);
+
+-- resumable stages: a run is (video, stage, parameters); each item done is recorded in the
+-- same transaction as its results, so a killed run resumes after its last finished item
+CREATE TABLE stage_runs (
+    run_key       TEXT PRIMARY KEY,
+    video_sha256  TEXT NOT NULL REFERENCES videos(sha256),
+    stage         TEXT NOT NULL,
+    method        TEXT NOT NULL,
+    params        TEXT NOT NULL,
+    started_at    TEXT NOT NULL,
+    finished_at   TEXT
+);
+CREATE TABLE stage_items (
+    run_key   TEXT NOT NULL REFERENCES stage_runs(run_key),
+    item      TEXT NOT NULL,
+    done_at   TEXT NOT NULL,
+    stats     TEXT NOT NULL DEFAULT '{}',
+    PRIMARY KEY (run_key, item)
+);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial: videos, sources, append-only audit log", _script(INITIAL)),
     Migration(2, "web captures of URL sources (page HTML, screenshot)", _script(SOURCE_CAPTURES)),
+    Migration(4, "observations and resumable stage runs", _script(OBSERVATIONS)),
+    Migration(3, "shots and keyframes, keyed by analysis parameters", _script(SHOTS_KEYFRAMES)),
+    Migration(5, "graph: entities, relations, evidence, merges", _script(GRAPH_SCHEMA)),
 )
+MIGRATIONS = tuple(sorted(MIGRATIONS, key=lambda m: m.version))  # registered out of order
+assert len({m.version for m in MIGRATIONS}) == len(MIGRATIONS), "duplicate migration version"
 
 LATEST = MIGRATIONS[-1].version
 
@@ -144,9 +237,11 @@ def migrate(conn: sqlite3.Connection, target: int = LATEST) -> list[Migration]:
                 f"This case was written by a newer workbench (schema {have}, this one knows "
                 f"up to {LATEST}); upgrade the workbench to open it."
             )
+        applied = {row[0] for row in conn.execute("SELECT version FROM schema_version")}
         ran = []
         for migration in MIGRATIONS:
-            if have < migration.version <= target:
+            # every migration not yet recorded runs, in order (branches may merge out of order)
+            if migration.version not in applied and migration.version <= target:
                 migration.apply(conn)
                 conn.execute(
                     "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",

@@ -1,0 +1,198 @@
+"""Observations: machine suggestions and human notes about a frame, and their review.
+
+A suggestion stays `suggested` until a person confirms or rejects it; every change of
+status is recorded with who and when, in the row and in the audit log.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from workbench.case import audit
+from workbench.case.store import transaction
+from workbench.errors import WorkbenchError
+
+KINDS = ("ocr", "logo", "interface", "capability", "manual")
+STATUSES = ("suggested", "confirmed", "rejected")
+
+
+class ReviewError(WorkbenchError):
+    """A review names observations that do not exist or asks for an unknown status."""
+
+
+@dataclass(frozen=True)
+class NewObservation:
+    video_sha256: str
+    frame_index: int
+    time_s: float
+    kind: str
+    method: str
+    created_by: str
+    text: str | None = None
+    label: str | None = None
+    vendor: str | None = None
+    bbox: tuple[int, int, int, int] | None = None
+    quad: tuple[tuple[float, float], ...] | None = None
+    score: float | None = None
+    status: str = "suggested"
+    params: dict[str, Any] = field(default_factory=dict)
+    tags: tuple[str, ...] = ()
+    pixel_sha256: str | None = None
+    run_key: str | None = None
+
+
+@dataclass(frozen=True)
+class Observation:
+    id: int
+    video: str
+    frame_index: int
+    time_s: float
+    kind: str
+    text: str | None
+    label: str | None
+    vendor: str | None
+    bbox: list[int] | None
+    quad: list[list[float]] | None
+    score: float | None
+    status: str
+    method: str
+    params: dict[str, Any]
+    tags: list[str]
+    pixel_sha256: str | None
+    created_at: str
+    created_by: str
+    reviewed_at: str | None
+    reviewed_by: str | None
+    run_key: str | None = None  # the analysis run that produced it (None: by hand)
+
+    def to_record(self) -> dict[str, Any]:
+        """The stable `workbench findings` record (DESIGN.md)."""
+        return asdict(self)
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat()
+
+
+def insert(conn: sqlite3.Connection, obs: NewObservation) -> int:
+    """Insert one observation; call inside the caller's transaction."""
+    if obs.kind not in KINDS:
+        raise ValueError(f"unknown observation kind {obs.kind!r}")
+    if obs.status not in STATUSES:
+        raise ValueError(f"unknown status {obs.status!r}")
+    reviewed = (now(), obs.created_by) if obs.status != "suggested" else (None, None)
+    cur = conn.execute(
+        "INSERT INTO observations (video_sha256, frame_index, time_s, pixel_sha256, kind, text,"
+        " label, vendor, bbox, quad, score, status, method, params, tags, created_at,"
+        " created_by, reviewed_at, reviewed_by, run_key)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            obs.video_sha256,
+            obs.frame_index,
+            obs.time_s,
+            obs.pixel_sha256,
+            obs.kind,
+            obs.text,
+            obs.label,
+            obs.vendor,
+            json.dumps(list(obs.bbox)) if obs.bbox else None,
+            json.dumps([list(p) for p in obs.quad]) if obs.quad else None,
+            obs.score,
+            obs.status,
+            obs.method,
+            json.dumps(obs.params, ensure_ascii=False, sort_keys=True),
+            json.dumps(list(obs.tags), ensure_ascii=False),
+            now(),
+            obs.created_by,
+            *reviewed,
+            obs.run_key,
+        ),
+    )
+    return int(cur.lastrowid)
+
+
+def _row(r: sqlite3.Row) -> Observation:
+    return Observation(
+        id=r["id"],
+        video=r["video_sha256"],
+        frame_index=r["frame_index"],
+        time_s=r["time_s"],
+        kind=r["kind"],
+        text=r["text"],
+        label=r["label"],
+        vendor=r["vendor"],
+        bbox=json.loads(r["bbox"]) if r["bbox"] else None,
+        quad=json.loads(r["quad"]) if r["quad"] else None,
+        score=r["score"],
+        status=r["status"],
+        method=r["method"],
+        params=json.loads(r["params"]),
+        tags=json.loads(r["tags"]),
+        pixel_sha256=r["pixel_sha256"],
+        created_at=r["created_at"],
+        created_by=r["created_by"],
+        reviewed_at=r["reviewed_at"],
+        reviewed_by=r["reviewed_by"],
+        run_key=r["run_key"],
+    )
+
+
+def query(
+    conn: sqlite3.Connection,
+    kind: str | None = None,
+    status: str | None = None,
+    video: str | None = None,
+    vendor: str | None = None,
+    ids: list[int] | None = None,
+) -> list[Observation]:
+    sql, args = "SELECT * FROM observations WHERE 1=1", []
+    for column, value in (("kind", kind), ("status", status), ("vendor", vendor)):
+        if value:
+            sql += f" AND {column} = ?"
+            args.append(value)
+    if video:
+        sql += " AND video_sha256 LIKE ? || '%'"
+        args.append(video.lower())
+    if ids:
+        sql += f" AND id IN ({','.join('?' * len(ids))})"
+        args += ids
+    rows = conn.execute(sql + " ORDER BY video_sha256, frame_index, id", args).fetchall()
+    return [_row(r) for r in rows]
+
+
+def review(
+    conn: sqlite3.Connection, ids: list[int], status: str, by: str, note: str | None = None
+) -> list[Observation]:
+    """Confirm or reject observations, all or none; recorded with who and when."""
+    if status not in ("confirmed", "rejected"):
+        raise ReviewError(f"A review confirms or rejects; {status!r} is neither.")
+    if not ids:
+        raise ReviewError("Name at least one observation id to review.")
+    with transaction(conn):
+        found = {
+            r[0]
+            for r in conn.execute(
+                f"SELECT id FROM observations WHERE id IN ({','.join('?' * len(ids))})", ids
+            )
+        }
+        missing = [i for i in ids if i not in found]
+        if missing:
+            raise ReviewError(f"No observation has the id {missing[0]}; nothing was changed.")
+        at = now()
+        for oid in ids:
+            before = conn.execute(
+                "SELECT status FROM observations WHERE id = ?", (oid,)
+            ).fetchone()[0]
+            conn.execute(
+                "UPDATE observations SET status = ?, reviewed_at = ?, reviewed_by = ? WHERE id = ?",
+                (status, at, by, oid),
+            )
+            action = {"confirmed": "observation.confirm", "rejected": "observation.reject"}[status]
+            audit.append(
+                conn, by, action, f"observation:{oid}", {"from": before, "to": status, "note": note}
+            )
+    return query(conn, ids=ids)

@@ -1,0 +1,1 @@
+"""Recognition: OCR engines, text to vendor resolution, logo matching, interface identification."""

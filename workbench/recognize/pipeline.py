@@ -1,0 +1,109 @@
+"""`workbench analyze`: run the stages asked for on every video of a case, skipping what
+is already done (each stage is keyed by its parameters and resumable per item)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workbench.case import records
+from workbench.case.folder import Case
+from workbench.errors import WorkbenchError
+from workbench.progress import NullProgress, ProgressSink
+
+STAGES = ("keyframes", "ocr", "logos", "interfaces")
+DEFAULT_STAGES = ("keyframes", "ocr", "interfaces")
+
+
+@dataclass
+class StageReport:
+    video: str
+    stage: str
+    skipped: bool
+    details: dict = field(default_factory=dict)
+
+
+def parse_stages(text: str | None) -> tuple[str, ...]:
+    if not text:
+        return DEFAULT_STAGES
+    stages = tuple(s.strip() for s in text.split(",") if s.strip())
+    unknown = [s for s in stages if s not in STAGES]
+    if unknown:
+        raise WorkbenchError(f"Unknown stage {unknown[0]!r}; the stages are {', '.join(STAGES)}.")
+    return stages
+
+
+def analyze_case(
+    case: Case,
+    stages: tuple[str, ...] = DEFAULT_STAGES,
+    ocr: str | None = None,
+    logos: Path | None = None,
+    workers: int = 1,
+    progress: ProgressSink | None = None,
+    actor: str = "workbench",
+    videos: list[str] | None = None,
+) -> list[StageReport]:
+    from workbench.video.analysis import analyze_keyframes, load_analysis
+
+    progress = progress or NullProgress()
+    if "logos" in stages and logos is None:
+        raise WorkbenchError("The logos stage needs a logo library: pass --logos LIBDIR.")
+    reports: list[StageReport] = []
+    targets = [
+        v
+        for v in records.videos(case.conn)
+        if not videos or any(v.sha256.startswith(p.lower()) for p in videos)
+    ]
+    if not targets:
+        raise WorkbenchError("This case has no video to analyse; ingest one first.")
+    for video in targets:
+        if "keyframes" in stages or load_analysis(case, video.sha256) is None:
+            stored = analyze_keyframes(
+                case, video.sha256, progress=progress, workers=workers, actor=actor
+            )
+            reports.append(
+                StageReport(
+                    video.sha256,
+                    "keyframes",
+                    stored.skipped,
+                    {"shots": len(stored.shots), "keyframes": len(stored.keyframes)},
+                )
+            )
+        if "ocr" in stages or "interfaces" in stages:
+            from workbench.recognize.ocr import DEFAULT
+            from workbench.recognize.stage_text import TextStageParams, run_text_stage
+
+            result = run_text_stage(
+                case,
+                video.sha256,
+                TextStageParams(engine=ocr or DEFAULT),
+                progress=progress,
+                actor=actor,
+            )
+            reports.append(
+                StageReport(
+                    video.sha256,
+                    "ocr+interfaces",
+                    result.skipped == result.keyframes,
+                    {
+                        "keyframes": result.keyframes,
+                        "resumed_after": result.skipped,
+                        "ocr_calls": result.ocr_calls,
+                        "observations": result.observations,
+                    },
+                )
+            )
+        if "logos" in stages:
+            from workbench.recognize.stage_logos import run_logo_stage
+
+            assert logos is not None
+            result = run_logo_stage(case, video.sha256, logos, progress=progress, actor=actor)
+            reports.append(
+                StageReport(
+                    video.sha256,
+                    "logos",
+                    result.skipped == result.keyframes,
+                    {"keyframes": result.keyframes, "observations": result.observations},
+                )
+            )
+    return reports

@@ -1,0 +1,338 @@
+"""The text stage of `workbench analyze`: OCR of keyframes, reading only what changed,
+then vendor, capability and interface suggestions from what was read.
+
+Resumable per keyframe: each keyframe's observations and its "done" mark are written in
+one transaction, so a killed run continues after the last finished keyframe.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from workbench.case import audit, records
+from workbench.case.folder import Case
+from workbench.case.observations import NewObservation, insert
+from workbench.case.store import transaction
+from workbench.progress import NullProgress, ProgressSink
+from workbench.recognize import runs
+from workbench.recognize.capabilities import METHOD as CAP_METHOD
+from workbench.recognize.capabilities import find_capabilities, load_capabilities
+from workbench.recognize.interfaces import METHOD as IF_METHOD
+from workbench.recognize.interfaces import identify, load_signatures
+from workbench.recognize.ocr import DEFAULT, make_engine
+from workbench.recognize.ocr.prep import Prep
+from workbench.recognize.records import BBox, TextHit, iou
+from workbench.recognize.screen import read_frame
+from workbench.recognize.tiles import TileParams, regions_to_read, small_gray
+from workbench.recognize.vendors import VendorResolver, load_registry
+from workbench.recognize.vendors.normalize import normalized
+from workbench.recognize.vendors.resolve import METHOD as VENDOR_METHOD
+from workbench.video.analysis import load_analysis
+from workbench.video.errors import VideoError
+from workbench.video.frames import FrameReader
+
+STAGE = "text"
+
+
+@dataclass(frozen=True)
+class TextStageParams:
+    engine: str = DEFAULT
+    prep: Prep = field(default_factory=Prep)
+    tiles: TileParams = field(default_factory=TileParams)
+    incremental: bool = True  # False: read every keyframe whole (the naive reference)
+
+
+@dataclass
+class TextStageResult:
+    video_sha256: str
+    run_key: str
+    keyframes: int = 0
+    skipped: int = 0  # already done in an earlier (interrupted) run
+    ocr_calls: int = 0
+    pixels_read: int = 0
+    pixels_whole: int = 0  # what reading every keyframe whole would have cost
+    observations: int = 0
+
+
+@dataclass
+class _ShotState:
+    shot_no: int = -1
+    prev_gray: np.ndarray | None = None
+    seen: list[tuple[str, BBox]] = field(default_factory=list)
+    lines: list[TextHit] = field(default_factory=list)
+    products: set[str] = field(default_factory=set)
+
+
+def run_text_stage(
+    case: Case,
+    video_sha256: str,
+    params: TextStageParams | None = None,
+    progress: ProgressSink | None = None,
+    actor: str = "workbench",
+) -> TextStageResult:
+    params = params or TextStageParams()
+    progress = progress or NullProgress()
+    video = records.video(case.conn, video_sha256)
+    if video is None:
+        raise VideoError(f"No video {video_sha256} in this case.")
+    analysis = load_analysis(case, video.sha256)
+    if analysis is None:
+        raise VideoError(
+            f"Video {video.sha256[:12]} has no keyframes yet; run the keyframes stage first."
+        )
+    engine = make_engine(params.engine)
+    resolver = VendorResolver(load_registry())
+    capabilities = load_capabilities()
+    signatures = load_signatures()
+    method = engine.version()
+    key_params = {
+        "engine": method,
+        "prep": asdict(params.prep),
+        "tiles": asdict(params.tiles),
+        "incremental": params.incremental,
+        "keyframes": analysis.params_hash,
+        "vendors": VENDOR_METHOD,
+        "capabilities": CAP_METHOD,
+        "interfaces": IF_METHOD,
+    }
+    key = runs.run_key(video.sha256, STAGE, key_params)
+    result = TextStageResult(video.sha256, key)
+    with transaction(case.conn):
+        runs.start(case.conn, key, video.sha256, STAGE, method, key_params)
+    done = runs.done_items(case.conn, key)
+    reader = FrameReader(case.path(video.media_path), video.sha256)
+    state = _ShotState()
+    keyframes = analysis.keyframes
+    total = len(keyframes)
+    try:
+        for n, stored in enumerate(keyframes):
+            kf = stored.keyframe
+            if kf.shot_no != state.shot_no:
+                state = _ShotState(shot_no=kf.shot_no)
+            item = str(kf.index)
+            result.keyframes += 1
+            if item in done:
+                result.skipped += 1
+                state.prev_gray = None  # re-derived from the next keyframe that is read
+                _reload_seen(case, key, kf.shot_no, analysis, state)
+                progress.update(f"text {video.sha256[:12]}", n + 1, total)
+                continue
+            frame = reader.get(kf.index)
+            gray = small_gray(frame.rgb, params.tiles.work_width)
+            h, w = frame.rgb.shape[:2]
+            if params.incremental:
+                if (
+                    state.prev_gray is None
+                    and n > 0
+                    and keyframes[n - 1].keyframe.shot_no == kf.shot_no
+                    and str(keyframes[n - 1].keyframe.index) in done
+                ):
+                    prev = reader.get(keyframes[n - 1].keyframe.index)
+                    state.prev_gray = small_gray(prev.rgb, params.tiles.work_width)
+                regions = regions_to_read(state.prev_gray, gray, (w, h), params.tiles)
+            else:
+                regions = [(0, 0, w, h)]
+            hits = read_frame(engine, frame.rgb, regions, params.prep) if regions else []
+            result.ocr_calls += len(regions)
+            result.pixels_read += sum((b[2] - b[0]) * (b[3] - b[1]) for b in regions)
+            result.pixels_whole += w * h
+            new = _observations(
+                frame, hits, state, resolver, capabilities, signatures, method, key, regions
+            )
+            with transaction(case.conn) as conn:
+                for obs in new:
+                    insert(conn, obs)
+                runs.mark_done(
+                    conn, key, item, {"regions": len(regions), "hits": len(hits), "new": len(new)}
+                )
+            result.observations += len(new)
+            state.prev_gray = gray
+            progress.update(f"text {video.sha256[:12]}", n + 1, total)
+    finally:
+        reader.close()
+    with transaction(case.conn) as conn:
+        if not runs.is_finished(conn, key):
+            runs.finish(conn, key)
+            audit.append(
+                conn,
+                actor,
+                "analyze.text",
+                video.sha256,
+                {
+                    "run_key": key,
+                    "params": key_params,
+                    "keyframes": result.keyframes,
+                    "resumed_after": result.skipped,
+                    "ocr_calls": result.ocr_calls,
+                    "pixels_read": result.pixels_read,
+                    "observations": result.observations,
+                },
+            )
+    return result
+
+
+def _observations(
+    frame,
+    hits: list[TextHit],
+    state: _ShotState,
+    resolver: VendorResolver,
+    capabilities,
+    signatures,
+    method: str,
+    key: str,
+    regions: list[BBox],
+) -> list[NewObservation]:
+    ref = frame.ref
+    base = {
+        "video_sha256": ref.video_sha256,
+        "frame_index": ref.index,
+        "time_s": ref.time_s,
+        "pixel_sha256": ref.pixel_sha256,
+        "run_key": key,
+    }
+    out: list[NewObservation] = []
+    # lines outside the re-read regions are still on screen: keep them for interfaces
+    state.lines = [
+        line
+        for line in state.lines
+        if not any(iou(line.bbox, r) > 0 or _inside(line.bbox, r) for r in regions)
+    ]
+    for hit in hits:
+        if not plausible(hit):
+            continue
+        norm = normalized(hit.text)
+        state.lines.append(hit)
+        if not norm or _seen(norm, hit.bbox, state.seen):
+            continue  # the same line (or a cut-off part of it) was read earlier in this shot
+        state.seen.append((norm, hit.bbox))
+        suggestions = resolver.resolve(hit.text)
+        best = suggestions[0] if suggestions else None
+        out.append(
+            NewObservation(
+                **base,
+                kind="ocr",
+                method=method,
+                created_by=method,
+                text=hit.text,
+                vendor=best.vendor if best else None,
+                bbox=hit.bbox,
+                quad=hit.quad,
+                score=hit.score,
+                params={
+                    "normalized": norm,
+                    "vendor_suggestions": [
+                        {
+                            "vendor": s.vendor,
+                            "matched": s.matched,
+                            "kind": s.match_kind,
+                            "score": s.score,
+                            "rule": s.rule,
+                        }
+                        for s in suggestions
+                    ],
+                    "vendor_method": VENDOR_METHOD,
+                },
+            )
+        )
+        for cap in find_capabilities(hit.text, capabilities):
+            out.append(
+                NewObservation(
+                    **base,
+                    kind="capability",
+                    method=CAP_METHOD,
+                    created_by=CAP_METHOD,
+                    text=hit.text,
+                    label=cap.capability,
+                    bbox=hit.bbox,
+                    score=hit.score,
+                    params={
+                        "pattern": cap.pattern,
+                        "capability": cap.label,
+                        "provisions": list(cap.provisions),
+                        "ocr": method,
+                    },
+                )
+            )
+    for match in identify([line.text for line in state.lines], signatures):
+        if match.product in state.products:
+            continue
+        state.products.add(match.product)
+        boxes = [
+            line.bbox
+            for line in state.lines
+            if any(m.casefold() in line.text.casefold() for m in match.matched)
+        ]
+        bbox = _union(boxes) if boxes else (0, 0, frame.rgb.shape[1], frame.rgb.shape[0])
+        out.append(
+            NewObservation(
+                **base,
+                kind="interface",
+                method=IF_METHOD,
+                created_by=IF_METHOD,
+                label=match.product,
+                vendor=match.vendor,
+                bbox=bbox,
+                score=match.score,
+                text="; ".join(match.matched),
+                params={
+                    "matched": list(match.matched),
+                    "string_score": match.string_score,
+                    "screenshot_score": match.screenshot_score,
+                    "ocr": method,
+                },
+            )
+        )
+    return out
+
+
+def plausible(hit: TextHit) -> bool:
+    """Drop OCR noise: single glyphs, and short strings read with low confidence."""
+    alnum = sum(ch.isalnum() for ch in hit.text)
+    return alnum >= 2 and not (alnum <= 3 and hit.score < 0.9)
+
+
+def _seen(norm: str, bbox: BBox, seen: list[tuple[str, BBox]]) -> bool:
+    for text, box in seen:
+        if norm == text and iou(bbox, box) > 0.3:
+            return True
+        # a panned or partly covered screen shows a part of a line read before
+        if len(norm) >= 8 and fuzz.partial_ratio(norm, text) >= 90 and len(norm) <= len(text):
+            return True
+    return False
+
+
+def _inside(a: BBox, b: BBox) -> bool:
+    return a[0] >= b[0] and a[1] >= b[1] and a[2] <= b[2] and a[3] <= b[3]
+
+
+def _union(boxes: list[BBox]) -> BBox:
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+def _reload_seen(case: Case, key: str, shot_no: int, analysis, state: _ShotState) -> None:
+    """After a resume, what this run already recorded in the shot counts as seen."""
+    shot = next((s for s in analysis.shots if s.shot_no == shot_no), None)
+    if shot is None:
+        return
+    rows = case.conn.execute(
+        "SELECT text, bbox, kind, label FROM observations WHERE run_key = ? AND"
+        " frame_index BETWEEN ? AND ?",
+        (key, shot.first_index, shot.last_index),
+    ).fetchall()
+    import json
+
+    for r in rows:
+        if r["kind"] == "ocr" and r["text"]:
+            bbox = tuple(json.loads(r["bbox"]))
+            state.seen.append((normalized(r["text"]), bbox))  # type: ignore[arg-type]
+            state.lines.append(TextHit(r["text"], bbox, 1.0, "stored"))  # type: ignore[arg-type]
+        elif r["kind"] == "interface" and r["label"]:
+            state.products.add(r["label"])

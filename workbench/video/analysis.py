@@ -1,0 +1,214 @@
+"""Shots and keyframes stored in the case: computed once per (video, parameters).
+
+`analyze_keyframes` is idempotent: the rows of one run are written in one transaction
+with their audit entry, keyed by a hash of the method and every parameter, so a second
+call with the same parameters returns the stored result and decodes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from workbench.case import audit, records
+from workbench.case.folder import Case
+from workbench.case.store import transaction
+from workbench.progress import NullProgress, ProgressSink
+from workbench.video.errors import VideoError
+from workbench.video.frames import FrameReader, decoder_version
+from workbench.video.keyframes import METHOD, Keyframe, ShotAnalysis
+from workbench.video.scan import analyze_video
+from workbench.video.shots import Shot
+from workbench.video.signals import ScanParams
+
+THUMB_WIDTH = 320
+
+
+@dataclass(frozen=True)
+class StoredKeyframe:
+    keyframe: Keyframe
+    pixel_sha256: str
+    thumbnail_path: str  # relative to the case folder
+
+
+@dataclass(frozen=True)
+class StoredAnalysis:
+    video_sha256: str
+    params_hash: str
+    method: str
+    shots: tuple[Shot, ...]
+    keyframes: tuple[StoredKeyframe, ...]
+    skipped: bool  # True: found in the case, nothing was computed
+
+
+def params_hash(params: ScanParams, method: str = METHOD) -> str:
+    payload = audit.canonical({"method": method, "params": params.to_dict()})
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+
+
+def analyze_keyframes(
+    case: Case,
+    video_sha256: str,
+    progress: ProgressSink | None = None,
+    workers: int = 1,
+    params: ScanParams | None = None,
+    actor: str = "workbench",
+) -> StoredAnalysis:
+    """Detect shots and keyframes of one video of the case, unless already done."""
+    params = params or ScanParams()
+    progress = progress or NullProgress()
+    video = records.video(case.conn, video_sha256)
+    if video is None:
+        raise VideoError(f"No video {video_sha256} in this case.")
+    key = params_hash(params)
+    done = load_analysis(case, video.sha256, key)
+    if done is not None:
+        return done
+    path = case.path(video.media_path)
+    result = analyze_video(path, params, workers=workers, progress=progress)
+    stored = _thumbnails(case, path, video.sha256, key, result, progress)
+    params_json = audit.canonical(params.to_dict())
+    with transaction(case.conn) as conn:
+        if _has_run(conn, video.sha256, key):  # another process finished it meanwhile
+            done = load_analysis(case, video.sha256, key)
+            assert done is not None
+            return done
+        conn.executemany(
+            "INSERT INTO shots (video_sha256, params_hash, shot_no, first_index, last_index,"
+            " first_time, last_time, transition, method, params_json)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(video.sha256, key, *_shot_row(s), result.method, params_json) for s in result.shots],
+        )
+        conn.executemany(
+            "INSERT INTO keyframes (video_sha256, params_hash, frame_index, time_s, shot_no,"
+            " reason, phash, pixel_sha256, thumbnail_path, method)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(video.sha256, key, *_keyframe_row(k), result.method) for k in stored],
+        )
+        audit.append(
+            conn,
+            actor,
+            "analyze.keyframes",
+            video.sha256,
+            {
+                "method": result.method,
+                "params_hash": key,
+                "params": params.to_dict(),
+                "decoder": decoder_version(),
+                "opencv": cv2.__version__,
+                "frames": result.frame_count,
+                "shots": len(result.shots),
+                "keyframes": len(stored),
+            },
+        )
+    return StoredAnalysis(video.sha256, key, result.method, result.shots, tuple(stored), False)
+
+
+def _shot_row(s: Shot) -> tuple[Any, ...]:
+    return (s.shot_no, s.first_index, s.last_index, s.first_time, s.last_time, s.transition)
+
+
+def _keyframe_row(k: StoredKeyframe) -> tuple[Any, ...]:
+    kf = k.keyframe
+    return (kf.index, kf.time, kf.shot_no, kf.reason, kf.phash, k.pixel_sha256, k.thumbnail_path)
+
+
+def _thumbnails(
+    case: Case,
+    path: Path,
+    sha256: str,
+    key: str,
+    result: ShotAnalysis,
+    progress: ProgressSink,
+) -> list[StoredKeyframe]:
+    """Decode each keyframe in full, hash its pixels and write a JPEG thumbnail."""
+    folder = Path("derived") / "keyframes" / sha256 / key
+    (case.root / folder).mkdir(parents=True, exist_ok=True)
+    out: list[StoredKeyframe] = []
+    with FrameReader(path, video_sha256=sha256, cache_frames=2) as reader:
+        for n, kf in enumerate(result.keyframes):
+            frame = reader.get(kf.index)
+            rel = (folder / f"{kf.index:07d}.jpg").as_posix()
+            _write_thumbnail(case.root / rel, frame.rgb, case.tmp_dir)
+            out.append(StoredKeyframe(kf, frame.ref.pixel_sha256, rel))
+            progress.update("keyframe thumbnails", n + 1, len(result.keyframes))
+    return out
+
+
+def _write_thumbnail(dest: Path, rgb: np.ndarray, tmp_dir: Path) -> None:
+    h, w = rgb.shape[:2]
+    if w > THUMB_WIDTH:
+        size = (THUMB_WIDTH, max(1, round(h * THUMB_WIDTH / w)))
+        rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+    ok, data = cv2.imencode(
+        ".jpg", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 90]
+    )
+    if not ok:
+        raise VideoError(f"Could not encode the thumbnail {dest.name}.")
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix="thumb-", suffix=".jpg", dir=tmp_dir)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data.tobytes())
+    os.replace(tmp, dest)
+
+
+def _has_run(conn: Any, sha256: str, key: str) -> bool:
+    row = conn.execute(
+        "SELECT 1 FROM shots WHERE video_sha256 = ? AND params_hash = ? LIMIT 1", (sha256, key)
+    ).fetchone()
+    return row is not None
+
+
+def load_analysis(case: Case, video_sha256: str, key: str | None = None) -> StoredAnalysis | None:
+    """The stored shots and keyframes of a video (the latest run when `key` is None)."""
+    conn = case.conn
+    if key is None:
+        row = conn.execute(
+            "SELECT params_hash FROM shots WHERE video_sha256 = ? ORDER BY rowid DESC LIMIT 1",
+            (video_sha256,),
+        ).fetchone()
+        if row is None:
+            return None
+        key = str(row[0])
+    rows = conn.execute(
+        "SELECT shot_no, first_index, last_index, first_time, last_time, transition, method"
+        " FROM shots WHERE video_sha256 = ? AND params_hash = ? ORDER BY shot_no",
+        (video_sha256, key),
+    ).fetchall()
+    if not rows:
+        return None
+    shots = tuple(Shot(*tuple(r)[:6]) for r in rows)
+    kfs = conn.execute(
+        "SELECT frame_index, time_s, phash, reason, shot_no, pixel_sha256, thumbnail_path"
+        " FROM keyframes WHERE video_sha256 = ? AND params_hash = ? ORDER BY frame_index",
+        (video_sha256, key),
+    ).fetchall()
+    keyframes = tuple(StoredKeyframe(Keyframe(*tuple(r)[:5]), r[5], r[6]) for r in kfs)
+    return StoredAnalysis(video_sha256, key, rows[0]["method"], shots, keyframes, True)
+
+
+def analysis_rows(case: Case) -> list[dict[str, Any]]:
+    """Every stored shot and keyframe as flat records (for `workbench shots`)."""
+    out: list[dict[str, Any]] = []
+    for video in records.videos(case.conn):
+        stored = load_analysis(case, video.sha256)
+        if stored is None:
+            continue
+        for s in stored.shots:
+            out.append({"record": "shot", "video": video.sha256, **s.to_dict()})
+        for k in stored.keyframes:
+            row = {"record": "keyframe", "video": video.sha256, **k.keyframe.to_dict()}
+            out.append(row | {"pixel_sha256": k.pixel_sha256, "thumbnail": k.thumbnail_path})
+    return out
+
+
+def to_json(rows: list[dict[str, Any]]) -> str:
+    return json.dumps(rows, ensure_ascii=False, indent=2)
