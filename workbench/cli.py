@@ -175,9 +175,23 @@ def sources(directory: Path, as_json: bool) -> None:
 
 @main.command()
 @click.argument("path", type=click.Path(path_type=Path))
+@click.option(
+    "--key",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    default=None,
+    help="Bundles: a trusted Ed25519 public key to check MANIFEST.sig with.",
+)
 @click.option("--json", "as_json", is_flag=True)
-def verify(path: Path, as_json: bool) -> None:
-    """Recompute every hash and the audit chain; exit 1 naming anything that differs."""
+def verify(path: Path, key: Path | None, as_json: bool) -> None:
+    """Check a case folder (every hash and the audit chain) or a published bundle (every
+    file against MANIFEST, and its signature); exit 1 naming anything that differs."""
+    from workbench.publish.manifest import is_bundle
+
+    if (path.is_file() and path.suffix.lower() == ".zip") or is_bundle(path):
+        _verify_bundle(path, key, as_json)
+        return
+    if key is not None:
+        raise WorkbenchError(f"--key checks a bundle's signature; {path} is not a bundle.")
     from workbench.case import Case
     from workbench.case.verify import verify_case
     from workbench.cli_progress import RichProgress
@@ -199,6 +213,36 @@ def verify(path: Path, as_json: bool) -> None:
         raise WorkbenchError(f"verification failed: {len(report.problems)} mismatch(es) in {path}.")
     if not as_json:
         click.echo("verified: every hash and the audit chain match.")
+
+
+def _verify_bundle(path: Path, key: Path | None, as_json: bool) -> None:
+    import tempfile
+
+    from workbench.publish.archive import bundle_root, safe_extract
+    from workbench.publish.manifest import verify_bundle
+
+    if path.is_file():
+        with tempfile.TemporaryDirectory(prefix="workbench-verify-") as tmp:
+            safe_extract(path, Path(tmp) / "x")
+            root = bundle_root(Path(tmp) / "x")
+            if root is None:
+                raise WorkbenchError(f"{path} holds no bundle (no MANIFEST inside).")
+            report = verify_bundle(root, key)
+    else:
+        report = verify_bundle(path, key)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2))
+    else:
+        for w in report.warnings:
+            click.echo(f"note: {w}", err=True)
+        for p in report.problems:
+            click.echo(f"MISMATCH: {p}", err=True)
+        click.echo(f"{report.files_checked} files checked against MANIFEST")
+    if not report.ok:
+        raise WorkbenchError(f"verification failed: {len(report.problems)} mismatch(es) in {path}.")
+    if not as_json:
+        signed = f"; signature valid ({report.key_fingerprint})" if report.signature_ok else ""
+        click.echo(f"verified: every file matches MANIFEST{signed}.")
 
 
 @main.command()
@@ -581,6 +625,101 @@ def demo(directory: Path, no_app: bool, actor: str) -> None:
             "The review app arrives with a later release; inspect the case with "
             f"`workbench sources {directory}` and `workbench verify {directory}`."
         )
+
+
+# -- publish: case-file bundles (workbench.publish) --------------------------------------
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), required=True, help="A new folder."
+)
+@click.option(
+    "--sign",
+    "sign_key",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Ed25519 private key (PEM or OpenSSH) to sign the MANIFEST with.",
+)
+@click.option(
+    "--include-suggestions",
+    is_flag=True,
+    help="Also publish machine suggestions nobody reviewed (labelled as such).",
+)
+@click.option("--unredacted", is_flag=True, help="Do not hide faces (needs the next flag).")
+@click.option(
+    "--i-understand-the-risk",
+    "risk",
+    is_flag=True,
+    help="Confirm --unredacted; recorded in the audit log.",
+)
+@click.option("--zip", "make_zip", is_flag=True, help="Also write OUTPUT.zip.")
+@click.option("--no-pdf", is_flag=True, help="Skip report.pdf (made with Chromium).")
+@click.option("--json", "as_json", is_flag=True)
+@by_option
+def publish(
+    directory: Path,
+    output: Path,
+    sign_key: Path | None,
+    include_suggestions: bool,
+    unredacted: bool,
+    risk: bool,
+    make_zip: bool,
+    no_pdf: bool,
+    as_json: bool,
+    actor: str,
+) -> None:
+    """Publish the case as a static bundle: report, redacted images, data, MANIFEST."""
+    from workbench.case import Case
+    from workbench.cli_progress import RichProgress
+    from workbench.publish.bundle import PublishOptions
+    from workbench.publish.bundle import publish as do_publish
+
+    options = PublishOptions(
+        include_suggestions=include_suggestions,
+        unredacted=unredacted,
+        risk_acknowledged=risk,
+        sign_key=sign_key,
+        make_zip=make_zip,
+        pdf=not no_pdf,
+    )
+    with Case.open(directory) as c, RichProgress(bytes_mode=False) as progress:
+        r = do_publish(c, output, actor, options, progress)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    **r.__dict__,
+                    "path": str(r.path),
+                    "zip_path": str(r.zip_path) if r.zip_path else None,
+                },
+                indent=2,
+            )
+        )
+        return
+    click.echo(
+        f"published {r.findings} findings ({r.suggestions} machine suggestions) from "
+        f"{r.frames} frames to {r.path}: {r.files} files, {r.images} images, "
+        f"{r.faces_hidden} faces and {r.manual_hidden} marked boxes hidden"
+        + ("" if not unredacted else " (UNREDACTED: faces were not searched for)")
+    )
+    if r.zip_path:
+        click.echo(f"zip: {r.zip_path}")
+    click.echo(f"MANIFEST sha256 {r.manifest_sha256}")
+    if r.key_fingerprint:
+        click.echo(f"signed by {r.key_fingerprint}")
+    for note in r.notes:
+        click.echo(f"note: {note}")
+
+
+def _attach_groups() -> None:
+    from workbench.cli_graph import graph
+
+    main.add_command(graph)
+
+
+_attach_groups()
 
 
 if __name__ == "__main__":  # pragma: no cover

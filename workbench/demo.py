@@ -156,7 +156,7 @@ def build_demo(
             )
         _remove_case(directory)
     summary = DemoSummary()
-    steps = 3
+    steps = 4
     progress.update("demo", 0, steps)
     with tempfile.TemporaryDirectory(prefix="workbench-demo-") as tmp:
         clip = Path(tmp) / "qalaport-tv-report.mp4"
@@ -165,11 +165,29 @@ def build_demo(
         with Case.init(directory, TITLE, summary=SUMMARY, actor=actor, fictional=True) as case:
             progress.update("demo", 2, steps)
             result = ingest_file(case, clip, actor, progress)
-        progress.update("demo", 3, steps)
+            progress.update("demo", 3, steps)
+            reports = _analyse(case, actor, progress)
+        progress.update("demo", 4, steps)
     summary.videos, summary.frames = 1, frames
     summary.lines.append(f"video {result.video_sha256[:12]} sha256 {result.video_sha256}")
     summary.lines.append("shots: " + ", ".join(name for name, _ in SHOTS))
+    for report in reports:
+        detail = ", ".join(f"{k} {v}" for k, v in report.details.items())
+        summary.lines.append(f"{report.stage}: {detail}")
     return summary
+
+
+def _analyse(case: Case, actor: str, progress: ProgressSink) -> list:
+    """Keyframes, then OCR with vendor, capability and interface suggestions (when an OCR
+    engine is installed here; the demo still builds without one)."""
+    from workbench.recognize.ocr import OcrUnavailable
+    from workbench.recognize.pipeline import analyze_case
+
+    try:
+        return analyze_case(case, ("keyframes", "ocr", "interfaces"), progress=progress,
+                            actor=actor)
+    except OcrUnavailable:
+        return analyze_case(case, ("keyframes",), progress=progress, actor=actor)
 
 
 def _remove_case(directory: Path) -> None:

@@ -48,6 +48,13 @@ def _stored_files(case: Case) -> list[tuple[str, str, int, str]]:
             "SELECT DISTINCT source_id, kind, media_path, size_bytes, sha256 FROM captures"
         )
     ]
+    rows += [
+        (f"evidence copy {r['id']}", r["media_path"], r["size_bytes"], r["sha256"])
+        for r in case.conn.execute(
+            "SELECT id, media_path, size_bytes, sha256 FROM evidence"
+            " WHERE media_path IS NOT NULL AND sha256 IS NOT NULL"
+        )
+    ]
     return rows
 
 

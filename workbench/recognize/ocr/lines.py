@@ -10,11 +10,13 @@ word read is mapped back through the line's own transform to the source frame.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
 
+from workbench.recognize.ocr.scripts import repair_scripts
 from workbench.recognize.ocr.tesseract import TesseractOcr, Word
 from workbench.recognize.records import TextHit
 
@@ -25,6 +27,7 @@ class LineParams:
     max_height: int = 90
     block: int = 31  # adaptive-threshold window
     offset: float = 6.0  # how much darker (lighter) than its surroundings a glyph pixel is
+    contrast: float = 0.2  # ... at least, as a share of the local grey range
     link_gap: float = 0.9  # glyphs further apart than this times their height are not chained
     min_overlap: float = 0.45  # vertical overlap that chains two glyphs, share of the lower one
 
@@ -46,8 +49,8 @@ def _components(binary: np.ndarray, p: LineParams) -> tuple[np.ndarray, np.ndarr
     x, y, w, h, area = s[:, 0], s[:, 1], s[:, 2], s[:, 3], s[:, 4]
     fill = area / np.maximum(1, w * h)
     keep = (h >= p.min_height) & (h <= p.max_height) & (w <= 25 * h) & (w >= 1)
-    keep &= (fill > 0.08) & (fill < 0.92) | ((h < 3 * w) & (w < 0.8 * h) & (fill >= 0.92))
-    keep &= ~((w > 3 * h) & (fill > 0.75))  # bars and rules, not text
+    keep &= ((fill > 0.08) & (fill < 0.92)) | (w <= 0.5 * h)  # solid: l, I, 1 or a word blob
+    keep &= ~((w > 3 * h) & (fill > 0.9))  # bars and rules, not text
     rows = np.column_stack([x, y, w, h, area, np.arange(1, n)])[keep]
     return rows, labels
 
@@ -73,7 +76,13 @@ def _chain(rows: np.ndarray, p: LineParams) -> list[list[int]]:
             lo, hi = min(h[i], h[j]), max(h[i], h[j])
             overlap = min(y1[i], y1[j]) - max(y0[i], y0[j])
             gap = x0[j] - x1[i]
-            if hi <= 2.2 * lo and overlap >= p.min_overlap * lo and gap <= p.link_gap * hi:
+            centres = abs((y0[i] + y1[i]) - (y0[j] + y1[j])) / 2
+            if (
+                hi <= 2.0 * lo
+                and overlap >= p.min_overlap * lo
+                and gap <= p.link_gap * hi
+                and centres <= 0.35 * hi
+            ):
                 parent[find(j)] = find(i)
             j += 1
     groups: dict[int, list[int]] = {}
@@ -85,12 +94,17 @@ def _chain(rows: np.ndarray, p: LineParams) -> list[list[int]]:
 def find_lines(gray: np.ndarray, params: LineParams | None = None) -> list[Line]:
     """Text lines in a grey uint8 image, both polarities, overlaps resolved."""
     p = params or LineParams()
-    smooth = cv2.GaussianBlur(gray, (0, 0), 0.8)
+    smooth = cv2.GaussianBlur(gray, (0, 0), 0.8).astype(np.float32)
+    kernel = np.ones((p.block, p.block), np.uint8)
+    mean = cv2.blur(smooth, (p.block, p.block))
+    # the margin grows with local contrast, so moiré and glare ripples next to text stay out
+    margin = np.maximum(
+        p.offset, p.contrast * (cv2.dilate(smooth, kernel) - cv2.erode(smooth, kernel))
+    )
     lines: list[Line] = []
     for dark in (True, False):
-        mode = cv2.THRESH_BINARY_INV if dark else cv2.THRESH_BINARY
-        c = p.offset if dark else -p.offset
-        binary = cv2.adaptiveThreshold(smooth, 255, cv2.ADAPTIVE_THRESH_MEAN_C, mode, p.block, c)
+        fg = smooth < mean - margin if dark else smooth > mean + margin
+        binary = fg.astype(np.uint8) * 255
         rows, labels = _components(binary, p)
         if not len(rows):
             continue
@@ -99,8 +113,10 @@ def find_lines(gray: np.ndarray, params: LineParams | None = None) -> list[Line]
             x0, y0 = g[:, 0].min(), g[:, 1].min()
             x1, y1 = (g[:, 0] + g[:, 2]).max(), (g[:, 1] + g[:, 3]).max()
             height = float(np.percentile(g[:, 3], 75))
-            if len(g) < 2 and g[0, 2] < 1.5 * g[0, 3]:
-                continue
+            if len(g) < 2:  # one component: a word blurred into one blob, not a round blob
+                ratio, fill = g[0, 2] / g[0, 3], g[0, 4] / (g[0, 2] * g[0, 3])
+                if ratio < 1.5 or (ratio < 2.5 and fill > 0.6):
+                    continue
             if x1 - x0 < 1.5 * height or height < p.min_height:
                 continue
             sub = labels[y0:y1, x0:x1]
@@ -120,8 +136,11 @@ def find_lines(gray: np.ndarray, params: LineParams | None = None) -> list[Line]
     return _resolve(gray, lines)
 
 
-def _rect(line: Line):
-    return cv2.minAreaRect(line.points)
+def _rect(line: Line, grow: float = 0.0):
+    """The line's rotated rectangle, grown by `grow` text heights on each side."""
+    (cx, cy), (w, h), angle = cv2.minAreaRect(line.points)
+    pad = 2 * grow * line.height
+    return (cx, cy), (w + pad, h + pad), angle
 
 
 def _ink_is_dark(gray: np.ndarray, rect) -> bool:
@@ -140,8 +159,10 @@ def _ink_is_dark(gray: np.ndarray, rect) -> bool:
 
 
 def _resolve(gray: np.ndarray, lines: list[Line]) -> list[Line]:
-    """Where lines of opposite polarity overlap, keep the one whose polarity the box's
-    Otsu split agrees with (the other is the gaps between letters, or their insides)."""
+    """Keep lines whose polarity agrees with an Otsu split of their surroundings (the
+    minority is the ink); where lines of opposite polarity still overlap, keep the one
+    the smaller box's split agrees with. The others are gaps between letters or lines."""
+    lines = [ln for ln in lines if _ink_is_dark(gray, _rect(ln, grow=0.3)) == ln.dark]
     rects = [_rect(ln) for ln in lines]
     areas = [max(1.0, r[1][0] * r[1][1]) for r in rects]
     drop: set[int] = set()
@@ -176,8 +197,10 @@ class _Row:
 class LinePage:
     """Line images stacked on one white page, each remembering its way back to the frame."""
 
-    def __init__(self, text_height: int = 30, gap: int = 18, margin: int = 16):
-        self.text_height, self.gap, self.margin = text_height, gap, margin
+    def __init__(
+        self, text_height: int = 30, sharpen: float = 1.0, gap: int = 18, margin: int = 16
+    ):
+        self.text_height, self.sharpen, self.gap, self.margin = text_height, sharpen, gap, margin
         self.images: list[np.ndarray] = []
         self.rows: list[_Row] = []
         self.y = gap
@@ -205,25 +228,64 @@ class LinePage:
         )
         if not line.dark:
             crop = 255 - crop
-        lo_v, hi_v = np.percentile(crop, (3, 97))
+        lo_v, hi_v = np.percentile(crop, (getattr(self, "ink_pct", 3), getattr(self, "bg_pct", 97)))
         if hi_v - lo_v >= 8:
             crop = np.clip((crop.astype(np.float32) - lo_v) * 255 / (hi_v - lo_v), 0, 255)
         self.images.append(crop.astype(np.uint8))
         self.rows.append(_Row(self.y, self.y + height, np.linalg.inv(a), self.text_height))
         self.y += height + self.gap
 
-    def render(self) -> np.ndarray:
+    def render(self, sharpen: float | None = None) -> np.ndarray:
+        """The page; each line sharpened (unsharp mask: upscaled blurred strokes get their
+        edges back) by `sharpen`, or the page's own amount."""
+        amount = self.sharpen if sharpen is None else sharpen
         width = max((im.shape[1] for im in self.images), default=8) + 2 * self.margin
         page = np.full((self.y, width), 255, np.uint8)
         for im, row in zip(self.images, self.rows, strict=True):
+            if amount > 0:
+                crop = im.astype(np.float32)
+                soft = cv2.GaussianBlur(crop, (0, 0), 0.08 * self.text_height)
+                im = np.clip(crop + amount * (crop - soft), 0, 255).astype(np.uint8)
             page[row.top : row.bottom, self.margin : self.margin + im.shape[1]] = im
         return page
 
-    def read(self, tess: TesseractOcr, engine: str, psm: int = 6) -> list[TextHit]:
-        """One Tesseract call for every line; one hit per run of words in a row."""
+    def read(
+        self,
+        readers: Sequence[TesseractOcr],
+        engine: str,
+        psm: int = 6,
+        keep: float = 0.3,
+        weak: float = 0.1,
+    ) -> list[TextHit]:
+        """One Tesseract call per reader (e.g. one per script) for every line; per row the
+        reading with the best confidence wins; one hit per run of words in a row. A run
+        is kept when one of its words reaches `keep`; words under `weak` are left out."""
         if not self.rows:
             return []
-        words = tess.words(self.render(), psm)
+        best: dict[int, tuple[float, list[Word]]] = {}
+        styles = getattr(self, "styles", [None])
+        for sharpen in styles:
+          page = self.render(sharpen)
+          for tess in readers:
+            for k, words in self._rows(tess.words(page, psm)).items():
+                chars = sum(len(w.text) for w in words)
+                score = sum(w.conf * len(w.text) for w in words) / max(1, chars)
+                if k not in best or score > best[k][0]:
+                    best[k] = (score, words)
+        hits = []
+        for k, (_, words) in sorted(best.items()):
+            words.sort(key=lambda w: w.box[0])
+            runs: list[list[Word]] = [[]]
+            for word in words:
+                if runs[-1] and word.box[0] - runs[-1][-1].box[2] > 1.6 * self.text_height:
+                    runs.append([])
+                runs[-1].append(word)
+            for run in runs:
+                if run and max(w.conf for w in run) >= keep:
+                    hits.append(self._hit([w for w in run if w.conf >= weak], self.rows[k], engine))
+        return hits
+
+    def _rows(self, words: list[Word]) -> dict[int, list[Word]]:
         per_row: dict[int, list[Word]] = {}
         tops = np.array([r.top - self.gap / 2 for r in self.rows])
         for word in words:
@@ -231,17 +293,7 @@ class LinePage:
             k = int(np.searchsorted(tops, cy, side="right")) - 1
             if 0 <= k < len(self.rows) and cy <= self.rows[k].bottom + self.gap / 2:
                 per_row.setdefault(k, []).append(word)
-        hits = []
-        for k, row_words in per_row.items():
-            row_words.sort(key=lambda w: w.box[0])
-            run: list[Word] = []
-            for word in row_words:
-                if run and word.box[0] - run[-1].box[2] > 1.6 * self.text_height:
-                    hits.append(self._hit(run, self.rows[k], engine))
-                    run = []
-                run.append(word)
-            hits.append(self._hit(run, self.rows[k], engine))
-        return hits
+        return per_row
 
     def _hit(self, run: list[Word], row: _Row, engine: str) -> TextHit:
         x0 = min(w.box[0] for w in run) - self.margin
@@ -257,6 +309,6 @@ class LinePage:
             int(np.ceil(q[:, 0].max())),
             int(np.ceil(q[:, 1].max())),
         )
-        text = " ".join(w.text for w in run)
+        text = repair_scripts(" ".join(w.text for w in run))
         conf = round(sum(w.conf for w in run) / len(run), 4)
         return TextHit(text, bbox, conf, engine, quad)  # type: ignore[arg-type]

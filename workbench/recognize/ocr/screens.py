@@ -10,11 +10,13 @@ Every hit is mapped back to the frame it came from, with a quad where it is tilt
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import cv2
 import numpy as np
 
 from workbench.recognize.ocr.base import OcrEngine
-from workbench.recognize.ocr.lines import LineParams, LinePage, find_lines
+from workbench.recognize.ocr.lines import LinePage, LineParams, find_lines
 from workbench.recognize.ocr.prep import is_light_on_dark
 from workbench.recognize.ocr.tesseract import TesseractOcr
 from workbench.recognize.records import TextHit
@@ -62,52 +64,63 @@ def _screen_transform(corners: np.ndarray, zoom: float, max_side: int):
 
 class LinesOcr(OcrEngine):
     """Classical line detector, every line on one page, one Tesseract call; with
-    `rectify`, lines are looked for in each rectified screen first."""
+    `rectify`, lines are looked for in each rectified screen first.
+
+    `languages` holds one Tesseract language set per reading of the page; with several
+    (e.g. "eng" and "rus+kaz") each line keeps the reading it is most confident of.
+    Images larger than SEARCH_SIDE (e.g. a frame the text stage upscaled) are read at
+    that size: the result does not depend on a blind upscale done before.
+    """
 
     def __init__(
         self,
         rectify: bool = False,
-        tess: TesseractOcr | None = None,
+        languages: Sequence[str] = ("eng+rus+kaz",),
         params: LineParams | None = None,
         text_height: int = 30,
+        sharpen: float = 1.0,
         psm: int = 6,
         zoom: float = 1.5,
+        keep: float = 0.3,
+        weak: float = 0.1,
     ):
         self.rectify = rectify
         self.name = "screens+tesseract" if rectify else "lines+tesseract"
-        self.tess = tess or TesseractOcr()
+        self.readers = [TesseractOcr(lang, psm=psm, min_conf=0) for lang in languages]
         self.params = params or LineParams()
-        self.text_height, self.psm, self.zoom = text_height, psm, zoom
+        self.text_height, self.sharpen, self.psm, self.zoom = text_height, sharpen, psm, zoom
+        self.keep, self.weak = keep, weak
 
     def version(self) -> str:
+        tess = self.readers[0].version().split(" ")[1]
+        langs = "|".join(t.languages for t in self.readers)
         return (
-            f"{self.name}[{self.tess.version().replace(f'psm{self.tess.psm}', f'psm{self.psm}')}"
-            f" h{self.text_height}]"
+            f"{self.name} 1 (tesseract {tess} {langs} psm{self.psm}"
+            f" h{self.text_height} sharpen{self.sharpen})"
         )
 
     def page(self, image: np.ndarray) -> LinePage:
-        """The stacked page of every line found (before reading it)."""
+        """The stacked page of every line found, before it is read."""
         gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
-        h, w = gray.shape
-        page = LinePage(self.text_height)
+        page = LinePage(self.text_height, self.sharpen)
         screens = find_screens(image) if self.rectify and image.ndim == 3 else []
         for corners in screens:
             to_rect, size = _screen_transform(corners, self.zoom, 2 * SEARCH_SIDE)
             rect = cv2.warpPerspective(gray, to_rect, size, flags=cv2.INTER_CUBIC)
             for line in find_lines(rect, self.params):
                 page.add(gray, line, to_rect)
-        f = min(1.0, SEARCH_SIDE / max(h, w))
-        search = gray if f == 1 else cv2.resize(gray, (round(w * f), round(h * f)), cv2.INTER_AREA)
-        scale = np.diag([f, f, 1.0])
-        for line in find_lines(search, self.params):
-            centre = line.points.mean(axis=0) / f
-            if any(_inside(c, centre) for c in screens):
-                continue
-            page.add(gray, line, None if f == 1 else scale)
+        for line in find_lines(gray, self.params):
+            if not any(_inside(c, line.points.mean(axis=0)) for c in screens):
+                page.add(gray, line)
         return page
 
     def read(self, image: np.ndarray) -> list[TextHit]:
-        return self.page(image).read(self.tess, self.version(), self.psm)
+        h, w = image.shape[:2]
+        f = min(1.0, SEARCH_SIDE / max(h, w))
+        if f < 1.0:
+            image = cv2.resize(image, (round(w * f), round(h * f)), interpolation=cv2.INTER_AREA)
+        hits = self.page(image).read(self.readers, self.version(), self.psm, self.keep, self.weak)
+        return hits if f == 1.0 else [hit.shifted(0, 0, f) for hit in hits]
 
 
 class RectifyOcr(OcrEngine):

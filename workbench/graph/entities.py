@@ -1,0 +1,335 @@
+"""Entities in the case store: add, read, find, rename, alias, identify.
+
+Every write runs in one `transaction()` with its audit entry. Reads follow merges:
+asking for a merged entity gives the entity it was merged into (`follow=False` gives
+the row itself).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from typing import Any
+
+from workbench.case import audit
+from workbench.case.folder import Case
+from workbench.case.store import transaction
+from workbench.graph import identifiers as ids
+from workbench.graph.errors import GraphError
+from workbench.graph.fields import EntityFields, entity_fields, text_or_none
+from workbench.graph.model import ENTITY_KINDS
+from workbench.graph.names import clean_name, name_key, slug
+from workbench.graph.records import Entity, Identifier
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat()
+
+
+def key_of(name: str, kind: str) -> str:
+    return name_key(name, organisation=kind in ("organisation", "person"))
+
+
+def new_id(conn: sqlite3.Connection, kind: str, name: str, taken: set[str] | None = None) -> str:
+    """A readable, unused id: org-sergek-group, org-sergek-group-2, ..."""
+    base = f"{ENTITY_KINDS[kind].prefix}-{slug(name, 40) or 'x'}"
+    candidate, n = base, 1
+    while (taken is not None and candidate in taken) or conn.execute(
+        "SELECT 1 FROM entities WHERE id = ?", (candidate,)
+    ).fetchone():
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def insert_entity(
+    conn: sqlite3.Connection, f: EntityFields, actor: str, source: str, at: str
+) -> str:
+    """Insert a validated entity with its names and identifiers (inside a transaction)."""
+    entity_id = f.id or new_id(conn, f.kind, f.name)
+    if conn.execute("SELECT 1 FROM entities WHERE id = ?", (entity_id,)).fetchone():
+        raise GraphError(f"An entity with the id {entity_id!r} already exists.")
+    for scheme, value in f.identifiers:
+        owner = identifier_owner(conn, scheme, value)
+        if owner:
+            raise GraphError(
+                f"The {ids.SCHEMES[scheme].label} {value} already belongs to entity {owner!r}."
+            )
+    conn.execute(
+        "INSERT INTO entities (id, kind, name, role, country, city, address, lat, lon, public,"
+        " props, created_at, created_by, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            entity_id,
+            f.kind,
+            f.name,
+            f.role,
+            f.country,
+            f.city,
+            f.address,
+            f.lat,
+            f.lon,
+            int(f.public),
+            f.props_json(),
+            at,
+            actor,
+            at,
+        ),
+    )
+    for name in [f.name, *f.aliases]:
+        conn.execute(
+            "INSERT OR IGNORE INTO entity_names (entity_id, name, name_key, source)"
+            " VALUES (?, ?, ?, ?)",
+            (entity_id, name, key_of(name, f.kind), source),
+        )
+    for scheme, value in f.identifiers:
+        conn.execute(
+            "INSERT INTO identifiers (entity_id, scheme, value, source) VALUES (?, ?, ?, ?)",
+            (entity_id, scheme, value, source),
+        )
+    return entity_id
+
+
+def add_entity(case: Case, actor: str, kind: str, name: str, **fields: Any) -> Entity:
+    """Add one entity; fields as in `workbench.graph.fields.entity_fields`."""
+    f = entity_fields(kind, name, **fields)
+    with transaction(case.conn) as conn:
+        entity_id = insert_entity(conn, f, actor, "manual", now())
+        audit.append(
+            conn,
+            actor,
+            "graph.entity.add",
+            entity_id,
+            {"kind": f.kind, "name": f.name, "identifiers": [list(i) for i in f.identifiers]},
+        )
+    return get_entity(case, entity_id)
+
+
+def identifier_owner(conn: sqlite3.Connection, scheme: str, value: str) -> str | None:
+    row = conn.execute(
+        "SELECT entity_id FROM identifiers WHERE scheme = ? AND value = ?", (scheme, value)
+    ).fetchone()
+    return row[0] if row else None
+
+
+def canonical_id(conn: sqlite3.Connection, entity_id: str) -> str:
+    """Follow merges to the entity that stands for this one now."""
+    seen = {entity_id}
+    current = entity_id
+    while True:
+        row = conn.execute("SELECT merged_into FROM entities WHERE id = ?", (current,)).fetchone()
+        if row is None:
+            raise GraphError(f"No entity has the id {entity_id!r}.")
+        if row[0] is None or row[0] in seen:
+            return current
+        current = row[0]
+        seen.add(current)
+
+
+def merged_ids(conn: sqlite3.Connection, entity_id: str) -> list[str]:
+    """The entity and every entity merged into it, directly or not."""
+    out, frontier = [entity_id], [entity_id]
+    while frontier:
+        marks = ",".join("?" * len(frontier))
+        rows = conn.execute(
+            f"SELECT id FROM entities WHERE merged_into IN ({marks})", frontier
+        ).fetchall()
+        frontier = [r[0] for r in rows if r[0] not in out]
+        out += frontier
+    return out
+
+
+def get_entity(case: Case, entity_id: str, follow: bool = True) -> Entity:
+    conn = case.conn
+    target = canonical_id(conn, entity_id) if follow else entity_id
+    row = conn.execute("SELECT * FROM entities WHERE id = ?", (target,)).fetchone()
+    if row is None:
+        raise GraphError(f"No entity has the id {entity_id!r}.")
+    group = merged_ids(conn, target) if follow else [target]
+    marks = ",".join("?" * len(group))
+    names = [
+        r[0]
+        for r in conn.execute(
+            f"SELECT name FROM entity_names WHERE entity_id IN ({marks}) ORDER BY id", group
+        )
+    ]
+    idents = tuple(
+        Identifier(r[0], r[1])
+        for r in conn.execute(
+            f"SELECT scheme, value FROM identifiers WHERE entity_id IN ({marks})"
+            " ORDER BY scheme, value",
+            group,
+        )
+    )
+    aliases = tuple(dict.fromkeys(n for n in names if n != row["name"]))
+    return Entity.from_row(row, aliases, idents)
+
+
+def list_entities(case: Case, kind: str | None = None) -> list[Entity]:
+    sql = "SELECT id FROM entities WHERE merged_into IS NULL"
+    args: tuple[str, ...] = ()
+    if kind:
+        sql += " AND kind = ?"
+        args = (kind,)
+    return [get_entity(case, r[0]) for r in case.conn.execute(sql + " ORDER BY id", args)]
+
+
+def find_entities(case: Case, text: str, kind: str | None = None) -> list[Entity]:
+    """Entities a user means by TEXT: an id, an identifier, or a name in any spelling."""
+    conn = case.conn
+    text = clean_name(text)
+    found: list[str] = []
+    if conn.execute("SELECT 1 FROM entities WHERE id = ?", (text,)).fetchone():
+        found.append(canonical_id(conn, text))
+    else:
+        try:
+            scheme, value = ids.detect(text)
+        except GraphError:
+            scheme = value = ""
+        owner = identifier_owner(conn, scheme, value) if scheme else None
+        if owner:
+            found.append(canonical_id(conn, owner))
+        else:
+            keys = {key_of(text, k) for k in ([kind] if kind else list(ENTITY_KINDS))}
+            marks = ",".join("?" * len(keys))
+            for (eid,) in conn.execute(
+                f"SELECT DISTINCT entity_id FROM entity_names WHERE name_key IN ({marks})",
+                sorted(keys),
+            ):
+                found.append(canonical_id(conn, eid))
+    out = [get_entity(case, e) for e in dict.fromkeys(found)]
+    return [e for e in out if kind is None or e.kind == kind]
+
+
+def resolve(case: Case, text: str, kind: str | None = None) -> Entity:
+    """The one entity TEXT names; GraphError if none or several."""
+    found = find_entities(case, text, kind)
+    what = kind or "entity"
+    if not found:
+        hint = _suggest(case.conn, text, kind)
+        raise GraphError(
+            f"No {what} matches {text!r}"
+            + (f" (did you mean {hint}?)" if hint else "; add it with `workbench graph entity add`")
+            + "."
+        )
+    if len(found) > 1:
+        listed = ", ".join(e.id for e in found[:5])
+        raise GraphError(f"{text!r} matches several entities ({listed}); use an id.")
+    return found[0]
+
+
+def _suggest(conn: sqlite3.Connection, text: str, kind: str | None) -> str | None:
+    """The id of the entity whose name contains TEXT's key most closely, if any is close."""
+    from rapidfuzz import fuzz
+
+    key = key_of(text, kind or "organisation")
+    best, best_score = None, 80.0
+    sql = "SELECT n.entity_id, n.name_key FROM entity_names n JOIN entities e ON e.id = n.entity_id"
+    args: tuple[str, ...] = ()
+    if kind:
+        sql += " WHERE e.kind = ?"
+        args = (kind,)
+    for eid, other in conn.execute(sql + " LIMIT 200000", args):
+        score = fuzz.partial_ratio(key, other) if len(key) >= 4 else 0.0
+        if score > best_score:
+            best, best_score = eid, score
+    return canonical_id(conn, best) if best else None
+
+
+def add_alias(case: Case, actor: str, entity_id: str, name: str) -> Entity:
+    entity = get_entity(case, entity_id)
+    clean = text_or_none(name)
+    if not clean:
+        raise GraphError("An alias needs a non-empty name.")
+    with transaction(case.conn) as conn:
+        conn.execute(
+            "INSERT OR IGNORE INTO entity_names (entity_id, name, name_key, source)"
+            " VALUES (?, ?, ?, 'manual')",
+            (entity.id, clean, key_of(clean, entity.kind)),
+        )
+        audit.append(conn, actor, "graph.entity.alias", entity.id, {"name": clean})
+    return get_entity(case, entity.id)
+
+
+def add_identifier(case: Case, actor: str, entity_id: str, scheme: str, value: str) -> Entity:
+    entity = get_entity(case, entity_id)
+    scheme_name, normal = ids.normalise(scheme, value)
+    with transaction(case.conn) as conn:
+        owner = identifier_owner(conn, scheme_name, normal)
+        if owner and canonical_id(conn, owner) != entity.id:
+            raise GraphError(
+                f"The {ids.SCHEMES[scheme_name].label} {normal} already belongs to entity "
+                f"{owner!r}; merge the two if they are the same."
+            )
+        conn.execute(
+            "INSERT OR IGNORE INTO identifiers (entity_id, scheme, value, source)"
+            " VALUES (?, ?, ?, 'manual')",
+            (entity.id, scheme_name, normal),
+        )
+        audit.append(
+            conn,
+            actor,
+            "graph.entity.identifier",
+            entity.id,
+            {"scheme": scheme_name, "value": normal},
+        )
+    return get_entity(case, entity.id)
+
+
+def update_entity(case: Case, actor: str, entity_id: str, **changes: Any) -> Entity:
+    """Change name, role, country, city, address, lat/lon, public or props of an entity."""
+    entity = get_entity(case, entity_id)
+    allowed = {"name", "role", "country", "city", "address", "lat", "lon", "public", "props"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise GraphError(f"An entity has no field {sorted(unknown)[0]!r} to change.")
+    current: dict[str, Any] = {k: getattr(entity, k) for k in allowed}
+    current.update({k: v for k, v in changes.items() if v is not None})
+    if changes.get("props"):
+        current["props"] = {**entity.props, **changes["props"]}
+    f = entity_fields(entity.kind, **current)
+    with transaction(case.conn) as conn:
+        conn.execute(
+            "UPDATE entities SET name=?, role=?, country=?, city=?, address=?, lat=?, lon=?,"
+            " public=?, props=?, updated_at=? WHERE id=?",
+            (
+                f.name,
+                f.role,
+                f.country,
+                f.city,
+                f.address,
+                f.lat,
+                f.lon,
+                int(f.public),
+                f.props_json(),
+                now(),
+                entity.id,
+            ),
+        )
+        conn.execute(
+            "INSERT OR IGNORE INTO entity_names (entity_id, name, name_key, source)"
+            " VALUES (?, ?, ?, 'manual')",
+            (entity.id, f.name, key_of(f.name, f.kind)),
+        )
+        audit.append(
+            conn,
+            actor,
+            "graph.entity.update",
+            entity.id,
+            {k: v for k, v in changes.items() if v is not None},
+        )
+    return get_entity(case, entity.id)
+
+
+def names_by_entity(conn: sqlite3.Connection, entity_ids: Iterable[str]) -> dict[str, list[str]]:
+    wanted = set(entity_ids)
+    out: dict[str, list[str]] = {}
+    for eid, name in conn.execute("SELECT entity_id, name FROM entity_names ORDER BY id"):
+        if eid in wanted:
+            out.setdefault(eid, []).append(name)
+    return out
+
+
+def props_of(row: sqlite3.Row) -> dict[str, Any]:
+    return json.loads(row["props"]) if row["props"] else {}

@@ -1,0 +1,168 @@
+"""Typed records of the vendor graph, as stored in case.db and returned by the API."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Identifier:
+    scheme: str  # workbench.graph.identifiers.SCHEMES
+    value: str  # normalised
+
+
+@dataclass(frozen=True)
+class Entity:
+    id: str
+    kind: str  # workbench.graph.model.ENTITY_KINDS
+    name: str
+    role: str | None = None
+    country: str | None = None  # ISO 3166-1 alpha-2, lower case
+    city: str | None = None
+    address: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    public: bool = False
+    props: dict[str, Any] = field(default_factory=dict)
+    merged_into: str | None = None
+    created_at: str = ""
+    created_by: str = ""
+    aliases: tuple[str, ...] = ()
+    identifiers: tuple[Identifier, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["identifiers"] = [asdict(i) for i in self.identifiers]
+        d["aliases"] = list(self.aliases)
+        return d
+
+    @classmethod
+    def from_row(
+        cls,
+        row: sqlite3.Row,
+        aliases: tuple[str, ...] = (),
+        identifiers: tuple[Identifier, ...] = (),
+    ) -> Entity:
+        return cls(
+            id=row["id"],
+            kind=row["kind"],
+            name=row["name"],
+            role=row["role"],
+            country=row["country"],
+            city=row["city"],
+            address=row["address"],
+            lat=row["lat"],
+            lon=row["lon"],
+            public=bool(row["public"]),
+            props=json.loads(row["props"]),
+            merged_into=row["merged_into"],
+            created_at=row["created_at"],
+            created_by=row["created_by"],
+            aliases=aliases,
+            identifiers=identifiers,
+        )
+
+
+@dataclass(frozen=True)
+class Evidence:
+    id: int
+    relation_id: int
+    kind: str  # workbench.graph.model.EVIDENCE_KINDS
+    ref: str
+    observation_id: int | None = None
+    url: str | None = None
+    title: str | None = None
+    retrieved_at: str | None = None
+    sha256: str | None = None
+    media_path: str | None = None
+    size_bytes: int | None = None
+    import_id: int | None = None
+    file_sha256: str | None = None
+    row_number: int | None = None
+    row_values: dict[str, Any] | None = None
+    note: str | None = None
+    created_at: str = ""
+    created_by: str = ""
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> Evidence:
+        d = {k: row[k] for k in cls.__dataclass_fields__ if k in row.keys()}  # noqa: SIM118
+        d["row_values"] = json.loads(d["row_values"]) if d.get("row_values") else None
+        return cls(**d)
+
+
+@dataclass(frozen=True)
+class Relation:
+    id: int
+    kind: str  # workbench.graph.model.RELATION_KINDS
+    source_id: str
+    target_id: str
+    start_date: str | None
+    end_date: str | None
+    confidence: float
+    note: str | None
+    created_at: str
+    created_by: str
+    updated_at: str
+    evidence: tuple[Evidence, ...] = ()
+
+    @property
+    def hypothesis(self) -> bool:
+        """A relation without evidence is a hypothesis, and is shown as one everywhere."""
+        return not self.evidence
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row, evidence: tuple[Evidence, ...] = ()) -> Relation:
+        d = {k: row[k] for k in cls.__dataclass_fields__ if k in row.keys()}  # noqa: SIM118
+        return cls(**d, evidence=evidence)
+
+
+@dataclass(frozen=True)
+class Merge:
+    id: int
+    winner_id: str
+    loser_id: str
+    reason: str
+    automatic: bool
+    merged_at: str
+    merged_by: str
+    undone_at: str | None
+    undone_by: str | None
+
+
+@dataclass(frozen=True)
+class Proposal:
+    id: int
+    kind: str
+    source_id: str
+    target_id: str
+    observation_id: int
+    status: str  # proposed | accepted | rejected
+    reason: str
+    relation_id: int | None
+
+
+@dataclass
+class ImportReport:
+    import_id: int | None
+    kind: str
+    file_name: str
+    file_sha256: str
+    encoding: str
+    rows_total: int = 0
+    rows_imported: int = 0
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    entities_created: int = 0
+    entities_matched: int = 0
+    merges: int = 0
+    relations_created: int = 0
+    evidence_added: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["skipped"] = [list(s) for s in self.skipped]
+        return d

@@ -1,0 +1,315 @@
+"""What a bundle says, read from the case store: findings, sources, graph, timeline.
+
+Only confirmed findings by default; machine suggestions when asked for, always
+labelled. Relations without evidence (hypotheses) are left out unless suggestions
+are asked for, and then marked. Manual boxes tagged `redact` are redaction
+instructions, not findings, and are never published as such.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any
+
+from workbench.case import records
+from workbench.case.folder import Case
+from workbench.case.observations import Observation, query
+from workbench.publish.safe import file_name, scrub
+
+REDACT_TAGS = ("redact", "redact-video")  # that frame only / every frame of the video
+MANUAL = "manual"
+
+
+@dataclass
+class FindingItem:
+    obs: Observation
+    origin: str  # person | machine-confirmed | machine-suggestion
+    provisions: list[str] = field(default_factory=list)
+    crop: str | None = None  # bundle path of the redacted crop
+    frame_image: str | None = None
+
+    @property
+    def machine(self) -> bool:
+        return self.origin != "person"
+
+    @property
+    def anchor(self) -> str:
+        return f"finding-{self.obs.id}"
+
+    @property
+    def what(self) -> str:
+        o = self.obs
+        return " / ".join(x for x in (o.label, o.vendor, o.text) if x) or o.kind
+
+
+ORIGIN_TEXT = {
+    "person": "noted by a person",
+    "machine-confirmed": "machine-assisted: suggested by software, confirmed by a person",
+    "machine-suggestion": "MACHINE-GENERATED suggestion, not reviewed by a person",
+}
+
+
+@dataclass
+class FrameItem:
+    video: str
+    index: int
+    time_s: float
+    findings: list[FindingItem] = field(default_factory=list)
+    image: str | None = None
+    width: int = 0
+    height: int = 0
+    pixel_sha256: str | None = None  # of the decoded frame (before redaction)
+    pixel_match: bool | None = None  # against the hash recorded with the findings
+    faces_hidden: int = 0
+    manual_hidden: int = 0
+
+    @property
+    def key(self) -> str:
+        return f"{self.video[:12]}-{self.index:06d}"
+
+
+def origin(o: Observation) -> str:
+    if o.status == "suggested":
+        return "machine-suggestion"
+    return "person" if o.method == MANUAL or o.kind == MANUAL else "machine-confirmed"
+
+
+def is_redaction_box(o: Observation) -> bool:
+    return o.kind == MANUAL and any(t in REDACT_TAGS for t in o.tags)
+
+
+def published_findings(
+    case: Case, include_suggestions: bool, capability_map: dict[str, tuple[str, ...]]
+) -> list[FindingItem]:
+    wanted = ("confirmed", "suggested") if include_suggestions else ("confirmed",)
+    items = []
+    for o in query(case.conn):
+        if o.status not in wanted or is_redaction_box(o):
+            continue
+        provisions: list[str] = []
+        if o.kind == "capability":
+            named = o.params.get("provisions")
+            provisions = list(named) if isinstance(named, list) else []
+            provisions = provisions or list(capability_map.get(o.label or "", ()))
+        items.append(FindingItem(o, origin(o), [str(p) for p in provisions]))
+    return items
+
+
+def redaction_boxes(case: Case) -> tuple[dict[tuple[str, int], list], dict[str, list]]:
+    """Boxes people marked for redaction: per (video, frame) and per whole video."""
+    per_frame: dict[tuple[str, int], list] = {}
+    per_video: dict[str, list] = {}
+    for o in query(case.conn, kind=MANUAL):
+        if not is_redaction_box(o) or o.status == "rejected" or not o.bbox:
+            continue
+        box = tuple(int(v) for v in o.bbox)
+        if "redact-video" in o.tags:
+            per_video.setdefault(o.video, []).append(box)
+        else:
+            per_frame.setdefault((o.video, o.frame_index), []).append(box)
+    return per_frame, per_video
+
+
+def group_frames(findings: list[FindingItem]) -> list[FrameItem]:
+    frames: dict[tuple[str, int], FrameItem] = {}
+    for f in findings:
+        key = (f.obs.video, f.obs.frame_index)
+        if key not in frames:
+            frames[key] = FrameItem(f.obs.video, f.obs.frame_index, f.obs.time_s)
+        frames[key].findings.append(f)
+    return [frames[k] for k in sorted(frames)]
+
+
+def sources(case: Case, forbidden: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Every source with its video's facts; a local file is named, its folder is not."""
+    videos = {v.sha256: v for v in records.videos(case.conn)}
+    out = []
+    for s in records.sources(case.conn):
+        v = videos.get(s.video_sha256)
+        item: dict[str, Any] = {
+            "id": s.id,
+            "video": s.video_sha256,
+            "kind": s.kind,
+            "url": s.uri if s.kind == "url" else None,
+            "file_name": file_name(s.uri) if s.kind != "url" else None,
+            "webpage_url": s.webpage_url,
+            "title": s.title,
+            "uploader": s.uploader,
+            "upload_date": s.upload_date,
+            "extractor": s.extractor,
+            "retrieved_at": s.retrieved_at,
+            "retrieved_by": s.actor,
+            "tool_versions": s.tool_versions,
+            "captures": [
+                {
+                    "kind": c.kind,
+                    "url": c.url,
+                    "sha256": c.sha256,
+                    "file": PurePosixPath(c.media_path).name,
+                    "captured_at": c.captured_at,
+                    "method": c.method,
+                }
+                for c in s.captures
+            ],
+        }
+        if v is not None:
+            item["video_facts"] = {
+                "container": v.container,
+                "codec": v.codec,
+                "fps": v.fps,
+                "frame_count": v.frame_count,
+                "duration_s": v.duration_s,
+                "width": v.width,
+                "height": v.height,
+                "size_bytes": v.size_bytes,
+            }
+        out.append(scrub(item, forbidden))
+    return out
+
+
+def _value(v: Any) -> Any:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return None
+    return v
+
+
+def graph_items(case: Case, include_hypotheses: bool):  # -> (GraphView, list[dict], int)
+    """The graph view to publish, its edges with their counting evidence, and how
+    many hypotheses were left out."""
+    from workbench.graph.queries import edge_evidence
+    from workbench.graph.view import GraphView, build
+
+    full = build(case)
+    edges = [e for e in full.edges if include_hypotheses or not e.get("hypothesis")]
+    view = GraphView(full.nodes, edges)
+    labels = {n["id"]: n["label"] for n in view.nodes}
+    items = []
+    for e in view.edges:
+        rows = edge_evidence(case, e["id"], view).to_dict("records")
+        pieces = [{k: _value(v) for k, v in r.items()} for r in rows]
+        items.append(
+            {
+                "edge": e,
+                "source_label": labels.get(e["source"], e["source"]),
+                "target_label": labels.get(e["target"], e["target"]),
+                "evidence": [p for p in pieces if p.get("counts")],
+                "not_counted": sum(1 for p in pieces if not p.get("counts")),
+            }
+        )
+    return view, items, len(full.edges) - len(edges)
+
+
+@dataclass(frozen=True)
+class Event:
+    date: str
+    text: str
+    anchor: str | None = None
+
+
+def _date(text: str | None) -> str | None:
+    if not text:
+        return None
+    t = str(text)
+    if len(t) == 8 and t.isdigit():  # yt-dlp's upload_date
+        return f"{t[:4]}-{t[4:6]}-{t[6:]}"
+    return t[:16].replace("T", " ")
+
+
+def timeline(
+    srcs: list[dict[str, Any]],
+    findings: list[FindingItem],
+    edges: list[dict[str, Any]],
+    published_at: str,
+) -> list[Event]:
+    events: list[Event] = []
+    for s in srcs:
+        name = s["title"] or s["webpage_url"] or s["url"] or s["file_name"] or s["video"][:12]
+        if _date(s.get("upload_date")):
+            who = f" by {s['uploader']}" if s.get("uploader") else ""
+            events.append(
+                Event(
+                    _date(s["upload_date"]) or "",
+                    f"published online{who}: {name}",
+                    f"source-{s['id']}",
+                )
+            )
+        events.append(
+            Event(
+                _date(s["retrieved_at"]) or "",
+                f"retrieved for this case: {name}",
+                f"source-{s['id']}",
+            )
+        )
+    confirmed: dict[str, int] = {}
+    for f in findings:
+        if f.obs.status == "confirmed" and f.obs.reviewed_at:
+            day = f.obs.reviewed_at[:10]
+            confirmed[day] = confirmed.get(day, 0) + 1
+    for day, n in confirmed.items():
+        events.append(Event(day, f"{n} finding(s) confirmed by a person", "findings"))
+    for item in edges:
+        e = item["edge"]
+        claim = f"{item['source_label']} {e['label']} {item['target_label']}"
+        for key, word in (("start", "from"), ("end", "until")):
+            if e.get(key):
+                events.append(Event(str(e[key]), f"{claim} ({word} this date)", str(e["id"])))
+    events.append(Event(_date(published_at) or published_at, "this case file was published"))
+    return sorted(events, key=lambda ev: (ev.date, ev.text))
+
+
+@dataclass
+class ReportData:
+    """Everything the HTML and Markdown reports show."""
+
+    title: str
+    summary: str
+    fictional: bool
+    published_at: str
+    published_by: str
+    workbench_version: str
+    include_suggestions: bool
+    unredacted: bool
+    frames: list[FrameItem]
+    findings: list[FindingItem]
+    nodes: list[dict[str, Any]]
+    edges: list[dict[str, Any]]
+    hypotheses_left_out: int
+    sources: list[dict[str, Any]]
+    provisions: list[Any]  # legal.Provision
+    timeline: list[Event]
+    detector: str | None
+    policy: dict[str, Any] | None
+    faces_hidden: int
+    manual_hidden: int
+    images: int
+    key_fingerprint: str | None
+    graph_png: str | None
+    graph_html: str | None
+    data_files: list[str]
+    pdf: str | None = "report.pdf"
+    pdf_note: str | None = None
+
+    @property
+    def methods(self) -> list[str]:
+        return sorted({f.obs.method for f in self.findings})
+
+    @property
+    def reviewers(self) -> list[str]:
+        return sorted({f.obs.reviewed_by for f in self.findings if f.obs.reviewed_by})
+
+    @property
+    def suggestions(self) -> int:
+        return sum(1 for f in self.findings if f.obs.status == "suggested")
+
+    @property
+    def machine_confirmed(self) -> int:
+        return sum(1 for f in self.findings if f.origin == "machine-confirmed")
+
+    def provision_refs(self) -> dict[str, list[FindingItem]]:
+        refs: dict[str, list[FindingItem]] = {}
+        for f in self.findings:
+            for p in f.provisions:
+                refs.setdefault(p, []).append(f)
+        return refs
