@@ -18,6 +18,7 @@ from PIL import Image, ImageDraw
 from workbench.case import Case
 from workbench.errors import CaseError
 from workbench.progress import NullProgress, ProgressSink
+from workbench.resources import data_dir
 from workbench.synth import draw_text, write_video
 
 W, H, FPS = 1280, 720, 25
@@ -107,6 +108,11 @@ def brochure(n: int) -> Iterator[np.ndarray]:
     draw_text(
         page, (40, 270), "Integrator: Dalakent Demo Systems TOO (fictional)", 28, fill=(0, 0, 0)
     )
+    logo_path = data_dir() / "logos" / "stellar-optics.png"
+    if logo_path.is_file():  # the fictional vendor's logo, printed on its brochure
+        logo = Image.open(logo_path).convert("RGB")
+        logo = logo.resize((300, round(300 * logo.height / logo.width)))
+        page.paste(logo, (820, 150))
     for i in range(n):
         x = int(200 * i / max(1, n - 1))
         img = page.crop((x, 0, x + W, H))
@@ -184,10 +190,17 @@ def _analyse(case: Case, actor: str, progress: ProgressSink) -> list:
     from workbench.recognize.pipeline import analyze_case
 
     try:
-        return analyze_case(case, ("keyframes", "ocr", "interfaces"), progress=progress,
-                            actor=actor)
+        return analyze_case(
+            case,
+            ("keyframes", "ocr", "interfaces", "logos"),
+            logos=data_dir() / "logos",
+            progress=progress,
+            actor=actor,
+        )
     except OcrUnavailable:
-        return analyze_case(case, ("keyframes",), progress=progress, actor=actor)
+        return analyze_case(
+            case, ("keyframes", "logos"), logos=data_dir() / "logos", progress=progress, actor=actor
+        )
 
 
 def _remove_case(directory: Path) -> None:

@@ -17,7 +17,9 @@ LABEL_NOTICE = (
 def _n(count: int, word: str) -> str:
     if count == 1:
         return f"{count} {word}"
-    return f"{count} {word[:-1]}ies" if word.endswith("y") else f"{count} {word}s"
+    if word.endswith("y"):
+        return f"{count} {word[:-1]}ies"
+    return f"{count} {word}es" if word.endswith(("x", "s", "ch", "sh")) else f"{count} {word}s"
 
 
 def summary_lines(d: ReportData) -> list[str]:

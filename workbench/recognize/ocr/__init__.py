@@ -13,7 +13,7 @@ ENGINES = (
     "screens+tesseract",
     "rectify+tesseract",
 )
-DEFAULT = "tesseract"  # chosen by bench/bench_ocr.py on this project's CPU machines
+DEFAULT = "screens+tesseract"  # chosen by bench/bench_ocr.py on this project's CPU machines
 
 
 def make_engine(name: str = DEFAULT) -> OcrEngine:

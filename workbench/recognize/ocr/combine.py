@@ -4,6 +4,7 @@ letters included)."""
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 from workbench.recognize.ocr.base import OcrEngine
@@ -68,85 +69,60 @@ def merge(
 
 
 class CraftTesseractOcr(OcrEngine):
-    """CRAFT boxes, each line upscaled to a fixed height, stacked into one page that
-    Tesseract reads in a single call."""
+    """CRAFT boxes (neighbouring words joined into lines), each cut out, dark on light,
+    scaled to one text height and stacked on one page that Tesseract (eng+rus+kaz, so
+    Kazakh letters too) reads in a single call per sharpening amount."""
 
     name = "craft+tesseract"
 
     def __init__(
         self,
         easy: EasyOcr | None = None,
-        tess: TesseractOcr | None = None,
-        line_height: int = 48,
-        pad: int = 4,
+        languages: str = "kaz+eng+rus",
+        text_height: int = 30,
+        sharpen: tuple[float, ...] = (1.0, 2.5),
     ):
         self.easy = easy or EasyOcr(languages=("en",))
-        self.tess = tess or TesseractOcr(psm=6)
-        self.line_height, self.pad = line_height, pad
+        self.tess = TesseractOcr(languages, psm=6, min_conf=0)
+        self.text_height, self.sharpen = text_height, sharpen
 
     def version(self) -> str:
-        return f"craft[{self.easy.version()}]+{self.tess.version()} h{self.line_height}"
+        return f"craft[{self.easy.version()}]+{self.tess.version()} h{self.text_height}"
 
     def read(self, image: np.ndarray) -> list[TextHit]:
-        boxes = self.easy.detect(image)
-        if not boxes:
-            return []
-        page, placements = stack_lines(image, boxes, self.line_height, self.pad)
-        engine = self.version()
-        hits = []
-        for hit in self.tess.read(page):
-            cy = (hit.bbox[1] + hit.bbox[3]) / 2
-            for top, bottom, crop_top, box, scale in placements:
-                if top <= cy < bottom:
-                    x0, y0 = box[0] - self.pad, box[1] - self.pad
-                    local = TextHit(
-                        hit.text,
-                        (
-                            hit.bbox[0] - 10,
-                            hit.bbox[1] - crop_top,
-                            hit.bbox[2] - 10,
-                            hit.bbox[3] - crop_top,
-                        ),
-                        hit.score,
-                        engine,
-                    )
-                    hits.append(local.shifted(max(0, x0), max(0, y0), scale))
-                    break
-        return hits
+        from workbench.recognize.ocr.lines import LinePage
+
+        gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+        page = LinePage(self.text_height)
+        for box in join_words(self.easy.detect(image)):
+            page.add(gray, box_line(gray, box))
+        return page.read([self.tess], self.version(), 6, sharpen=self.sharpen)
 
 
-def stack_lines(
-    image: np.ndarray,
-    boxes: list[tuple[int, int, int, int]],
-    line_height: int,
-    pad: int,
-    gap: int = 24,
-):
-    """Crop each box (padded), scale it to `line_height`, stack them on a white page."""
-    import cv2
+def join_words(boxes: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """Join boxes side by side on one line (CRAFT often splits a line into words)."""
+    out: list[list[int]] = []
+    for b in sorted(boxes, key=lambda b: (b[0], b[1])):
+        h = b[3] - b[1]
+        for o in out:
+            oh = o[3] - o[1]
+            overlap = min(o[3], b[3]) - max(o[1], b[1])
+            if overlap > 0.6 * min(h, oh) and 0.6 < h / max(1, oh) < 1.6 and b[0] - o[2] < 0.8 * oh:
+                o[:] = [min(o[0], b[0]), min(o[1], b[1]), max(o[2], b[2]), max(o[3], b[3])]
+                break
+        else:
+            out.append(list(b))
+    return [(o[0], o[1], o[2], o[3]) for o in out]
 
-    from workbench.recognize.ocr.prep import is_light_on_dark
 
-    h, w = image.shape[:2]
-    crops, placements, y = [], [], gap
-    for box in boxes:
-        x0, y0 = max(0, box[0] - pad), max(0, box[1] - pad)
-        x1, y1 = min(w, box[2] + pad), min(h, box[3] + pad)
-        if x1 - x0 < 4 or y1 - y0 < 4:
-            continue
-        crop = image[y0:y1, x0:x1]
-        gray = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
-        if is_light_on_dark(gray):
-            gray = 255 - gray
-        scale = line_height / (y1 - y0)
-        resized = cv2.resize(
-            gray, (max(1, int((x1 - x0) * scale)), line_height), interpolation=cv2.INTER_CUBIC
-        )
-        crops.append((resized, y))
-        placements.append((y - gap // 2, y + line_height + gap // 2, y, box, scale))
-        y += line_height + gap
-    width = max((c.shape[1] for c, _ in crops), default=1) + 20
-    page = np.full((y, width), 255, np.uint8)
-    for crop, top in crops:
-        page[top : top + crop.shape[0], 10 : 10 + crop.shape[1]] = crop
-    return cv2.cvtColor(page, cv2.COLOR_GRAY2RGB), placements
+def box_line(gray: np.ndarray, box: tuple[int, int, int, int]):
+    """A detector box as a line for LinePage: text about 3/4 of the box height, polarity
+    by Otsu inside it."""
+    from workbench.recognize.ocr.lines import Line, ink_is_dark
+
+    x0, y0, x1, y1 = box
+    h = max(2.0, 0.75 * (y1 - y0))
+    rect = (((x0 + x1) / 2, (y0 + y1) / 2), (float(x1 - x0), float(y1 - y0)), 0.0)
+    pad = 0.35 * h
+    pts = np.float32([[x0 + pad, y0 + pad], [x1 - pad, y1 - pad]])  # LinePage pads back
+    return Line(box, 0.0, h, ink_is_dark(gray, rect), 1, pts)

@@ -30,6 +30,7 @@ class LineParams:
     contrast: float = 0.2  # ... at least, as a share of the local grey range
     link_gap: float = 0.9  # glyphs further apart than this times their height are not chained
     min_overlap: float = 0.45  # vertical overlap that chains two glyphs, share of the lower one
+    join_gap: float = 1.2  # lines this many text heights apart, side by side, are one line
 
 
 @dataclass
@@ -133,7 +134,34 @@ def find_lines(gray: np.ndarray, params: LineParams | None = None) -> list[Line]
                     angle = 0.0
             box = (int(x0), int(y0), int(x1), int(y1))
             lines.append(Line(box, angle, height, dark, len(g), pts))
-    return _resolve(gray, lines)
+    return _join(_resolve(gray, lines), p.join_gap)
+
+
+def _join(lines: list[Line], gap: float) -> list[Line]:
+    """Join lines that continue each other (words a wide space apart): same polarity,
+    similar height and angle, side by side within `gap` text heights."""
+    lines = sorted(lines, key=lambda ln: ln.box[0])
+    out: list[Line] = []
+    for ln in lines:
+        for o in out:
+            h = max(o.height, ln.height)
+            overlap = min(o.box[3], ln.box[3]) - max(o.box[1], ln.box[1])
+            if (
+                o.dark == ln.dark
+                and h <= 1.5 * min(o.height, ln.height)
+                and overlap >= 0.6 * min(o.box[3] - o.box[1], ln.box[3] - ln.box[1])
+                and abs(o.angle - ln.angle) <= 5
+                and -0.2 * h <= ln.box[0] - o.box[2] <= gap * h
+            ):
+                o.box = (min(o.box[0], ln.box[0]), min(o.box[1], ln.box[1]),
+                         max(o.box[2], ln.box[2]), max(o.box[3], ln.box[3]))  # fmt: skip
+                o.points = np.concatenate([o.points, ln.points])
+                o.height = (o.height * o.glyphs + ln.height * ln.glyphs) / (o.glyphs + ln.glyphs)
+                o.glyphs += ln.glyphs
+                break
+        else:
+            out.append(ln)
+    return out
 
 
 def _rect(line: Line, grow: float = 0.0):
@@ -143,7 +171,7 @@ def _rect(line: Line, grow: float = 0.0):
     return (cx, cy), (w + pad, h + pad), angle
 
 
-def _ink_is_dark(gray: np.ndarray, rect) -> bool:
+def ink_is_dark(gray: np.ndarray, rect) -> bool:
     """Otsu inside the rotated box: the minority class is the ink."""
     box = cv2.boxPoints(rect).astype(np.int32)
     x, y, w, h = cv2.boundingRect(box)
@@ -162,7 +190,7 @@ def _resolve(gray: np.ndarray, lines: list[Line]) -> list[Line]:
     """Keep lines whose polarity agrees with an Otsu split of their surroundings (the
     minority is the ink); where lines of opposite polarity still overlap, keep the one
     the smaller box's split agrees with. The others are gaps between letters or lines."""
-    lines = [ln for ln in lines if _ink_is_dark(gray, _rect(ln, grow=0.3)) == ln.dark]
+    lines = [ln for ln in lines if ink_is_dark(gray, _rect(ln, grow=0.3)) == ln.dark]
     rects = [_rect(ln) for ln in lines]
     areas = [max(1.0, r[1][0] * r[1][1]) for r in rects]
     drop: set[int] = set()
@@ -180,7 +208,7 @@ def _resolve(gray: np.ndarray, lines: list[Line]) -> list[Line]:
             inter = cv2.contourArea(region)
             if inter < 0.3 * min(areas[i], areas[j]):
                 continue
-            dark = _ink_is_dark(gray, rects[i] if areas[i] <= areas[j] else rects[j])
+            dark = ink_is_dark(gray, rects[i] if areas[i] <= areas[j] else rects[j])
             loser = j if a.dark == dark else i
             drop.add(loser)
     return [ln for k, ln in enumerate(lines) if k not in drop]
@@ -228,17 +256,17 @@ class LinePage:
         )
         if not line.dark:
             crop = 255 - crop
-        lo_v, hi_v = np.percentile(crop, (getattr(self, "ink_pct", 3), getattr(self, "bg_pct", 97)))
+        lo_v, hi_v = np.percentile(crop, (3, 97))
         if hi_v - lo_v >= 8:
             crop = np.clip((crop.astype(np.float32) - lo_v) * 255 / (hi_v - lo_v), 0, 255)
         self.images.append(crop.astype(np.uint8))
         self.rows.append(_Row(self.y, self.y + height, np.linalg.inv(a), self.text_height))
         self.y += height + self.gap
 
-    def render(self, sharpen: float | None = None) -> np.ndarray:
-        """The page; each line sharpened (unsharp mask: upscaled blurred strokes get their
-        edges back) by `sharpen`, or the page's own amount."""
-        amount = self.sharpen if sharpen is None else sharpen
+    def render(self, sharpen: float = 1.0) -> np.ndarray:
+        """The page, each line sharpened by `sharpen` (unsharp mask: upscaled blurred
+        strokes get their edges back)."""
+        amount = sharpen
         width = max((im.shape[1] for im in self.images), default=8) + 2 * self.margin
         page = np.full((self.y, width), 255, np.uint8)
         for im, row in zip(self.images, self.rows, strict=True):
@@ -256,22 +284,23 @@ class LinePage:
         psm: int = 6,
         keep: float = 0.3,
         weak: float = 0.1,
+        sharpen: Sequence[float] = (1.0,),
     ) -> list[TextHit]:
-        """One Tesseract call per reader (e.g. one per script) for every line; per row the
-        reading with the best confidence wins; one hit per run of words in a row. A run
-        is kept when one of its words reaches `keep`; words under `weak` are left out."""
+        """One Tesseract call per reader (e.g. one per script) and sharpening amount for
+        every line; per row the reading with the best confidence wins; one hit per run of
+        words in a row. A run is kept when one of its words reaches `keep`; words under
+        `weak` are left out."""
         if not self.rows:
             return []
         best: dict[int, tuple[float, list[Word]]] = {}
-        styles = getattr(self, "styles", [None])
-        for sharpen in styles:
-          page = self.render(sharpen)
-          for tess in readers:
-            for k, words in self._rows(tess.words(page, psm)).items():
-                chars = sum(len(w.text) for w in words)
-                score = sum(w.conf * len(w.text) for w in words) / max(1, chars)
-                if k not in best or score > best[k][0]:
-                    best[k] = (score, words)
+        for amount in sharpen:
+            page = self.render(amount)
+            for tess in readers:
+                for k, words in self._rows(tess.words(page, psm)).items():
+                    chars = sum(len(w.text) for w in words)
+                    score = sum(w.conf * len(w.text) for w in words) / max(1, chars)
+                    if k not in best or score > best[k][0]:
+                        best[k] = (score, words)
         hits = []
         for k, (_, words) in sorted(best.items()):
             words.sort(key=lambda w: w.box[0])

@@ -6,6 +6,11 @@ quadrilaterals, workbench.video.rectify), looks for lines in each rectified scre
 the rest of the frame, and reads them all in that one call. `rectify+tesseract` is the
 simple alternative: Tesseract (sparse text) on each rectified, upscaled screen.
 Every hit is mapped back to the frame it came from, with a quad where it is tilted.
+
+Tesseract reads with "kaz+eng+rus": the Kazakh model first keeps Қ Ә Ң Ұ Ғ Ү Һ І that a
+Russian-first reading turns into К А Н У Г Y Х I; Latin and Russian read as well
+(bench/bench_ocr.py). The page is read twice, mildly and strongly sharpened (unsharp
+mask), and each line keeps the more confident reading.
 """
 
 from __future__ import annotations
@@ -75,10 +80,10 @@ class LinesOcr(OcrEngine):
     def __init__(
         self,
         rectify: bool = False,
-        languages: Sequence[str] = ("eng+rus+kaz",),
+        languages: Sequence[str] = ("kaz+eng+rus",),
         params: LineParams | None = None,
         text_height: int = 30,
-        sharpen: float = 1.0,
+        sharpen: Sequence[float] = (1.0, 2.5),
         psm: int = 6,
         zoom: float = 1.5,
         keep: float = 0.3,
@@ -88,7 +93,7 @@ class LinesOcr(OcrEngine):
         self.name = "screens+tesseract" if rectify else "lines+tesseract"
         self.readers = [TesseractOcr(lang, psm=psm, min_conf=0) for lang in languages]
         self.params = params or LineParams()
-        self.text_height, self.sharpen, self.psm, self.zoom = text_height, sharpen, psm, zoom
+        self.text_height, self.sharpen, self.psm, self.zoom = text_height, tuple(sharpen), psm, zoom
         self.keep, self.weak = keep, weak
 
     def version(self) -> str:
@@ -96,13 +101,13 @@ class LinesOcr(OcrEngine):
         langs = "|".join(t.languages for t in self.readers)
         return (
             f"{self.name} 1 (tesseract {tess} {langs} psm{self.psm}"
-            f" h{self.text_height} sharpen{self.sharpen})"
+            f" h{self.text_height} sharpen{'|'.join(map(str, self.sharpen))})"
         )
 
     def page(self, image: np.ndarray) -> LinePage:
         """The stacked page of every line found, before it is read."""
         gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
-        page = LinePage(self.text_height, self.sharpen)
+        page = LinePage(self.text_height)
         screens = find_screens(image) if self.rectify and image.ndim == 3 else []
         for corners in screens:
             to_rect, size = _screen_transform(corners, self.zoom, 2 * SEARCH_SIDE)
@@ -119,7 +124,9 @@ class LinesOcr(OcrEngine):
         f = min(1.0, SEARCH_SIDE / max(h, w))
         if f < 1.0:
             image = cv2.resize(image, (round(w * f), round(h * f)), interpolation=cv2.INTER_AREA)
-        hits = self.page(image).read(self.readers, self.version(), self.psm, self.keep, self.weak)
+        hits = self.page(image).read(
+            self.readers, self.version(), self.psm, self.keep, self.weak, self.sharpen
+        )
         return hits if f == 1.0 else [hit.shifted(0, 0, f) for hit in hits]
 
 
