@@ -125,8 +125,15 @@ def test_small_logos_are_found_thanks_to_the_multi_scale_pass(library: LogoLibra
     )
     found_multi, found_single = 0, 0
     for i, label in enumerate(LABELS):  # about 100 px wide in a 1280x720 frame
-        place = synth.Placement(width=100, center=(400 + 60 * i, 250 + 40 * i), rotation=5,
-                                perspective=0.1, blur=0.6, jpeg_quality=70, seed=10 + i)
+        place = synth.Placement(
+            width=100,
+            center=(400 + 60 * i, 250 + 40 * i),
+            rotation=5,
+            perspective=0.1,
+            blur=0.6,
+            jpeg_quality=70,
+            seed=10 + i,
+        )
         frame, quad = frame_with(label, place, scene=30 + i)
         m = multi.match(frame)
         found_multi += [x.label for x in m] == [label] and corner_error(m[0], quad, 100) < 0.06

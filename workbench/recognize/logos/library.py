@@ -61,7 +61,10 @@ class LogoLibrary:
                     f"The logo library holds {path.name}, which is not an image "
                     f"({', '.join(IMAGE_SUFFIXES)}); move it out of {folder}."
                 )
-            data = path.read_bytes()
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                raise LogoLibraryError(f"The logo image {path} cannot be read ({exc}).") from None
             rgb = _decode(path, data)
             label = path.stem
             if any(r.label == label for r in refs):

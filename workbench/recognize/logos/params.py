@@ -16,9 +16,11 @@ class MatchParams:
     resolution). Matches against all references come from one index; clusters of
     consistent matches (Hough votes on position, scale and angle) are verified with a
     RANSAC homography and an appearance check (see geometry.py for the score).
-    Candidates whose logo would be narrower than `refine_width` px get a second look in a
-    crop of the full-resolution frame enlarged up to `max_upscale` times: the multi-scale
-    pass for logos about 100 px wide.
+
+    Small logos are found from both ends: each reference is described at several scales
+    (`reference_scales`, the small views also blurred), and the best `max_refine`
+    candidates that would be narrower than `refine_width` px and did not pass get a second
+    look in a crop of the full-resolution frame enlarged up to `max_upscale` times.
     """
 
     features: str = "sift"  # "sift" (default), "orb" or "akaze" (if this OpenCV has it)
@@ -34,7 +36,7 @@ class MatchParams:
     flann_checks: int = 32
     min_votes: int = 3  # consistent matches needed to look at a candidate
     max_candidates: int = 40  # candidates verified per frame, best voted first
-    max_refine: int = 3  # of those, how many may get the multi-scale second look
+    max_refine: int = 1  # of those, how many may get the multi-scale second look
     ransac_threshold: float = 3.0  # px in the frame
     min_inliers: int = 6  # distinct RANSAC inliers
     refine: bool = True  # the multi-scale pass on candidates
@@ -44,9 +46,10 @@ class MatchParams:
 
     @classmethod
     def fast(cls, **changes: Any) -> MatchParams:
-        """About three times faster, for a first pass over long footage: the frame is scanned
-        at half size, so logos under about 150 px wide are often missed."""
-        return cls(**{"scan_scale": 0.5, **changes})
+        """About twice as fast, for a first pass over long footage: the frame is scanned at
+        half size and more candidates get the second look; small logos are missed more
+        often (bench/bench_logos.py measures both presets)."""
+        return cls(**{"scan_scale": 0.5, "max_refine": 3, **changes})
 
     def __post_init__(self) -> None:
         if self.features not in FEATURES:
