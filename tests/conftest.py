@@ -78,3 +78,23 @@ def http_server(web_root: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="session")
+def demo_case_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The full fictional demo case (footage, analysis, scripted review, graph, case file),
+    built once per session. Tests that change it work on a copy (`demo_case`)."""
+    from workbench.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo"
+    build_demo(path, actor="demo")
+    return path
+
+
+@pytest.fixture()
+def demo_case(demo_case_built: Path, tmp_path: Path) -> Path:
+    import shutil
+
+    copy = tmp_path / "demo"
+    shutil.copytree(demo_case_built, copy)
+    return copy

@@ -621,10 +621,33 @@ def demo(directory: Path, no_app: bool, actor: str) -> None:
     for line in summary.lines:
         click.echo(f"  {line}")
     if not no_app:
-        click.echo(
-            "The review app arrives with a later release; inspect the case with "
-            f"`workbench sources {directory}` and `workbench verify {directory}`."
-        )
+        _serve_app(directory, port=0, open_browser=True)
+
+
+def _serve_app(directory: Path | None, port: int, open_browser: bool) -> None:
+    from workbench.app.launch import free_port, start_app
+
+    if directory is not None:
+        from workbench.case import Case
+
+        Case.open(directory).close()  # a clear error now rather than in the browser
+    port = port or free_port()
+    click.echo(f"workbench app on http://127.0.0.1:{port}  (Ctrl+C stops it)")
+    proc = start_app(directory, port, headless=not open_browser)
+    try:
+        proc.wait()
+    except KeyboardInterrupt:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@main.command()
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
+@click.option("--port", type=int, default=8501, show_default=True, help="0 picks a free port.")
+@click.option("--no-browser", is_flag=True, help="Do not open a browser window.")
+def app(directory: Path | None, port: int, no_browser: bool) -> None:
+    """The review app (Streamlit) on 127.0.0.1, with DIRECTORY's case open."""
+    _serve_app(directory, port, open_browser=not no_browser)
 
 
 # -- publish: case-file bundles (workbench.publish) --------------------------------------

@@ -35,6 +35,7 @@ class DemoSummary:
     videos: int = 0
     frames: int = 0
     lines: list[str] = field(default_factory=list)
+    bundle: Path | None = None
 
 
 def _base(shot_index: int, i: int, bg: tuple[int, int, int]) -> Image.Image:
@@ -144,8 +145,10 @@ def build_demo(
     actor: str = "demo",
     progress: ProgressSink | None = None,
     seconds_per_shot: float = 3.0,
+    with_story: bool = True,
 ) -> DemoSummary:
     """(Re)build the demo case in `directory`. Refuses to touch a non-fictional case."""
+    from workbench.demo_story import run_story
     from workbench.ingest import ingest_file
 
     progress = progress or NullProgress()
@@ -162,7 +165,7 @@ def build_demo(
             )
         _remove_case(directory)
     summary = DemoSummary()
-    steps = 4
+    steps = 5
     progress.update("demo", 0, steps)
     with tempfile.TemporaryDirectory(prefix="workbench-demo-") as tmp:
         clip = Path(tmp) / "qalaport-tv-report.mp4"
@@ -173,13 +176,18 @@ def build_demo(
             result = ingest_file(case, clip, actor, progress)
             progress.update("demo", 3, steps)
             reports = _analyse(case, actor, progress)
-        progress.update("demo", 4, steps)
+            progress.update("demo", 4, steps)
+            story = run_story(case, progress) if with_story else None
+        progress.update("demo", 5, steps)
     summary.videos, summary.frames = 1, frames
     summary.lines.append(f"video {result.video_sha256[:12]} sha256 {result.video_sha256}")
     summary.lines.append("shots: " + ", ".join(name for name, _ in SHOTS))
     for report in reports:
         detail = ", ".join(f"{k} {v}" for k, v in report.details.items())
         summary.lines.append(f"{report.stage}: {detail}")
+    if story is not None:
+        summary.lines += story.lines()
+        summary.bundle = story.bundle
     return summary
 
 

@@ -12,8 +12,15 @@ from workbench.progress import ByteCounter, NullProgress, ProgressSink
 
 
 def ingest_file(
-    case: Case, path: Path, actor: str, progress: ProgressSink | None = None
+    case: Case,
+    path: Path,
+    actor: str,
+    progress: ProgressSink | None = None,
+    uri: str | None = None,
+    title: str | None = None,
 ) -> IngestResult:
+    """Copy `path` into the case. `uri`/`title` name where the file really came from when
+    `path` is a temporary copy (an upload through the app)."""
     path = Path(path)
     if not path.exists():
         raise IngestError(f"{path} does not exist.")
@@ -32,8 +39,8 @@ def ingest_file(
         raise IngestError(f"{path} cannot be read (permission denied).") from exc
     draft = SourceDraft(
         kind="file",
-        uri=str(path.resolve()),
+        uri=uri or str(path.resolve()),
         retrieved_at=retrieved_at,
-        title=path.name,
+        title=title or path.name,
     )
     return commit_video(case, tmp, sha256, path.name, draft, actor)

@@ -1,0 +1,83 @@
+"""What the Case page shows and does, without Streamlit: create or open a case, take an
+upload in (under its own name, never a path the browser chose), list sources."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from workbench.case import records
+from workbench.case.folder import Case
+from workbench.errors import CaseError
+from workbench.ingest import IngestResult, ingest_file
+from workbench.progress import ProgressSink
+
+_UNSAFE = re.compile(r"[^\w.\- ]+", re.UNICODE)
+
+
+def safe_upload_name(name: str) -> str:
+    """The last path component of an uploaded file's name, without path tricks or
+    control characters ('../../etc/passwd' → 'passwd'; '' → 'upload')."""
+    base = re.split(r"[\\/]", name or "")[-1]
+    base = _UNSAFE.sub("_", base).strip(" .")
+    return base[:120] or "upload"
+
+
+def ingest_upload(
+    case: Case, name: str, data: bytes, actor: str, progress: ProgressSink | None = None
+) -> IngestResult:
+    """Ingest bytes uploaded through the app. The source records `upload:<name>`."""
+    clean = safe_upload_name(name)
+    with tempfile.TemporaryDirectory(dir=case.tmp_dir, prefix="upload-") as tmp:
+        path = Path(tmp) / clean
+        path.write_bytes(data)
+        return ingest_file(case, path, actor, progress, uri=f"upload:{clean}", title=clean)
+
+
+def create_case(directory: Path, title: str, summary: str, actor: str) -> Path:
+    with Case.init(Path(directory), title, summary=summary, actor=actor):
+        pass
+    return Path(directory)
+
+
+def check_case(directory: Path) -> str:
+    """The case's title, or CaseError saying why the folder is not a case."""
+    with Case.open(Path(directory)) as case:
+        return case.info.title
+
+
+def sources_rows(case: Case) -> list[dict[str, Any]]:
+    vids = {v.sha256: v for v in records.videos(case.conn)}
+    rows = []
+    for s in records.sources(case.conn):
+        v = vids[s.video_sha256]
+        rows.append(
+            {
+                "source": s.id,
+                "video": s.video_sha256[:12],
+                "sha256": s.video_sha256,
+                "kind": s.kind,
+                "title": s.title or "",
+                "from": s.webpage_url or s.uri,
+                "retrieved": s.retrieved_at[:19],
+                "by": s.actor,
+                "frames": v.frame_count,
+                "fps": round(v.fps, 3) if v.fps else None,
+                "size": f"{v.width}x{v.height}",
+                "duration_s": round(v.duration_s, 2) if v.duration_s else None,
+                "captures": ", ".join(c.kind for c in s.captures),
+            }
+        )
+    return rows
+
+
+def recent_cases(root: Path) -> list[Path]:
+    """Case folders directly under `root` (e.g. ./cases)."""
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.iterdir() if (p / "case.toml").is_file())
+
+
+__all__ = ["CaseError", "check_case", "create_case", "ingest_upload", "sources_rows"]

@@ -1,0 +1,28 @@
+"""Entry point of the Streamlit app: `workbench app [DIR]` runs `streamlit run` on this file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from workbench.app import state
+
+HERE = Path(__file__).parent
+
+st.set_page_config(page_title="workbench", layout="wide")
+
+PAGES = [
+    st.Page(str(HERE / "pages" / "case.py"), title="Case", url_path="case", default=True),
+    st.Page(str(HERE / "pages" / "review.py"), title="Review", url_path="review"),
+    st.Page(str(HERE / "pages" / "findings.py"), title="Findings", url_path="findings"),
+    st.Page(str(HERE / "pages" / "graph.py"), title="Graph", url_path="graph"),
+    st.Page(str(HERE / "pages" / "casefile.py"), title="Case file", url_path="casefile"),
+]
+
+page = st.navigation(PAGES)
+with st.sidebar:
+    current = state.case_dir()
+    st.caption(f"case: {current}" if current else "no case open")
+    st.text_input("reviewer", key=state.REVIEWER_KEY, value=state.reviewer())
+page.run()

@@ -1,0 +1,95 @@
+"""Case page: open or create a case, ingest URLs and uploads, list sources, analyse."""
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from workbench.app import casehome, state
+from workbench.errors import WorkbenchError
+from workbench.ingest import ingest_url
+from workbench.recognize.pipeline import STAGES, analyze_case
+from workbench.resources import data_dir
+
+st.title("Case")
+
+current = state.case_dir()
+with st.expander("Open or create a case", expanded=current is None):
+    known = casehome.recent_cases(Path("cases"))
+    choice = st.text_input(
+        "case folder", value=str(current or (known[0] if known else "cases/my-case"))
+    )
+    left, right = st.columns(2)
+    if left.button("Open", key="case_open"):
+        try:
+            title = casehome.check_case(Path(choice))
+            state.set_case_dir(Path(choice).resolve())
+            st.success(f"Opened {title}")
+            st.rerun()
+        except WorkbenchError as exc:
+            st.error(str(exc))
+    with right.form("case_new"):
+        title = st.text_input("title of a new case")
+        summary = st.text_area("summary")
+        if st.form_submit_button("Create"):
+            try:
+                casehome.create_case(Path(choice), title, summary, state.reviewer())
+                state.set_case_dir(Path(choice).resolve())
+                st.rerun()
+            except WorkbenchError as exc:
+                st.error(str(exc))
+
+case = state.open_case()
+try:
+    if case.info.fictional:
+        st.warning("FICTIONAL demo case: generated footage, invented companies.")
+    st.subheader(case.info.title)
+    if case.info.summary:
+        st.text(case.info.summary)
+
+    st.markdown("#### Add footage")
+    url_col, file_col = st.columns(2)
+    with url_col.form("ingest_url"):
+        url = st.text_input("video page URL (yt-dlp)")
+        if st.form_submit_button("Ingest URL") and url.strip():
+            try:
+                results = ingest_url(case, url.strip(), state.reviewer(), None,
+                                     state.StreamlitProgress())  # fmt: skip
+                st.success(f"{len(results)} video(s) ingested")
+            except WorkbenchError as exc:
+                st.error(str(exc))
+    with file_col.form("ingest_file"):
+        upload = st.file_uploader("video file")
+        if st.form_submit_button("Ingest file") and upload is not None:
+            try:
+                r = casehome.ingest_upload(
+                    case, upload.name, upload.getvalue(), state.reviewer(),
+                    state.StreamlitProgress(),
+                )  # fmt: skip
+                st.success(f"ingested {r.video_sha256[:12]}")
+            except WorkbenchError as exc:
+                st.error(str(exc))
+
+    st.markdown("#### Sources")
+    rows = casehome.sources_rows(case)
+    if rows:
+        st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True)
+    else:
+        st.info("No footage yet.")
+
+    st.markdown("#### Analyse")
+    stages = st.multiselect("stages", STAGES, default=["keyframes", "ocr", "interfaces"])
+    if st.button("Run analysis", key="case_analyze", disabled=not rows):
+        logos = data_dir() / "logos" if "logos" in stages else None
+        try:
+            reports = analyze_case(
+                case, tuple(stages), logos=logos, progress=state.StreamlitProgress(),
+                actor=state.reviewer(),
+            )  # fmt: skip
+            for r in reports:
+                detail = ", ".join(f"{k} {v}" for k, v in r.details.items())
+                st.write(f"{r.video[:12]} {r.stage}: {'already done' if r.skipped else detail}")
+        except WorkbenchError as exc:
+            st.error(str(exc))
+finally:
+    case.close()

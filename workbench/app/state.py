@@ -1,0 +1,63 @@
+"""Which case the app has open and who is reviewing, kept in Streamlit's session state.
+
+Pages call `open_case()`; it opens the case folder chosen on the Case page (or given to
+`workbench app DIR` through $WORKBENCH_CASE) for the current script run."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import streamlit as st
+
+from workbench.case.folder import Case
+from workbench.errors import WorkbenchError
+
+CASE_KEY = "case_dir"
+REVIEWER_KEY = "reviewer"
+
+
+def case_dir() -> Path | None:
+    if CASE_KEY not in st.session_state and os.environ.get("WORKBENCH_CASE"):
+        st.session_state[CASE_KEY] = os.environ["WORKBENCH_CASE"]
+    value = st.session_state.get(CASE_KEY)
+    return Path(value) if value else None
+
+
+def set_case_dir(path: Path | str | None) -> None:
+    st.session_state[CASE_KEY] = str(path) if path else None
+
+
+def reviewer() -> str:
+    if REVIEWER_KEY not in st.session_state:
+        st.session_state[REVIEWER_KEY] = os.environ.get("WORKBENCH_USER", "reviewer")
+    return str(st.session_state[REVIEWER_KEY])
+
+
+def open_case() -> Case:
+    """The open case, or a message and `st.stop()` when there is none or it cannot open."""
+    path = case_dir()
+    if path is None:
+        st.info("No case is open. Open or create one on the Case page.")
+        st.stop()
+    try:
+        return Case.open(path)
+    except WorkbenchError as exc:
+        st.error(str(exc))
+        st.stop()
+        raise  # unreachable; st.stop raises
+
+
+class StreamlitProgress:
+    """A ProgressSink shown as one st.progress bar per task."""
+
+    def __init__(self) -> None:
+        self._bars: dict[str, object] = {}
+
+    def update(self, task: str, completed: float, total: float | None = None) -> None:
+        bar = self._bars.get(task)
+        if bar is None:
+            bar = self._bars[task] = st.progress(0.0, text=task)
+        fraction = min(1.0, completed / total) if total else 0.0
+        label = f"{task}: {completed:.0f}/{total:.0f}" if total else f"{task}: {completed:.0f}"
+        bar.progress(fraction, text=label)  # type: ignore[attr-defined]
