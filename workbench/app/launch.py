@@ -25,6 +25,7 @@ def app_command(port: int, headless: bool = True) -> list[str]:
         "--server.headless", "true" if headless else "false",
         "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none",
+        "--client.toolbarMode", "minimal",
     ]  # fmt: skip
 
 

@@ -53,7 +53,8 @@ def md(value: object) -> str:
     one line."""
     text = "" if value is None else str(value)
     text = " ".join(text.split())
-    text = html.escape(text, quote=True)
+    # quotes need no escaping in Markdown text (as entities they showed up as `&\#x27;`)
+    text = html.escape(text, quote=False)
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
