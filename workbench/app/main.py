@@ -13,16 +13,17 @@ HERE = Path(__file__).parent
 st.set_page_config(page_title="workbench", layout="wide")
 
 PAGES = [
-    st.Page(str(HERE / "pages" / "case.py"), title="Case", url_path="case", default=True),
-    st.Page(str(HERE / "pages" / "review.py"), title="Review", url_path="review"),
-    st.Page(str(HERE / "pages" / "findings.py"), title="Findings", url_path="findings"),
-    st.Page(str(HERE / "pages" / "graph.py"), title="Graph", url_path="graph"),
-    st.Page(str(HERE / "pages" / "casefile.py"), title="Case file", url_path="casefile"),
+    st.Page(str(HERE / "views" / "case.py"), title="Case", url_path="case", default=True),
+    st.Page(str(HERE / "views" / "review.py"), title="Review", url_path="review"),
+    st.Page(str(HERE / "views" / "findings.py"), title="Findings", url_path="findings"),
+    st.Page(str(HERE / "views" / "graph.py"), title="Graph", url_path="graph"),
+    st.Page(str(HERE / "views" / "casefile.py"), title="Case file", url_path="casefile"),
 ]
 
 page = st.navigation(PAGES)
 with st.sidebar:
     current = state.case_dir()
     st.caption(f"case: {current}" if current else "no case open")
-    st.text_input("reviewer", key=state.REVIEWER_KEY, value=state.reviewer())
+    state.reviewer()  # sets the default (from $WORKBENCH_USER) before the widget shows it
+    st.text_input("reviewer", key=state.REVIEWER_KEY, help="recorded on every review and note")
 page.run()

@@ -196,3 +196,43 @@ def review(
                 conn, by, action, f"observation:{oid}", {"from": before, "to": status, "note": note}
             )
     return query(conn, ids=ids)
+
+
+CORRECTABLE = ("text", "label", "vendor")
+
+
+def correct(
+    conn: sqlite3.Connection, oid: int, by: str, note: str | None = None, **changes: str | None
+) -> Observation:
+    """Change what an observation says (its text, label or vendor), keeping its status.
+
+    Who and when go in the row (`reviewed_by`, `reviewed_at`); the values before and
+    after go in the audit log. An empty string clears a field; None leaves it alone."""
+    unknown = set(changes) - set(CORRECTABLE)
+    if unknown:
+        raise ReviewError(
+            f"Only {', '.join(CORRECTABLE)} can be corrected, not {sorted(unknown)[0]}."
+        )
+    wanted = {k: (v.strip() or None) for k, v in changes.items() if v is not None}
+    with transaction(conn):
+        row = conn.execute(
+            "SELECT text, label, vendor FROM observations WHERE id = ?", (oid,)
+        ).fetchone()
+        if row is None:
+            raise ReviewError(f"No observation has the id {oid}; nothing was changed.")
+        changed = {k: v for k, v in wanted.items() if row[k] != v}
+        if not changed:
+            return query(conn, ids=[oid])[0]
+        sets = ", ".join(f"{k} = ?" for k in changed)
+        conn.execute(
+            f"UPDATE observations SET {sets}, reviewed_at = ?, reviewed_by = ? WHERE id = ?",
+            (*changed.values(), now(), by, oid),
+        )
+        audit.append(
+            conn,
+            by,
+            "observation.correct",
+            f"observation:{oid}",
+            {"from": {k: row[k] for k in changed}, "to": changed, "note": note},
+        )
+    return query(conn, ids=[oid])[0]

@@ -73,7 +73,7 @@ try:
     st.markdown("#### Sources")
     rows = casehome.sources_rows(case)
     if rows:
-        st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True)
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     else:
         st.info("No footage yet.")
 

@@ -1,0 +1,271 @@
+"""The Findings page's logic: observations as a table with crop thumbnails, filters,
+bulk review, corrections and links to the graph. No Streamlit here.
+
+Crops are cut from the observation's own frame (decoded from the original) and cached
+as PNG under derived/crops/, named by observation id and the frame's pixel hash, so a
+crop is re-cut only when its frame or box changes.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from workbench.case import records
+from workbench.case.folder import Case
+from workbench.case.observations import KINDS, STATUSES, Observation, correct, query, review
+
+CROPS = Path("derived") / "crops"
+THUMB_MAX = 160  # px, the longer side of a thumbnail in the table
+SELECT = "select"
+COLUMNS = (
+    SELECT,
+    "crop",
+    "id",
+    "kind",
+    "status",
+    "text",
+    "label",
+    "vendor",
+    "score",
+    "video",
+    "frame_index",
+    "time_s",
+    "method",
+    "reviewed_by",
+    "reviewed_at",
+)
+
+
+@dataclass(frozen=True)
+class Filters:
+    kind: str | None = None
+    vendor: str | None = None
+    status: str | None = None
+    video: str | None = None
+
+
+def filter_options(case: Case) -> dict[str, list[str]]:
+    """The values each filter can take, from what the case holds."""
+    vendors = sorted(
+        {
+            r[0]
+            for r in case.conn.execute(
+                "SELECT DISTINCT vendor FROM observations WHERE vendor IS NOT NULL"
+            )
+        }
+    )
+    return {
+        "kind": list(KINDS),
+        "status": list(STATUSES),
+        "vendor": vendors,
+        "video": [v.sha256 for v in records.videos(case.conn)],
+    }
+
+
+def observations(case: Case, filters: Filters = Filters()) -> list[Observation]:
+    return query(
+        case.conn,
+        kind=filters.kind or None,
+        status=filters.status or None,
+        video=filters.video or None,
+        vendor=filters.vendor or None,
+    )
+
+
+# -- crops --------------------------------------------------------------------------
+def crop_file(case: Case, obs: Observation) -> Path:
+    """derived/crops/<id>-<frame pixel hash>-<box hash>.png"""
+    pix = (obs.pixel_sha256 or "unhashed")[:16]
+    box = hashlib.sha256(repr(obs.bbox).encode()).hexdigest()[:8]
+    return case.root / CROPS / f"{obs.id}-{pix}-{box}.png"
+
+
+def _thumbnail(rgb: np.ndarray) -> bytes:
+    from PIL import Image
+
+    img = Image.fromarray(np.ascontiguousarray(rgb[:, :, :3]).astype(np.uint8), "RGB")
+    img.thumbnail((THUMB_MAX, THUMB_MAX))
+    buf = io.BytesIO()
+    img.save(buf, "PNG")
+    return buf.getvalue()
+
+
+def crops(case: Case, items: Iterable[Observation]) -> dict[int, Path]:
+    """The cached crop of every observation with a box (cut now where missing)."""
+    from workbench.publish.images import crop_box
+    from workbench.video.frames import FrameReader
+
+    out: dict[int, Path] = {}
+    todo: dict[str, list[Observation]] = {}
+    for o in items:
+        if not o.bbox:
+            continue
+        path = crop_file(case, o)
+        if path.is_file():
+            out[o.id] = path
+        else:
+            todo.setdefault(o.video, []).append(o)
+    for sha, group in todo.items():
+        video = records.video(case.conn, sha)
+        if video is None:
+            continue
+        try:
+            reader = FrameReader(case.path(video.media_path), video.sha256)
+        except Exception:  # a missing or unreadable original: no crops
+            continue
+        with reader:
+            for o in sorted(group, key=lambda x: x.frame_index):
+                try:
+                    frame = reader.get(o.frame_index)
+                except Exception:  # index out of range or undecodable
+                    continue
+                x0, y0, x1, y1 = crop_box(o.bbox or [], frame.rgb.shape)
+                if x1 <= x0 or y1 <= y0:
+                    continue
+                path = crop_file(case, o)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_suffix(".tmp")
+                tmp.write_bytes(_thumbnail(frame.rgb[y0:y1, x0:x1]))
+                tmp.replace(path)
+                out[o.id] = path
+    return out
+
+
+def get(case: Case, oid: int) -> Observation | None:
+    found = query(case.conn, ids=[oid])
+    return found[0] if found else None
+
+
+def crop_bytes(case: Case, obs: Observation) -> bytes | None:
+    path = crops(case, [obs]).get(obs.id)
+    return path.read_bytes() if path else None
+
+
+def data_uri(path: Path) -> str:
+    return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+# -- the table ----------------------------------------------------------------------
+def frame(case: Case, filters: Filters = Filters(), with_crops: bool = True) -> pd.DataFrame:
+    """One row per observation (COLUMNS); `crop` is a data: URI or None."""
+    items = observations(case, filters)
+    cut = crops(case, items) if with_crops else {}
+    rows = [
+        {
+            SELECT: False,
+            "crop": data_uri(cut[o.id]) if o.id in cut else None,
+            "id": o.id,
+            "kind": o.kind,
+            "status": o.status,
+            "text": o.text,
+            "label": o.label,
+            "vendor": o.vendor,
+            "score": o.score,
+            "video": o.video[:12],
+            "frame_index": o.frame_index,
+            "time_s": o.time_s,
+            "method": o.method,
+            "reviewed_by": o.reviewed_by,
+            "reviewed_at": (o.reviewed_at or "")[:19] or None,
+        }
+        for o in items
+    ]
+    return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+def selected_ids(table: pd.DataFrame) -> list[int]:
+    """The ids of the rows whose `select` box is ticked."""
+    if table.empty:
+        return []
+    return [int(i) for i in table.loc[table[SELECT].fillna(False).astype(bool), "id"]]
+
+
+def review_ids(case: Case, ids: list[int], status: str, by: str) -> list[Observation]:
+    """Confirm or reject (all or none), recorded with who and when."""
+    return review(case.conn, ids, status, by)
+
+
+def correct_one(
+    case: Case,
+    oid: int,
+    by: str,
+    text: str | None = None,
+    label: str | None = None,
+    vendor: str | None = None,
+    confirm: bool = False,
+) -> Observation:
+    """Correct what an observation says; confirm it too when asked."""
+    obs = correct(case.conn, oid, by, text=text, label=label, vendor=vendor)
+    if confirm and obs.status != "confirmed":
+        obs = review(case.conn, [oid], "confirmed", by)[0]
+    return obs
+
+
+# -- links to the graph ---------------------------------------------------------------
+def link_to_relation(case: Case, actor: str, oid: int, relation_id: int, note: str | None = None):  # type: ignore[no-untyped-def]
+    """Cite a confirmed observation as evidence of an existing relation."""
+    from workbench.graph.relations import NewEvidence, add_evidence
+
+    ev = NewEvidence(kind="observation", observation_id=oid, note=note or None)
+    return add_evidence(case, actor, relation_id, ev)
+
+
+def link_appears_in(case: Case, actor: str, oid: int, entity: str, site: str) -> int:
+    """`entity appears_in site`, citing the observation; the relation is added if new,
+    else the observation is added to its evidence. Returns the relation id."""
+    from workbench.graph.entities import get_entity
+    from workbench.graph.relations import NewEvidence, add_evidence, add_relation, find_relation
+
+    ev = NewEvidence(kind="observation", observation_id=oid)
+    src, tgt = get_entity(case, entity), get_entity(case, site)
+    existing = find_relation(case.conn, "appears_in", src.id, tgt.id)
+    if existing:
+        add_evidence(case, actor, existing, ev)
+        return existing
+    return add_relation(case, actor, "appears_in", src.id, tgt.id, evidence=[ev]).id
+
+
+def entity_choices(case: Case, kinds: tuple[str, ...] = ()) -> dict[str, str]:
+    """id → "name (kind, id)" of every entity (of these kinds), for select boxes."""
+    from workbench.graph.entities import list_entities
+
+    return {
+        e.id: f"{e.name} ({e.kind}, {e.id})"
+        for e in list_entities(case)
+        if not kinds or e.kind in kinds
+    }
+
+
+def relation_choices(case: Case) -> list[tuple[int, str]]:
+    """(relation id, "A kind B") of every stored relation."""
+    rows = case.conn.execute(
+        "SELECT r.id, r.kind, s.name, t.name FROM relations r"
+        " JOIN entities s ON s.id = r.source_id JOIN entities t ON t.id = r.target_id"
+        " ORDER BY r.id"
+    ).fetchall()
+    return [(int(r[0]), f"#{r[0]}: {r[2]} {r[1]} {r[3]}") for r in rows]
+
+
+def describe(o: Observation) -> dict[str, Any]:
+    """What the page shows of one observation (plain values, shown as text)."""
+    return {
+        "id": o.id,
+        "kind": o.kind,
+        "status": o.status,
+        "text": o.text,
+        "label": o.label,
+        "vendor": o.vendor,
+        "bbox": o.bbox,
+        "method": o.method,
+        "reviewed_by": o.reviewed_by,
+        "reviewed_at": o.reviewed_at,
+    }

@@ -1,0 +1,165 @@
+"""Findings: every observation with its crop; filter, select, confirm, reject, correct,
+and cite a confirmed one in the graph. Logic lives in workbench.app.findings_table."""
+
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+
+from workbench.app import findings_table as ft
+from workbench.app import state
+from workbench.errors import WorkbenchError
+from workbench.publish.safe import md
+
+ALL = "(all)"
+ROUND = "findings_round"  # bumped after each change, so the editor starts unticked
+MESSAGE = "findings_message"
+
+
+def done(text: str) -> None:
+    st.session_state[MESSAGE] = text
+    st.session_state[ROUND] = st.session_state.get(ROUND, 0) + 1
+    st.rerun()
+
+
+case = state.open_case()
+try:
+    who = state.reviewer()
+    st.title("Findings")
+    if st.session_state.get(MESSAGE):
+        st.success(st.session_state.pop(MESSAGE))
+
+    options = ft.filter_options(case)
+    cols = st.columns(4)
+    picked = {
+        name: cols[i].selectbox(name, [ALL, *options[name]], key=f"findings_filter_{name}")
+        for i, name in enumerate(("kind", "vendor", "status", "video"))
+    }
+    filters = ft.Filters(**{k: (None if v == ALL else v) for k, v in picked.items()})
+    table = ft.frame(case, filters)
+    st.caption(f"{len(table)} observation(s)")
+
+    suffix = hashlib.sha256(repr(filters).encode()).hexdigest()[:8]
+    editor_key = f"findings_editor-{st.session_state.get(ROUND, 0)}-{suffix}"
+    edited = st.data_editor(
+        table,
+        key=editor_key,
+        hide_index=True,
+        width="stretch",
+        disabled=[c for c in ft.COLUMNS if c != ft.SELECT],
+        column_config={
+            ft.SELECT: st.column_config.CheckboxColumn(ft.SELECT, default=False),
+            "crop": st.column_config.ImageColumn("crop", width="small"),
+            "score": st.column_config.NumberColumn("score", format="%.2f"),
+            "time_s": st.column_config.NumberColumn("time_s", format="%.3f"),
+        },
+    )
+    chosen = ft.selected_ids(edited)
+    left, right, _ = st.columns([1, 1, 4])
+    confirm = left.button("Confirm selected", key="confirm_selected", disabled=not chosen)
+    reject = right.button("Reject selected", key="reject_selected", disabled=not chosen)
+    if confirm or reject:
+        status = "confirmed" if confirm else "rejected"
+        try:
+            ft.review_ids(case, chosen, status, who)
+        except WorkbenchError as exc:
+            st.error(md(exc))
+        else:
+            done(f"{len(chosen)} observation(s) {status} by {md(who)}.")
+
+    st.divider()
+    st.subheader("One finding")
+    ids = [int(i) for i in table["id"]]
+    if not ids:
+        st.info("No observation matches these filters.")
+        st.stop()
+    rows = {int(r["id"]): r for r in table.to_dict("records")}
+    # the chosen finding is kept by id: the list's labels change with a finding's status,
+    # and a reset to the first finding after each confirmation would be a trap
+    kept = st.session_state.get("findings_one_id")
+    oid = st.selectbox(
+        "finding",
+        ids,
+        index=ids.index(kept) if kept in ids else 0,
+        key="findings_one",
+        format_func=lambda i: (
+            f"#{i} {rows[i]['kind']} [{rows[i]['status']}] "
+            f"{rows[i]['text'] or rows[i]['label'] or ''}"[:120]
+        ),
+    )
+    st.session_state["findings_one_id"] = int(oid)
+    current = ft.get(case, int(oid))
+    if current is None:
+        st.stop()
+    pic, facts = st.columns([1, 2])
+    crop = ft.crop_bytes(case, current)
+    if crop:
+        pic.image(crop, caption=f"crop of #{oid}")
+    facts.json(ft.describe(current))
+
+    one_left, one_right, _ = st.columns([1, 1, 4])
+    if one_left.button("Confirm", key="confirm_one"):
+        ft.review_ids(case, [oid], "confirmed", who)
+        done(f"#{oid} confirmed by {md(who)}.")
+    if one_right.button("Reject", key="reject_one"):
+        ft.review_ids(case, [oid], "rejected", who)
+        done(f"#{oid} rejected by {md(who)}.")
+
+    with st.form(f"correct-{oid}"):
+        st.markdown("**Correct** what the software read (recorded with who and when)")
+        text = st.text_input("text", value=current.text or "", key=f"correct_text_{oid}")
+        label = st.text_input("label", value=current.label or "", key=f"correct_label_{oid}")
+        vendor = st.text_input("vendor", value=current.vendor or "", key=f"correct_vendor_{oid}")
+        also = st.checkbox("confirm it as corrected", value=True, key=f"correct_confirm_{oid}")
+        if st.form_submit_button("Save correction"):
+            try:
+                ft.correct_one(case, oid, who, text, label, vendor, confirm=also)
+            except WorkbenchError as exc:
+                st.error(md(exc))
+            else:
+                done(f"#{oid} corrected by {md(who)}.")
+
+    st.markdown("**Cite it in the graph** (only confirmed findings count as evidence)")
+    how = st.radio(
+        "as",
+        ["evidence of a relation", "appears in (entity → site)"],
+        horizontal=True,
+        key="findings_link_how",
+    )
+    if how == "evidence of a relation":
+        relations = dict(ft.relation_choices(case))
+        with st.form("link_relation"):
+            rid = st.selectbox(
+                "relation", list(relations), format_func=lambda r: relations[r], key="link_rel"
+            )
+            note = st.text_input("note", key="link_rel_note")
+            if st.form_submit_button("Add as evidence", disabled=not relations):
+                try:
+                    ft.link_to_relation(case, who, oid, int(rid), note)
+                except WorkbenchError as exc:
+                    st.error(md(exc))
+                else:
+                    done(f"#{oid} now supports relation {rid}.")
+    else:
+        entities = ft.entity_choices(case, ("product", "organisation"))
+        sites = ft.entity_choices(case, ("site",))
+        with st.form("link_appears"):
+            ent = st.selectbox(
+                "entity (product or organisation)",
+                list(entities),
+                format_func=lambda k: entities[k],
+                key="link_entity",
+            )
+            site = st.selectbox(
+                "site", list(sites), format_func=lambda k: sites[k], key="link_site"
+            )
+            if st.form_submit_button("Link", disabled=not (ent and site)):
+                try:
+                    rid = ft.link_appears_in(case, who, oid, str(ent), str(site))
+                except WorkbenchError as exc:
+                    st.error(md(exc))
+                else:
+                    done(f"#{oid} now supports relation {rid} (appears_in).")
+finally:
+    case.close()

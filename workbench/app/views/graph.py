@@ -1,0 +1,229 @@
+"""Graph: the interactive vendor graph, forms to add and edit entities, relations and
+evidence, the queries, and exports. Logic lives in workbench.app.graph_ops."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from workbench.app import graph_ops as g
+from workbench.app import state
+from workbench.errors import WorkbenchError
+from workbench.publish.safe import md
+
+MESSAGE = "graph_message"
+NONE = "(none)"
+
+
+def done(text: str) -> None:
+    st.session_state[MESSAGE] = text
+    st.rerun()
+
+
+case = state.open_case()
+try:
+    who = state.reviewer()
+    st.title("Graph")
+    if st.session_state.get(MESSAGE):
+        st.success(st.session_state.pop(MESSAGE))
+
+    view_tab, edit_tab, query_tab, export_tab = st.tabs(
+        ["View", "Entities and relations", "Queries", "Export"]
+    )
+
+    with view_tab:
+        # the offline page (data as escaped JSON, text written with textContent only),
+        # as a data: URL so that it runs in an origin of its own
+        st.iframe(g.html_data_uri(g.page_html(case)), height=640)
+        st.markdown("**Entities**")
+        st.dataframe(g.entities_table(case), hide_index=True, width="stretch")
+        st.markdown("**Relations**")
+        st.dataframe(g.edges_table(case), hide_index=True, width="stretch")
+
+    with edit_tab:
+        entities = g.entity_choices(case)
+        relations = g.relation_choices(case)
+        observed = g.confirmed_observations(case)
+
+        st.subheader("Add an entity")
+        kind = st.selectbox("kind", list(g.ENTITY_KINDS), key="entity_kind")
+        with st.form("add_entity", clear_on_submit=True):
+            name = st.text_input("name", key="entity_name")
+            roles = list(g.ENTITY_KINDS[kind].roles)
+            role = st.selectbox("role", [NONE, *roles], key="entity_role") if roles else NONE
+            country = st.text_input("country (ISO code or name)", key="entity_country")
+            city = st.text_input("city", key="entity_city")
+            aliases = st.text_input("other spellings (separated by ;)", key="entity_aliases")
+            public = st.checkbox("a public body", key="entity_public")
+            if st.form_submit_button("Add entity"):
+                try:
+                    e = g.new_entity(
+                        case,
+                        who,
+                        kind,
+                        name,
+                        role=None if role == NONE else role,
+                        country=country,
+                        city=city,
+                        public=public,
+                        aliases=[a.strip() for a in aliases.split(";") if a.strip()],
+                    )
+                except WorkbenchError as exc:
+                    st.error(md(exc))
+                else:
+                    done(f"Entity {md(e.id)} added.")
+
+        st.subheader("Edit an entity")
+        if entities:
+            eid = st.selectbox(
+                "entity", list(entities), format_func=entities.get, key="edit_entity"
+            )
+            with st.form("edit_entity_form"):
+                new_name = st.text_input("new name", key="edit_name")
+                new_role = st.text_input("role", key="edit_role")
+                new_country = st.text_input("country", key="edit_country")
+                new_city = st.text_input("city", key="edit_city")
+                alias = st.text_input("add a spelling", key="edit_alias")
+                ident = st.text_input("add an identifier (SCHEME=VALUE)", key="edit_ident")
+                if st.form_submit_button("Save entity"):
+                    try:
+                        g.edit_entity(
+                            case,
+                            who,
+                            str(eid),
+                            {
+                                "name": new_name,
+                                "role": new_role,
+                                "country": new_country,
+                                "city": new_city,
+                            },
+                            alias=alias,
+                            identifier=ident,
+                        )
+                    except WorkbenchError as exc:
+                        st.error(md(exc))
+                    else:
+                        done(f"Entity {md(eid)} saved.")
+        else:
+            st.info("No entities yet.")
+
+        st.subheader("Add a relation")
+        with st.form("add_relation"):
+            ids = list(entities)
+            src = st.selectbox("source", ids, format_func=entities.get, key="rel_source")
+            rkind = st.selectbox(
+                "relation",
+                list(g.RELATION_KINDS),
+                format_func=lambda k: f"{k}: {g.RELATION_KINDS[k].description}",
+                key="rel_kind",
+            )
+            tgt = st.selectbox("target", ids, format_func=entities.get, key="rel_target")
+            start = st.text_input("from (2021, 2021-05, 2021-05-17)", key="rel_start")
+            end = st.text_input("until", key="rel_end")
+            confidence = st.slider("confidence", 0.0, 1.0, 0.5, 0.05, key="rel_confidence")
+            obs = st.selectbox(
+                "evidence: a confirmed observation",
+                [None, *observed],
+                format_func=lambda i: NONE if i is None else observed[i],
+                key="rel_observation",
+            )
+            url = st.text_input("evidence: a web page URL", key="rel_url")
+            if st.form_submit_button("Add relation", disabled=len(ids) < 2):
+                try:
+                    ev = g.evidence_from("observation", observation_id=obs) or g.evidence_from(
+                        "url", url=url
+                    )
+                    r = g.new_relation(
+                        case, who, str(src), rkind, str(tgt), start, end, confidence, ev
+                    )
+                except WorkbenchError as exc:
+                    st.error(md(exc))
+                else:
+                    note = "" if ev else " (a hypothesis until evidence is added)"
+                    done(f"Relation {r.id} added{note}.")
+
+        st.subheader("Attach evidence to a relation")
+        if relations:
+            ev_kind = st.radio(
+                "kind of evidence",
+                ["observation", "url", "document"],
+                horizontal=True,
+                key="ev_kind",
+            )
+            with st.form("attach_evidence", clear_on_submit=True):
+                rid = st.selectbox(
+                    "relation", list(relations), format_func=relations.get, key="ev_relation"
+                )
+                fields: dict = {}
+                upload = None
+                if ev_kind == "observation":
+                    fields["observation_id"] = st.selectbox(
+                        "confirmed observation",
+                        list(observed),
+                        format_func=observed.get,
+                        key="ev_observation",
+                    )
+                else:
+                    fields["url"] = st.text_input("URL", key="ev_url")
+                    fields["title"] = st.text_input("title", key="ev_title")
+                    fields["retrieved_at"] = st.text_input(
+                        "retrieved at (date)", key="ev_retrieved"
+                    )
+                    if ev_kind == "document":
+                        upload = st.file_uploader("saved copy", key="ev_file")
+                fields["note"] = st.text_input("note", key="ev_note")
+                if st.form_submit_button("Attach evidence"):
+                    try:
+                        ev = g.evidence_from(ev_kind, **fields)
+                        if ev is None:
+                            raise WorkbenchError("Give the evidence first.")
+                        saved = (upload.name, upload.getvalue()) if upload else None
+                        added = g.attach(case, who, int(rid), ev, saved)
+                    except WorkbenchError as exc:
+                        st.error(md(exc))
+                    else:
+                        done(f"Evidence {md(added.ref)} added to relation {rid}.")
+        else:
+            st.info("No relations yet.")
+
+    with query_tab:
+        question = st.selectbox("question", list(g.QUESTIONS), key="query_question")
+        subject = st.text_input(g.SUBJECT_HELP[question], key="query_subject")
+        by_country = max_hops = home = None
+        if question == "suppliers":
+            by_country = st.checkbox("count them per country", key="query_by_country")
+        if question == "paths":
+            max_hops = st.number_input("longest path", 1, 10, 4, key="query_hops")
+            home = st.text_input("home country (not from here = foreign)", "kz", key="query_home")
+        if st.button("Ask", key="query_run"):
+            try:
+                answer = g.run_query(
+                    case,
+                    question,
+                    subject,
+                    by_country=bool(by_country),
+                    max_hops=int(max_hops or 4),
+                    home=home or "kz",
+                )
+            except WorkbenchError as exc:
+                st.error(md(exc))
+            else:
+                st.caption(f"{len(answer)} row(s)")
+                if len(answer) <= 200:  # a plain table: its text is in the page (readers, search)
+                    st.table(answer.astype(str))
+                else:
+                    st.dataframe(answer, hide_index=True, width="stretch")
+
+    with export_tab:
+        st.caption("Each export is written by the graph package and recorded in the audit log.")
+        cols = st.columns(len(g.FORMATS))
+        for col, fmt in zip(cols, g.FORMATS, strict=True):
+            col.download_button(
+                f"Export {fmt.upper()}",
+                data=lambda fmt=fmt, root=str(case.root), who=who: g.export_bytes(root, who, fmt),
+                file_name=g.FILE_NAMES[fmt],
+                mime=g.MIME[fmt],
+                key=f"export_{fmt}",
+                on_click="ignore",
+            )
+finally:
+    case.close()
