@@ -299,7 +299,15 @@ def log(directory: Path, as_json: bool) -> None:
     default=0,
     show_default="all cores",
     type=int,
-    help="Processes for decoding and keyframes.",
+    help="Local processes for decoding, keyframes and OCR.",
+)
+@click.option(
+    "--executor",
+    "executor_spec",
+    default="local",
+    show_default=True,
+    metavar="local|ray[:ADDRESS]",
+    help="Where tasks run: this machine's cores, or a Ray cluster (HEAD:6379; none: start one).",
 )
 @click.option("--video", "videos", multiple=True, help="Only this video (sha256 prefix).")
 @click.option("--json", "as_json", is_flag=True)
@@ -310,6 +318,7 @@ def analyze(
     ocr_engine: str | None,
     logos_dir: Path | None,
     workers: int,
+    executor_spec: str,
     videos: tuple[str, ...],
     as_json: bool,
     actor: str,
@@ -320,30 +329,43 @@ def analyze(
     """
     from dataclasses import asdict
 
+    from workbench.batch import make_executor, parse_executor, run_batch
+    from workbench.batch.local import useful_workers
     from workbench.case import Case
     from workbench.cli_progress import RichProgress
-    from workbench.recognize.pipeline import analyze_case, parse_stages
+    from workbench.recognize.pipeline import parse_stages, target_videos
 
     chosen = parse_stages(stages)
-    workers = workers or (os.cpu_count() or 1)
+    spec = parse_executor(executor_spec)
     with Case.open(directory) as c, RichProgress(bytes_mode=False) as progress:
-        reports = analyze_case(
+        if not workers:  # all cores, when there is enough work for them
+            frames = [v.frame_count for v in target_videos(c, list(videos) or None)]
+            workers = useful_workers(frames, os.cpu_count() or 1)
+        result = run_batch(
             c,
+            make_executor(spec, workers),
             chosen,
             ocr=ocr_engine,
             logos=logos_dir,
-            workers=workers,
             progress=progress,
             actor=actor,
             videos=list(videos) or None,
         )
     if as_json:
-        click.echo(json.dumps([asdict(r) for r in reports], indent=2))
-        return
-    for r in reports:
-        state = "already done" if r.skipped else "done"
-        detail = ", ".join(f"{k} {v}" for k, v in r.details.items())
-        click.echo(f"{r.video[:12]}  {r.stage:<15} {state}: {detail}")
+        click.echo(json.dumps([asdict(r) for r in result.reports], indent=2))
+    else:
+        for r in result.reports:
+            state = "already done" if r.skipped else "done"
+            detail = ", ".join(f"{k} {v}" for k, v in r.details.items())
+            click.echo(f"{r.video[:12]}  {r.stage:<15} {state}: {detail}")
+    for f in result.failures:
+        click.echo(f"failed: {f.describe()}", err=True)
+    if result.failures:
+        names = "; ".join(f.task for f in result.failures)
+        raise WorkbenchError(
+            f"{len(result.failures)} task(s) failed after retries ({names}); "
+            "run the command again to retry them."
+        )
 
 
 @main.command()

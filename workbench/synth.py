@@ -107,3 +107,36 @@ def read_index_strip(rgb: np.ndarray) -> int:
         if row[bit * cell + cell // 2] > 127:
             value |= 1 << bit
     return value
+
+
+ARCHIVE_LINES = (
+    ("HIKVISION HikCentral", "Поиск по лицу"),
+    ("Stellar Optics SO-9000", "Dalakent Demo Systems"),
+    ("NORDVIEW VMS 4.2", "Список наблюдения"),
+)
+
+
+def archive_clip(
+    path: Path, seed: int, frames: int = 40, width: int = 320, height: int = 240, fps: int = 10
+) -> int:
+    """A small clip for batch tests and benchmarks: two shots (an operator's screen whose
+    camera tile moves, then a page), each with lines of text, a hard cut half-way."""
+    rng = np.random.default_rng(seed)
+    first, second = ARCHIVE_LINES[seed % 3], ARCHIVE_LINES[(seed + 1) % 3]
+    bg = tuple(int(v) for v in rng.integers(20, 60, size=3))
+
+    def shots() -> Iterable[np.ndarray]:
+        for i in range(frames):
+            if i < frames // 2:
+                img = Image.new("RGB", (width, height), bg)
+                draw_text(img, (8, 8), first[0], height // 12)
+                draw_text(img, (8, 48), first[1], height // 14)
+                x = 20 + (i * 4) % (width - 80)
+                ImageDraw.Draw(img).rectangle([x, 140, x + 50, 190], fill=(150, 150, 150))
+            else:
+                img = Image.new("RGB", (width, height), (245, 245, 240))
+                draw_text(img, (8, 30), second[0], height // 12, fill=(0, 0, 0))
+                draw_text(img, (8, 90), f"{second[1]} {seed}", height // 14, fill=(0, 0, 0))
+            yield np.asarray(img)
+
+    return write_video(path, shots(), fps=fps, gop=10, crf=16)

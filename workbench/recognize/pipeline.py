@@ -33,6 +33,18 @@ def parse_stages(text: str | None) -> tuple[str, ...]:
     return stages
 
 
+def target_videos(case: Case, videos: list[str] | None = None) -> list[records.Video]:
+    """The videos to analyse: all of the case, or those whose sha256 starts with a prefix."""
+    targets = [
+        v
+        for v in records.videos(case.conn)
+        if not videos or any(v.sha256.startswith(p.lower()) for p in videos)
+    ]
+    if not targets:
+        raise WorkbenchError("This case has no video to analyse; ingest one first.")
+    return targets
+
+
 def analyze_case(
     case: Case,
     stages: tuple[str, ...] = DEFAULT_STAGES,
@@ -49,14 +61,7 @@ def analyze_case(
     if "logos" in stages and logos is None:
         raise WorkbenchError("The logos stage needs a logo library: pass --logos LIBDIR.")
     reports: list[StageReport] = []
-    targets = [
-        v
-        for v in records.videos(case.conn)
-        if not videos or any(v.sha256.startswith(p.lower()) for p in videos)
-    ]
-    if not targets:
-        raise WorkbenchError("This case has no video to analyse; ingest one first.")
-    for video in targets:
+    for video in target_videos(case, videos):
         if "keyframes" in stages or load_analysis(case, video.sha256) is None:
             stored = analyze_keyframes(
                 case, video.sha256, progress=progress, workers=workers, actor=actor

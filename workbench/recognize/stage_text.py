@@ -7,7 +7,9 @@ one transaction, so a killed run continues after the last finished keyframe.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -22,7 +24,7 @@ from workbench.recognize.capabilities import METHOD as CAP_METHOD
 from workbench.recognize.capabilities import find_capabilities, load_capabilities
 from workbench.recognize.interfaces import METHOD as IF_METHOD
 from workbench.recognize.interfaces import identify, load_signatures
-from workbench.recognize.ocr import DEFAULT, make_engine
+from workbench.recognize.ocr import DEFAULT, OcrEngine, make_engine
 from workbench.recognize.ocr.prep import Prep
 from workbench.recognize.records import BBox, TextHit, iou
 from workbench.recognize.screen import read_frame
@@ -30,9 +32,9 @@ from workbench.recognize.tiles import TileParams, regions_to_read, small_gray
 from workbench.recognize.vendors import VendorResolver, load_registry
 from workbench.recognize.vendors.normalize import normalized
 from workbench.recognize.vendors.resolve import METHOD as VENDOR_METHOD
-from workbench.video.analysis import load_analysis
+from workbench.video.analysis import StoredAnalysis, load_analysis
 from workbench.video.errors import VideoError
-from workbench.video.frames import FrameReader
+from workbench.video.frames import FrameReader, FrameRef
 
 STAGE = "text"
 
@@ -57,6 +59,68 @@ class TextStageResult:
     observations: int = 0
 
 
+@dataclass(frozen=True)
+class KeyframeRead:
+    """What OCR read on one keyframe: computed anywhere (a worker process, a cluster node),
+    committed by `run_text_stage` in the case's own process."""
+
+    ref: FrameRef
+    size: tuple[int, int]  # (width, height) of the source frame
+    regions: tuple[BBox, ...]  # the parts of the frame that were read
+    hits: tuple[TextHit, ...]
+    method: str  # the OCR engine's version
+
+
+def previous_in_shot(keyframes: tuple, n: int) -> int | None:
+    """The keyframe before the n-th in the same shot (what an incremental read compares
+    against), or None at a shot's first keyframe."""
+    if n > 0 and keyframes[n - 1].keyframe.shot_no == keyframes[n].keyframe.shot_no:
+        return int(keyframes[n - 1].keyframe.index)
+    return None
+
+
+def read_keyframe(
+    reader: FrameReader,
+    engine: OcrEngine,
+    params: TextStageParams,
+    index: int,
+    previous: int | None,
+    previous_gray: np.ndarray | None = None,
+) -> tuple[KeyframeRead, np.ndarray]:
+    """OCR one keyframe (only what changed since `previous` when incremental); returns the
+    read and the keyframe's small gray image (the next keyframe's `previous_gray`)."""
+    frame = reader.get(index)
+    gray = small_gray(frame.rgb, params.tiles.work_width)
+    h, w = frame.rgb.shape[:2]
+    if params.incremental:
+        if previous_gray is None and previous is not None:
+            prev = reader.get(previous)
+            previous_gray = small_gray(prev.rgb, params.tiles.work_width)
+        regions = regions_to_read(previous_gray, gray, (w, h), params.tiles)
+    else:
+        regions = [(0, 0, w, h)]
+    hits = read_frame(engine, frame.rgb, regions, params.prep) if regions else []
+    read = KeyframeRead(frame.ref, (w, h), tuple(regions), tuple(hits), engine.version())
+    return read, gray
+
+
+def text_run(
+    video_sha256: str, analysis: StoredAnalysis, params: TextStageParams, method: str
+) -> tuple[str, dict[str, Any]]:
+    """The run key and keyed parameters of the text stage on one video's keyframes."""
+    key_params = {
+        "engine": method,
+        "prep": asdict(params.prep),
+        "tiles": asdict(params.tiles),
+        "incremental": params.incremental,
+        "keyframes": analysis.params_hash,
+        "vendors": VENDOR_METHOD,
+        "capabilities": CAP_METHOD,
+        "interfaces": IF_METHOD,
+    }
+    return runs.run_key(video_sha256, STAGE, key_params), key_params
+
+
 @dataclass
 class _ShotState:
     shot_no: int = -1
@@ -72,8 +136,17 @@ def run_text_stage(
     params: TextStageParams | None = None,
     progress: ProgressSink | None = None,
     actor: str = "workbench",
+    reads: Mapping[int, KeyframeRead] | None = None,
+    method: str | None = None,
 ) -> TextStageResult:
+    """OCR the keyframes of a video and commit the suggestions, keyframe by keyframe.
+
+    `reads` are keyframes already read elsewhere (by frame index; the batch executors),
+    `method` their engine's version: the run is then keyed by it and only keyframes
+    missing from `reads` are read here, so both paths share one run and resume each other.
+    """
     params = params or TextStageParams()
+    reads = reads or {}
     progress = progress or NullProgress()
     video = records.video(case.conn, video_sha256)
     if video is None:
@@ -83,22 +156,14 @@ def run_text_stage(
         raise VideoError(
             f"Video {video.sha256[:12]} has no keyframes yet; run the keyframes stage first."
         )
-    engine = make_engine(params.engine)
+    engine: OcrEngine | None = None
+    if method is None:
+        engine = make_engine(params.engine)
+        method = engine.version()
     resolver = VendorResolver(load_registry())
     capabilities = load_capabilities()
     signatures = load_signatures()
-    method = engine.version()
-    key_params = {
-        "engine": method,
-        "prep": asdict(params.prep),
-        "tiles": asdict(params.tiles),
-        "incremental": params.incremental,
-        "keyframes": analysis.params_hash,
-        "vendors": VENDOR_METHOD,
-        "capabilities": CAP_METHOD,
-        "interfaces": IF_METHOD,
-    }
-    key = runs.run_key(video.sha256, STAGE, key_params)
+    key, key_params = text_run(video.sha256, analysis, params, method)
     result = TextStageResult(video.sha256, key)
     with transaction(case.conn):
         runs.start(case.conn, key, video.sha256, STAGE, method, key_params)
@@ -120,27 +185,44 @@ def run_text_stage(
                 _reload_seen(case, key, kf.shot_no, analysis, state)
                 progress.update(f"text {video.sha256[:12]}", n + 1, total)
                 continue
-            frame = reader.get(kf.index)
-            gray = small_gray(frame.rgb, params.tiles.work_width)
-            h, w = frame.rgb.shape[:2]
-            if params.incremental:
-                if (
-                    state.prev_gray is None
-                    and n > 0
-                    and keyframes[n - 1].keyframe.shot_no == kf.shot_no
-                    and str(keyframes[n - 1].keyframe.index) in done
-                ):
-                    prev = reader.get(keyframes[n - 1].keyframe.index)
-                    state.prev_gray = small_gray(prev.rgb, params.tiles.work_width)
-                regions = regions_to_read(state.prev_gray, gray, (w, h), params.tiles)
+            gray: np.ndarray | None = None
+            if kf.index in reads:
+                got = reads[kf.index]
+                if got.method != method:
+                    raise VideoError(
+                        f"Keyframe {kf.index} was read with {got.method}, not {method}."
+                    )
             else:
-                regions = [(0, 0, w, h)]
-            hits = read_frame(engine, frame.rgb, regions, params.prep) if regions else []
+                if engine is None:
+                    engine = make_engine(params.engine)
+                    if engine.version() != method:
+                        raise VideoError(
+                            f"The OCR engine here is {engine.version()}, not {method}."
+                        )
+                got, gray = read_keyframe(
+                    reader,
+                    engine,
+                    params,
+                    kf.index,
+                    previous_in_shot(keyframes, n),
+                    state.prev_gray,
+                )
+            regions, hits = list(got.regions), list(got.hits)
+            w, h = got.size
             result.ocr_calls += len(regions)
             result.pixels_read += sum((b[2] - b[0]) * (b[3] - b[1]) for b in regions)
             result.pixels_whole += w * h
             new = _observations(
-                frame, hits, state, resolver, capabilities, signatures, method, key, regions
+                got.ref,
+                got.size,
+                hits,
+                state,
+                resolver,
+                capabilities,
+                signatures,
+                method,
+                key,
+                regions,
             )
             with transaction(case.conn) as conn:
                 for obs in new:
@@ -175,7 +257,8 @@ def run_text_stage(
 
 
 def _observations(
-    frame,
+    ref: FrameRef,
+    size: tuple[int, int],
     hits: list[TextHit],
     state: _ShotState,
     resolver: VendorResolver,
@@ -185,7 +268,6 @@ def _observations(
     key: str,
     regions: list[BBox],
 ) -> list[NewObservation]:
-    ref = frame.ref
     base = {
         "video_sha256": ref.video_sha256,
         "frame_index": ref.index,
@@ -265,7 +347,7 @@ def _observations(
             for line in state.lines
             if any(m.casefold() in line.text.casefold() for m in match.matched)
         ]
-        bbox = _union(boxes) if boxes else (0, 0, frame.rgb.shape[1], frame.rgb.shape[0])
+        bbox = _union(boxes) if boxes else (0, 0, size[0], size[1])
         out.append(
             NewObservation(
                 **base,

@@ -74,30 +74,44 @@ def analyze_keyframes(
         return done
     path = case.path(video.media_path)
     result = analyze_video(path, params, workers=workers, progress=progress)
-    stored = _thumbnails(case, path, video.sha256, key, result, progress)
+    stored = keyframe_thumbnails(case.root, case.tmp_dir, path, video.sha256, key, result, progress)
+    return commit_analysis(case, video.sha256, key, params, result, stored, actor)
+
+
+def commit_analysis(
+    case: Case,
+    video_sha256: str,
+    key: str,
+    params: ScanParams,
+    result: ShotAnalysis,
+    stored: list[StoredKeyframe] | tuple[StoredKeyframe, ...],
+    actor: str = "workbench",
+) -> StoredAnalysis:
+    """Write one computed run (shots, keyframes, audit entry) in one transaction; a run
+    already stored under `key` wins, so committing twice writes nothing the second time."""
     params_json = audit.canonical(params.to_dict())
     with transaction(case.conn) as conn:
-        if _has_run(conn, video.sha256, key):  # another process finished it meanwhile
-            done = load_analysis(case, video.sha256, key)
+        if _has_run(conn, video_sha256, key):  # another process finished it meanwhile
+            done = load_analysis(case, video_sha256, key)
             assert done is not None
             return done
         conn.executemany(
             "INSERT INTO shots (video_sha256, params_hash, shot_no, first_index, last_index,"
             " first_time, last_time, transition, method, params_json)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(video.sha256, key, *_shot_row(s), result.method, params_json) for s in result.shots],
+            [(video_sha256, key, *_shot_row(s), result.method, params_json) for s in result.shots],
         )
         conn.executemany(
             "INSERT INTO keyframes (video_sha256, params_hash, frame_index, time_s, shot_no,"
             " reason, phash, pixel_sha256, thumbnail_path, method)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(video.sha256, key, *_keyframe_row(k), result.method) for k in stored],
+            [(video_sha256, key, *_keyframe_row(k), result.method) for k in stored],
         )
         audit.append(
             conn,
             actor,
             "analyze.keyframes",
-            video.sha256,
+            video_sha256,
             {
                 "method": result.method,
                 "params_hash": key,
@@ -109,7 +123,7 @@ def analyze_keyframes(
                 "keyframes": len(stored),
             },
         )
-    return StoredAnalysis(video.sha256, key, result.method, result.shots, tuple(stored), False)
+    return StoredAnalysis(video_sha256, key, result.method, result.shots, tuple(stored), False)
 
 
 def _shot_row(s: Shot) -> tuple[Any, ...]:
@@ -121,23 +135,25 @@ def _keyframe_row(k: StoredKeyframe) -> tuple[Any, ...]:
     return (kf.index, kf.time, kf.shot_no, kf.reason, kf.phash, k.pixel_sha256, k.thumbnail_path)
 
 
-def _thumbnails(
-    case: Case,
+def keyframe_thumbnails(
+    root: Path,
+    tmp_dir: Path,
     path: Path,
     sha256: str,
     key: str,
     result: ShotAnalysis,
     progress: ProgressSink,
 ) -> list[StoredKeyframe]:
-    """Decode each keyframe in full, hash its pixels and write a JPEG thumbnail."""
+    """Decode each keyframe in full, hash its pixels and write a JPEG thumbnail under
+    `root` (the case folder; needs no database, so any worker that sees it can do it)."""
     folder = Path("derived") / "keyframes" / sha256 / key
-    (case.root / folder).mkdir(parents=True, exist_ok=True)
+    (root / folder).mkdir(parents=True, exist_ok=True)
     out: list[StoredKeyframe] = []
     with FrameReader(path, video_sha256=sha256, cache_frames=2) as reader:
         for n, kf in enumerate(result.keyframes):
             frame = reader.get(kf.index)
             rel = (folder / f"{kf.index:07d}.jpg").as_posix()
-            _write_thumbnail(case.root / rel, frame.rgb, case.tmp_dir)
+            _write_thumbnail(root / rel, frame.rgb, tmp_dir)
             out.append(StoredKeyframe(kf, frame.ref.pixel_sha256, rel))
             progress.update("keyframe thumbnails", n + 1, len(result.keyframes))
     return out

@@ -1,0 +1,124 @@
+"""What a worker does with a task; the same code in-process, in a local process pool and
+on a Ray node, so every executor computes the same results.
+
+A worker keeps its OCR engines and the last videos it opened between tasks.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from pathlib import Path
+
+from workbench.batch.tasks import (
+    EngineVersion,
+    IndexVideo,
+    MakeThumbs,
+    ReadKeyframes,
+    ReadResult,
+    ScanResult,
+    ScanSegment,
+    SegmentResult,
+    Task,
+    Thumbs,
+    WholeScan,
+)
+from workbench.progress import NullProgress
+from workbench.recognize.ocr import OcrEngine, make_engine
+from workbench.video.frames import FrameReader
+from workbench.video.keyframes import ShotAnalysis
+
+_ENGINES: dict[str, OcrEngine] = {}
+_READERS: OrderedDict[tuple[str, str], FrameReader] = OrderedDict()
+_READERS_KEPT = 2
+_SETUP = False
+
+
+def _setup() -> None:
+    global _SETUP
+    if not _SETUP:
+        import cv2
+
+        cv2.setNumThreads(1)  # one worker per core: no thread pools competing inside it
+        _SETUP = True
+
+
+def engine(name: str) -> OcrEngine:
+    if name not in _ENGINES:
+        _ENGINES[name] = make_engine(name)
+    return _ENGINES[name]
+
+
+def _reader(path: str, sha256: str) -> FrameReader:
+    key = (path, sha256)
+    if key in _READERS:
+        _READERS.move_to_end(key)
+        return _READERS[key]
+    reader = FrameReader(Path(path), sha256)
+    _READERS[key] = reader
+    while len(_READERS) > _READERS_KEPT:
+        _READERS.popitem(last=False)[1].close()
+    return reader
+
+
+def _thumbs(video_path: str, sha256: str, analysis: ShotAnalysis, thumbs: Thumbs):
+    from workbench.video.analysis import keyframe_thumbnails
+
+    return tuple(
+        keyframe_thumbnails(
+            Path(thumbs.root),
+            Path(thumbs.tmp_dir),
+            Path(video_path),
+            sha256,
+            thumbs.key,
+            analysis,
+            NullProgress(),
+        )
+    )
+
+
+def run_task(task: Task) -> object:
+    """Compute one task; raises on failure (the executor reports it to the driver)."""
+    _setup()
+    if isinstance(task, WholeScan):
+        from workbench.video.index import build_index
+        from workbench.video.keyframes import Analyzer
+        from workbench.video.scan import scan_signals
+
+        path, analyzer = Path(task.video.path), Analyzer(task.params)
+        for sig in scan_signals(path, build_index(path), task.params, threads=task.threads):
+            analyzer.push(sig)
+        analysis = analyzer.finish()
+        stored = _thumbs(task.video.path, task.video.sha256, analysis, task.thumbs)
+        return ScanResult(analysis, stored)
+    if isinstance(task, IndexVideo):
+        from workbench.video.index import build_index
+
+        return len(build_index(Path(task.video.path)))
+    if isinstance(task, ScanSegment):
+        from workbench.video.index import build_index
+        from workbench.video.scan import scan_signals
+
+        path = Path(task.video.path)
+        first, last = task.span
+        signals = scan_signals(path, build_index(path), task.params, first, last, threads=1)
+        return SegmentResult(task.span, tuple(signals))
+    if isinstance(task, MakeThumbs):
+        return ScanResult(
+            task.analysis, _thumbs(task.video.path, task.video.sha256, task.analysis, task.thumbs)
+        )
+    if isinstance(task, EngineVersion):
+        return engine(task.engine).version()
+    if isinstance(task, ReadKeyframes):
+        from workbench.recognize.stage_text import read_keyframe
+
+        ocr = engine(task.params.engine)
+        reader = _reader(task.video.path, task.video.sha256)
+        reads = []
+        last: tuple[int, object] | None = None
+        for index, previous in task.items:
+            gray = last[1] if last is not None and last[0] == previous else None
+            read, small = read_keyframe(reader, ocr, task.params, index, previous, gray)  # type: ignore[arg-type]
+            reads.append(read)
+            last = (index, small)
+        return ReadResult(tuple(reads))
+    raise TypeError(f"unknown task {type(task).__name__}")
