@@ -44,13 +44,13 @@ def _wait_for_app(proc: subprocess.Popen, deadline: float) -> int:
     raise AssertionError(f"the demo never announced the app (exit {proc.poll()})")
 
 
-def _get(url: str, deadline: float) -> str:
+def _get(url: str, deadline: float, proc: subprocess.Popen) -> str:
     while True:
         try:
             with urllib.request.urlopen(url, timeout=5) as r:
                 return r.read().decode("utf-8", "replace")
         except OSError:
-            if time.monotonic() > deadline:
+            if time.monotonic() > deadline or proc.poll() is not None:
                 raise
             time.sleep(1)
 
@@ -74,8 +74,8 @@ def test_newcomer_runs_the_readme_commands_in_a_clean_clone(tmp_path: Path) -> N
     try:
         deadline = time.monotonic() + 20 * 60
         port = _wait_for_app(proc, deadline)
-        assert _get(f"http://127.0.0.1:{port}/_stcore/health", deadline).strip() == "ok"
-        assert "<html" in _get(f"http://127.0.0.1:{port}/", deadline).lower()
+        assert _get(f"http://127.0.0.1:{port}/_stcore/health", deadline, proc).strip() == "ok"
+        assert "<html" in _get(f"http://127.0.0.1:{port}/", deadline, proc).lower()
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)

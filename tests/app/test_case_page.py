@@ -126,3 +126,11 @@ def test_analysis_runs_from_the_page(case_dir: Path, clip: Path) -> None:
         shots = case.conn.execute("SELECT count(*) FROM shots").fetchone()[0]
     assert shots >= 1
     assert any("keyframes" in m.value for m in at.markdown)
+
+
+def test_app_command_refuses_a_folder_that_is_not_a_case(tmp_path: Path) -> None:
+    from tests.helpers import run_cli
+
+    result = run_cli("app", str(tmp_path), "--port", "0", "--no-browser")
+    assert result.exit_code == 1
+    assert "is not a case folder" in result.output

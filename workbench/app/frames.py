@@ -22,7 +22,7 @@ import numpy as np
 from workbench.app.coords import Box, View, display_size
 from workbench.video.enhance import Chain, Crop
 from workbench.video.errors import VideoError
-from workbench.video.frames import FrameReader, FrameRef
+from workbench.video.frames import Frame, FrameReader, FrameRef
 
 # steps after which display pixels no longer map linearly to the frame's pixels
 GEOMETRIC_STEPS = frozenset({"crop", "rectify"})
@@ -132,7 +132,7 @@ class FrameService:
         self._readers: OrderedDict[tuple[str, str], tuple[FrameReader, threading.Lock]] = (
             OrderedDict()
         )
-        self._frames: OrderedDict[tuple[str, str, int], tuple[np.ndarray, FrameRef]] = OrderedDict()
+        self._frames: OrderedDict[tuple[str, str, int], Frame] = OrderedDict()
         self._views: OrderedDict[tuple[object, ...], Rendered] = OrderedDict()
         self._lock = threading.Lock()
         self._asked = 0  # renders asked for so far: the prefetcher yields to a newer one
@@ -174,14 +174,14 @@ class FrameService:
         Decode through `frame` or `render`, which lock it."""
         return self._entry(path, sha256)[0]
 
-    def _cached(self, key: tuple[str, str, int]) -> tuple[np.ndarray, FrameRef] | None:
+    def _cached(self, key: tuple[str, str, int]) -> Frame | None:
         with self._lock:
             hit = self._frames.get(key)
             if hit is not None:
                 self._frames.move_to_end(key)
             return hit
 
-    def _keep(self, key: tuple[str, str, int], value: tuple[np.ndarray, FrameRef]) -> None:
+    def _keep(self, key: tuple[str, str, int], value: Frame) -> None:
         with self._lock:
             self._frames[key] = value
             self._frames.move_to_end(key)
@@ -193,7 +193,7 @@ class FrameService:
         key = (str(path), sha256, index)
         hit = self._cached(key)
         if hit is not None:
-            return hit
+            return hit.rgb, hit.ref
         reader, lock = self._entry(path, sha256)
         with lock:
             back = -1 if reader.position is None else reader.position - index
@@ -202,12 +202,11 @@ class FrameService:
                 # (the reader alone would convert and hash half its cache); the
                 # prefetcher fills in the earlier ones while the picture is looked at
                 for frame in reader.iter_range(max(0, index - 3), index):
-                    self._keep((str(path), sha256, frame.ref.index), (frame.rgb, frame.ref))
+                    self._keep((str(path), sha256, frame.index), frame)
             else:
                 frame = reader.get(index)
-        value = (frame.rgb, frame.ref)
-        self._keep(key, value)
-        return value
+        self._keep(key, frame)
+        return frame.rgb, frame.ref  # only the frame shown is hashed
 
     # -- prefetch ----------------------------------------------------------
     def _ask_prefetch(self, path: Path, sha256: str, index: int) -> None:
@@ -238,7 +237,7 @@ class FrameService:
         reader, lock = self._entry(path, sha256, role="prefetch")
         with lock:
             for frame in reader.iter_range(missing[0], index - 1):
-                self._keep((str(path), sha256, frame.ref.index), (frame.rgb, frame.ref))
+                self._keep((str(path), sha256, frame.index), frame)
                 if self._asked != asked or self._closed:
                     return  # someone is waiting for a render: give the CPU back
 

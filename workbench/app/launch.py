@@ -6,6 +6,8 @@ import os
 import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 MAIN = Path(__file__).with_name("main.py")
@@ -38,6 +40,21 @@ def app_env(case_dir: Path | None, user: str | None = None) -> dict[str, str]:
     return env
 
 
-def start_app(case_dir: Path | None, port: int, headless: bool = True, user: str | None = None):
-    """The app as a child process (the caller waits on it or terminates it)."""
-    return subprocess.Popen(app_command(port, headless), env=app_env(case_dir, user))
+def start_app(case_dir: Path | None, port: int, user: str | None = None):
+    """The app as a child process (the caller waits on it or terminates it). Streamlit
+    always runs headless: otherwise its first run stops to ask for an e-mail address."""
+    return subprocess.Popen(app_command(port, headless=True), env=app_env(case_dir, user))
+
+
+def wait_until_up(proc: subprocess.Popen, port: int, timeout: float = 120.0) -> bool:
+    """True once the app answers its health check; False if it exited or took too long."""
+    deadline = time.monotonic() + timeout
+    url = f"http://127.0.0.1:{port}/_stcore/health"
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.read().strip() == b"ok":
+                    return True
+        except OSError:
+            time.sleep(0.3)
+    return False

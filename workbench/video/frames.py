@@ -46,10 +46,41 @@ class FrameRef:
         return asdict(self)
 
 
-@dataclass(frozen=True)
 class Frame:
-    rgb: np.ndarray  # (height, width, 3) uint8, read-only
-    ref: FrameRef
+    """Decoded pixels and their FrameRef. The pixel hash is computed when `ref` is first
+    read: frames decoded on the way to another one (stepping back inside a GOP, prefetch)
+    never pay for hashing (~8 ms at 1080p) unless someone asks where they come from."""
+
+    __slots__ = ("_partial", "_ref", "rgb")
+
+    def __init__(
+        self, rgb: np.ndarray, ref: FrameRef | None = None, partial: dict | None = None
+    ) -> None:
+        if ref is None and partial is None:
+            raise ValueError("a Frame needs its FrameRef or the fields to make one")
+        self.rgb = rgb  # (height, width, 3) uint8, read-only
+        self._ref = ref
+        self._partial = partial
+
+    @property
+    def index(self) -> int:
+        """The frame's index, without hashing its pixels."""
+        return self._ref.index if self._ref is not None else int(self._partial["index"])
+
+    @property
+    def ref(self) -> FrameRef:
+        if self._ref is None:
+            self._ref = FrameRef(**self._partial, pixel_sha256=pixel_sha256(self.rgb))
+        return self._ref
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Frame) and self.ref == other.ref
+
+    def __hash__(self) -> int:
+        return hash(self.ref)
+
+    def __repr__(self) -> str:
+        return f"Frame({self.ref!r})"
 
 
 def pixel_sha256(rgb: np.ndarray) -> str:
@@ -156,18 +187,17 @@ class FrameReader:
         rgb = upright(av_frame.to_ndarray(format="rgb24", threads=1), self.index.rotation)
         rgb = np.ascontiguousarray(rgb)
         rgb.flags.writeable = False
-        ref = FrameRef(
-            video_sha256=self.video_sha256,
-            index=index,
-            time_s=self.index.time(index),
-            fps=self.index.fps,
-            pixel_sha256=pixel_sha256(rgb),
-        )
-        return Frame(rgb, ref)
+        partial = {
+            "video_sha256": self.video_sha256,
+            "index": index,
+            "time_s": self.index.time(index),
+            "fps": self.index.fps,
+        }
+        return Frame(rgb, partial=partial)
 
     def _remember(self, frame: Frame) -> None:
-        self._cache[frame.ref.index] = frame
-        self._cache.move_to_end(frame.ref.index)
+        self._cache[frame.index] = frame
+        self._cache.move_to_end(frame.index)
         while len(self._cache) > self.cache_frames:
             self._cache.popitem(last=False)
 
