@@ -89,5 +89,6 @@ def test_newcomer_runs_the_readme_commands_in_a_clean_clone(tmp_path: Path) -> N
         capture_output=True, text=True, timeout=45 * 60,
     )  # fmt: skip
     tail = (result.stdout + result.stderr)[-3000:]
+    shutil.rmtree(clone, ignore_errors=True)  # a second virtual environment: gigabytes
     assert result.returncode == 0, tail
     assert re.search(r"\d+ passed", tail), tail
