@@ -23,7 +23,7 @@ PAGES = [
 page = st.navigation(PAGES)
 with st.sidebar:
     current = state.case_dir()
-    st.caption(f"case: {current}" if current else "no case open")
+    st.caption(f"case: {current.name}" if current else "no case open")
     state.reviewer()  # sets the default (from $WORKBENCH_USER) before the widget shows it
     st.text_input("reviewer", key=state.REVIEWER_KEY, help="recorded on every review and note")
 page.run()

@@ -44,6 +44,7 @@ try:
     if case.info.fictional:
         st.warning("FICTIONAL demo case: generated footage, invented companies.")
     st.subheader(case.info.title)
+    st.caption(f"folder `{case.root.resolve()}` · created {case.info.created}")
     if case.info.summary:
         st.text(case.info.summary)
 
