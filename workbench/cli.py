@@ -647,36 +647,9 @@ def demo(directory: Path, no_app: bool, actor: str) -> None:
 
 
 def _serve_app(directory: Path | None, port: int, open_browser: bool) -> None:
-    import webbrowser
+    from workbench.app.launch import serve
 
-    from workbench.app.launch import free_port, start_app, wait_until_up
-
-    if directory is not None:
-        from workbench.case import Case
-
-        Case.open(directory).close()  # a clear error now rather than in the browser
-    port = port or free_port()
-    url = f"http://127.0.0.1:{port}"
-    proc = start_app(directory, port)
-    try:
-        if not wait_until_up(proc, port):
-            proc.terminate()
-            raise WorkbenchError(
-                f"The app did not start on port {port} (is the port taken? try --port 0)."
-            )
-        click.echo(f"workbench app on {url}  (Ctrl+C stops it)")
-        # a desktop browser only: on a server without a display, webbrowser would start a
-        # text-mode browser in this terminal
-        if open_browser and (
-            sys.platform in ("darwin", "win32")
-            or os.environ.get("DISPLAY")
-            or os.environ.get("WAYLAND_DISPLAY")
-        ):
-            webbrowser.open(url)
-        proc.wait()
-    except KeyboardInterrupt:
-        proc.terminate()
-        proc.wait(timeout=10)
+    serve(directory, port, open_browser, announce=click.echo)
 
 
 @main.command()

@@ -134,3 +134,17 @@ def test_app_command_refuses_a_folder_that_is_not_a_case(tmp_path: Path) -> None
     result = run_cli("app", str(tmp_path), "--port", "0", "--no-browser")
     assert result.exit_code == 1
     assert "is not a case folder" in result.output
+
+
+def test_app_command_says_when_the_port_is_taken(case_dir: Path) -> None:
+    import socket
+
+    from tests.helpers import run_cli
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run_cli("app", str(case_dir), "--port", str(port), "--no-browser")
+    assert result.exit_code == 1
+    assert f"did not start on port {port}" in result.output

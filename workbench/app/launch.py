@@ -8,7 +8,10 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+
+from workbench.errors import WorkbenchError
 
 MAIN = Path(__file__).with_name("main.py")
 
@@ -58,3 +61,45 @@ def wait_until_up(proc: subprocess.Popen, port: int, timeout: float = 120.0) -> 
         except OSError:
             time.sleep(0.3)
     return False
+
+
+def has_display() -> bool:
+    """Whether a desktop browser can open here (on a server without a display, Python's
+    webbrowser would start a text-mode browser in the terminal instead)."""
+    return (
+        sys.platform in ("darwin", "win32")
+        or bool(os.environ.get("DISPLAY"))
+        or bool(os.environ.get("WAYLAND_DISPLAY"))
+    )
+
+
+def serve(
+    directory: Path | None,
+    port: int,
+    open_browser: bool,
+    announce: Callable[[str], object] = print,
+) -> None:
+    """Run the app until it stops or Ctrl+C: check the case first (a clear error now rather
+    than in the browser), wait for the app to answer, announce its URL, open a browser."""
+    import webbrowser
+
+    if directory is not None:
+        from workbench.case import Case
+
+        Case.open(directory).close()
+    port = port or free_port()
+    url = f"http://127.0.0.1:{port}"
+    proc = start_app(directory, port)
+    try:
+        if not wait_until_up(proc, port):
+            proc.terminate()
+            raise WorkbenchError(
+                f"The app did not start on port {port} (is the port taken? try --port 0)."
+            )
+        announce(f"workbench app on {url}  (Ctrl+C stops it)")
+        if open_browser and has_display():
+            webbrowser.open(url)
+        proc.wait()
+    except KeyboardInterrupt:
+        proc.terminate()
+        proc.wait(timeout=10)
