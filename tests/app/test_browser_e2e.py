@@ -105,6 +105,8 @@ def test_review_confirm_graph_export_in_a_browser(page, demo_case: Path, tmp_pat
 
     # step frames exactly
     go(pg, "Review")
+    sidebar = pg.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_text("FICTIONAL demo case").first).to_be_visible()
     expect(pg.get_by_text("frame 0 / 299").first).to_be_visible()
     for label, expected in (("+1", 1), ("+10", 11), ("−1", 10), ("−10", 0), ("+1 s", 25)):
         pg.get_by_role("button", name=label, exact=True).click()

@@ -148,3 +148,23 @@ def test_app_command_says_when_the_port_is_taken(case_dir: Path) -> None:
         result = run_cli("app", str(case_dir), "--port", str(port), "--no-browser")
     assert result.exit_code == 1
     assert f"did not start on port {port}" in result.output
+
+
+def test_every_page_says_when_the_case_is_fictional(tmp_path: Path, case_dir: Path) -> None:
+    from workbench.app.casehome import is_fictional
+
+    demo = tmp_path / "fictional"
+    Case.init(demo, "DEMO (fictional)", actor="tester", fictional=True).close()
+    assert is_fictional(demo) and not is_fictional(case_dir)
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "case.toml").write_text("[case\n", "utf-8")
+    assert not is_fictional(tmp_path / "broken")
+
+    main = PAGE.parents[1] / "main.py"
+    for folder, expected in ((demo, True), (case_dir, False)):
+        at = AppTest.from_file(str(main), default_timeout=60)
+        at.session_state["case_dir"] = str(folder)
+        at.run()
+        assert not at.exception
+        labels = [w.value for w in at.sidebar.warning]
+        assert any("FICTIONAL" in v for v in labels) is expected

@@ -4,6 +4,7 @@ upload in (under its own name, never a path the browser chose), list sources."""
 from __future__ import annotations
 
 import re
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,11 @@ from workbench.case.folder import Case
 from workbench.errors import CaseError
 from workbench.ingest import IngestResult, ingest_file
 from workbench.progress import ProgressSink
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 _UNSAFE = re.compile(r"[^\w.\- ]+", re.UNICODE)
 
@@ -46,6 +52,16 @@ def check_case(directory: Path) -> str:
     """The case's title, or CaseError saying why the folder is not a case."""
     with Case.open(Path(directory)) as case:
         return case.info.title
+
+
+def is_fictional(directory: Path) -> bool:
+    """Whether case.toml marks the case fictional (read without opening the store)."""
+    try:
+        data = tomllib.loads((Path(directory) / "case.toml").read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+    section = data.get("case")
+    return isinstance(section, dict) and section.get("fictional") is True
 
 
 def sources_rows(case: Case) -> list[dict[str, Any]]:

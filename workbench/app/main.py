@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from workbench.app import state
+from workbench.app import casehome, state
 
 HERE = Path(__file__).parent
 
@@ -24,6 +24,8 @@ page = st.navigation(PAGES)
 with st.sidebar:
     current = state.case_dir()
     st.caption(f"case: {current.name}" if current else "no case open")
+    if current and casehome.is_fictional(current):
+        st.warning("FICTIONAL demo case: generated footage, invented companies.")
     state.reviewer()  # sets the default (from $WORKBENCH_USER) before the widget shows it
     st.text_input("reviewer", key=state.REVIEWER_KEY, help="recorded on every review and note")
 page.run()
