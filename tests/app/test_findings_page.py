@@ -201,3 +201,120 @@ def test_hostile_ocr_text_is_shown_as_text_never_as_markup(
     assert shown["text"] == appcases.HOSTILE_OCR  # st.json shows it as a string
     for text in appcases.raw_texts(at):
         assert "<img" not in text and "<script" not in text
+
+
+# -- paging ------------------------------------------------------------------------------
+def add_many(case_dir: Path, built: appcases.Built, n: int) -> list[int]:
+    """N more suggested OCR findings on the screen frame, each with a box of its own;
+    returns every id in the table's order."""
+    from workbench.app import findings_table as ft
+    from workbench.case.observations import NewObservation, insert
+    from workbench.case.store import transaction
+
+    with Case.open(case_dir) as c:
+        like = query(c.conn, ids=[built.ids["vendor"]])[0]
+        with transaction(c.conn) as conn:
+            for i in range(n):
+                insert(
+                    conn,
+                    NewObservation(
+                        video_sha256=like.video,
+                        frame_index=like.frame_index,
+                        time_s=like.time_s,
+                        pixel_sha256=like.pixel_sha256,
+                        kind="ocr",
+                        method="tesseract 5.3.0",
+                        created_by="tesseract 5.3.0",
+                        text=f"LINE {i:03d}",
+                        bbox=(10 + i, 10, 60 + i, 30),
+                        score=0.5,
+                    ),
+                )
+        return [o.id for o in ft.observations(c)]
+
+
+def crop_ids(case_dir: Path) -> set[int]:
+    return {int(p.name.split("-")[0]) for p in (case_dir / "derived" / "crops").glob("*.png")}
+
+
+def page_caption(at) -> str:  # type: ignore[no-untyped-def]
+    return next(c.value for c in at.caption if c.value.startswith("rows "))
+
+
+def test_pages_show_their_rows_and_cut_only_their_crops(
+    case_dir: Path, built: appcases.Built
+) -> None:
+    every = add_many(case_dir, built, 60)
+    assert len(every) == 66
+    at = appcases.page("findings", case_dir).run()
+    assert not at.exception
+    assert at.selectbox(key="findings_page_size").value == 50
+    assert [int(i) for i in at.data_editor[0].value["id"]] == every[:50]
+    assert page_caption(at).startswith("rows 1–50 of 66")
+    assert crop_ids(case_dir) == set(every[:50])  # no crop cut for rows not shown
+    # the one-finding list offers this page's rows
+    assert [int(o.split()[0][1:]) for o in at.selectbox(key="findings_one").options] == every[:50]
+
+    at.number_input(key="findings_page").set_value(2).run()
+    assert not at.exception
+    assert [int(i) for i in at.data_editor[0].value["id"]] == every[50:]
+    assert page_caption(at).startswith("rows 51–66 of 66")
+    assert crop_ids(case_dir) == set(every)
+
+    at.selectbox(key="findings_page_size").set_value(25).run()
+    assert at.number_input(key="findings_page").value == 1  # a new size starts at page 1
+    assert [int(i) for i in at.data_editor[0].value["id"]] == every[:25]
+    at.number_input(key="findings_page").set_value(3).run()
+    assert [int(i) for i in at.data_editor[0].value["id"]] == every[50:]
+    assert page_caption(at).startswith("rows 51–66 of 66")
+
+
+def test_a_filter_resets_the_page(case_dir: Path, built: appcases.Built) -> None:
+    every = add_many(case_dir, built, 60)
+    at = appcases.page("findings", case_dir).run()
+    at.number_input(key="findings_page").set_value(2).run()
+    assert page_caption(at).startswith("rows 51–66")
+    at.selectbox(key="findings_filter_kind").set_value("ocr").run()
+    assert at.number_input(key="findings_page").value == 1
+    assert page_caption(at).startswith("rows 1–50 of 64")
+    at.selectbox(key="findings_filter_kind").set_value("(all)").run()
+    assert [int(i) for i in at.data_editor[0].value["id"]] == every[:50]
+
+
+def test_bulk_actions_apply_to_the_ticked_rows_of_the_current_page(
+    case_dir: Path, built: appcases.Built
+) -> None:
+    every = add_many(case_dir, built, 60)
+    at = appcases.page("findings", case_dir, reviewer="pat").run()
+    at.selectbox(key="findings_filter_status").set_value("suggested").run()
+    suggested = [int(i) for i in at.data_editor[0].value["id"]]
+    at.number_input(key="findings_page").set_value(2).run()
+    on_page = [int(i) for i in at.data_editor[0].value["id"]]
+    assert on_page and not set(on_page) & set(suggested)
+    tick(at, on_page[:2])
+    at.button(key="confirm_selected").click().run()
+    assert not at.exception
+    for oid in on_page[:2]:
+        assert (status(case_dir, oid).status, status(case_dir, oid).reviewed_by) == (
+            "confirmed",
+            "pat",
+        )
+    for oid in [*suggested, *on_page[2:]]:
+        assert status(case_dir, oid).status == "suggested"  # not ticked (or another page)
+    assert "2 observation(s) confirmed by pat." in [s.value for s in at.success]
+    # the confirmed rows left the "suggested" filter; the page holds the rest
+    assert [int(i) for i in at.data_editor[0].value["id"]] == on_page[2:]
+    assert len(every) == 66
+
+
+def test_a_page_past_the_end_falls_back_to_the_last_one(
+    case_dir: Path, built: appcases.Built
+) -> None:
+    every = add_many(case_dir, built, 60)
+    at = appcases.page("findings", case_dir).run()
+    at.selectbox(key="findings_page_size").set_value(100).run()
+    at.session_state["findings_page"] = 2  # e.g. kept from before the rows went away
+    at.run()
+    assert not at.exception
+    assert at.number_input(key="findings_page").value == 1
+    assert [int(i) for i in at.data_editor[0].value["id"]] == every

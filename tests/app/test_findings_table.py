@@ -101,3 +101,33 @@ def test_links_to_the_graph_need_a_confirmed_observation(case: Case, built: appc
     assert count.fetchone()[0] == 2
     assert set(ft.entity_choices(case, ("site",))) == {site}
     assert [r for r, _ in ft.relation_choices(case)][-1] == rid
+
+
+def test_frame_offset_and_limit_cut_crops_only_for_those_rows(
+    case: Case, built: appcases.Built
+) -> None:
+    every = [o.id for o in ft.observations(case)]
+    part = ft.frame(case, offset=2, limit=3)
+    assert list(part["id"]) == every[2:5]
+    assert part["crop"].notna().all()
+    cut = {int(p.name.split("-")[0]) for p in (case.root / ft.CROPS).glob("*.png")}
+    assert cut == set(every[2:5])
+    assert list(ft.frame(case, offset=4, with_crops=False)["id"]) == every[4:]
+    assert ft.frame(case, offset=99, limit=5, with_crops=False).empty
+
+
+def test_page_numbers_sizes_and_captions(case: Case, built: appcases.Built) -> None:
+    items = ft.observations(case)
+    n = len(items)
+    assert ft.page_count(0, 50) == 1 and ft.page_count(50, 50) == 1 and ft.page_count(51, 50) == 2
+    first = ft.page(case, items, 1, 4, with_crops=False)
+    assert list(first.table["id"]) == [o.id for o in items[:4]]
+    assert (first.first, first.last, first.pages) == (1, 4, 2)
+    assert first.caption == f"rows 1–4 of {n}"
+    second = ft.page(case, items, 2, 4, with_crops=False)
+    assert list(second.table["id"]) == [o.id for o in items[4:8]]
+    assert second.caption == f"rows 5–{n} of {n}"
+    assert ft.page(case, items, 9, 4, with_crops=False).number == 2  # past the end: the last
+    empty = ft.page(case, [], 3, 25)
+    assert (empty.number, empty.caption, empty.table.empty) == (1, "rows 0–0 of 0", True)
+    assert list(empty.table.columns) == list(ft.COLUMNS)

@@ -196,3 +196,155 @@ def test_hostile_entity_names_stay_text(case_dir: Path) -> None:
         assert "<img" not in text and "<b>" not in text
     with Case.open(case_dir) as c:
         assert any(e.name == appcases.EVIL_NAME for e in list_entities(c))
+
+
+# -- from footage: link a video, propose edges, accept or reject them --------------------
+SITE = "site-operational-control-centre"
+
+
+def proposals_shown(at):  # type: ignore[no-untyped-def]
+    """The open proposals' table (a plain st.table)."""
+    return next(t.value for t in at.table if "reason" in t.value.columns)
+
+
+def test_link_propose_accept_and_reject_from_footage(case_dir: Path, built: appcases.Built) -> None:
+    from workbench.case.audit import entries
+    from workbench.case.observations import correct
+
+    with Case.open(case_dir) as c:
+        product = add_entity(c, "t", "product", "face-search", role="software").id
+        # an OCR label nobody has named as an entity: listed as unmatched, as text
+        correct(c.conn, built.ids["hostile"], "t", label=appcases.HOSTILE_OCR)
+    at = appcases.page("graph", case_dir, reviewer="ivy").run()
+    assert not at.exception
+    assert any("No open proposals" in i.value for i in at.info)
+    assert at.button(key="footage_propose").disabled  # no video linked to a site yet
+
+    at.selectbox(key="footage_video").set_value(built.video)
+    at.selectbox(key="footage_site").set_value(SITE)
+    at.text_input(key="footage_note").input("the control room <b>tour</b>")
+    submit(at, "Link video")
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    with Case.open(case_dir) as c:
+        linked = c.conn.execute("SELECT site_id, video_sha256, created_by FROM site_videos")
+        assert [tuple(r) for r in linked] == [(SITE, built.video, "ivy")]
+
+    submit(at, "Propose edges")
+    assert not at.exception and not at.error
+    assert "2 new proposal(s)." in [s.value for s in at.success]
+    unmatched = next(i.value for i in at.info if "No entity matches" in i.value)
+    assert "&lt;img" in unmatched  # the hostile label is shown escaped, as text
+    shown = proposals_shown(at)
+    by_source = {row["source"]: row for row in shown.to_dict("records")}
+    nordview = by_source["Nordview (org-nordview)"]
+    assert nordview["site"] == f"Operational control centre ({SITE})"
+    assert nordview["observation"] == f"#{built.ids['vendor']} ocr"
+    assert nordview["frame"] == str(built.screen_index)
+    assert "NORDVIEW VMS 4.2" in nordview["what it shows"]
+    assert f"observation {built.ids['vendor']}" in nordview["reason"]
+    assert (
+        f"#{built.ids['face-search']} capability"
+        == by_source[f"face-search ({product})"]["observation"]
+    )
+    for text in appcases.raw_texts(at):
+        assert "<img" not in text and "<b>" not in text
+
+    accept_id = int(nordview["id"])
+    reject_id = int(by_source[f"face-search ({product})"]["id"])
+    assert at.button(key="footage_accept").disabled  # nothing selected yet
+    at.multiselect[0].set_value([accept_id]).run()
+    submit(at, "Accept selected")
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any(s.value.startswith("1 proposal(s) accepted by ivy") for s in at.success)
+    with Case.open(case_dir) as c:
+        rid = c.conn.execute(
+            "SELECT relation_id, status, decided_by FROM proposals WHERE id = ?", (accept_id,)
+        ).fetchone()
+        assert tuple(rid)[1:] == ("accepted", "ivy")
+        relation = get_relation(c, rid[0])
+        assert (relation.kind, relation.source_id, relation.target_id) == (
+            "appears_in",
+            "org-nordview",
+            SITE,
+        )
+        assert [e.observation_id for e in relation.evidence] == [built.ids["vendor"]]
+        last = entries(c.conn)[-1]
+        assert (last.action, last.actor, last.target) == ("graph.accept", "ivy", str(accept_id))
+        assert last.params["observation"] == built.ids["vendor"]
+    # the accepted one is no longer open; the selection starts empty
+    assert [int(i) for i in proposals_shown(at)["id"]] == [reject_id]
+    assert at.multiselect[0].value == []
+
+    at.multiselect[0].set_value([reject_id]).run()
+    submit(at, "Reject selected")
+    assert not at.exception and not at.error
+    with Case.open(case_dir) as c:
+        row = c.conn.execute(
+            "SELECT status, decided_by, relation_id FROM proposals WHERE id = ?", (reject_id,)
+        ).fetchone()
+        assert tuple(row) == ("rejected", "ivy", None)
+        none = c.conn.execute(
+            "SELECT count(*) FROM relations WHERE kind = 'appears_in' AND source_id = ?",
+            (product,),
+        ).fetchone()[0]
+        assert none == 0  # a rejected proposal adds nothing to the graph
+        last = entries(c.conn)[-1]
+        assert (last.action, last.actor, last.target) == ("graph.reject", "ivy", str(reject_id))
+    assert any("No open proposals" in i.value for i in at.info)
+    assert not [t for t in at.table if "reason" in t.value.columns]
+
+    # proposing again finds nothing new: decided proposals are not proposed twice
+    submit(at, "Propose edges")
+    assert "0 new proposal(s)." in [s.value for s in at.success]
+
+
+def test_linking_needs_a_site_and_a_video(case_dir: Path, built: appcases.Built) -> None:
+    from workbench.graph.errors import GraphError
+
+    with Case.open(case_dir) as c:
+        with pytest.raises(GraphError, match="Choose a site"):
+            graph_ops.link_site_video(c, "t", "", built.video)
+        with pytest.raises(GraphError, match="not a site"):
+            graph_ops.link_site_video(c, "t", "org-nordview", built.video)
+        with pytest.raises(GraphError, match="No video"):
+            graph_ops.link_site_video(c, "t", SITE, "ffffffffffff")
+        with pytest.raises(GraphError, match="at least one"):
+            graph_ops.decide_proposals(c, "t", [], True)
+        assert graph_ops.site_videos_table(c).empty
+        assert built.video in graph_ops.video_choices(c)
+
+
+def test_the_last_answer_survives_a_rerun_until_another_question(
+    case_dir: Path, built: appcases.Built, tmp_path: Path
+) -> None:
+    at = appcases.page("graph", case_dir).run()
+    at.selectbox(key="query_question").set_value("suppliers").run()
+    at.text_input(key="query_subject").input("Qala <b>Systems</b> LLP")
+    at.button(key="query_run").click().run()
+    assert list(at.table[-1].value["name"]) == ["Nordview"]
+    # another widget's change reruns the page: the answer is still shown
+    at.selectbox(key="entity_kind").set_value("product").run()
+    assert not at.exception
+    assert list(at.table[-1].value["name"]) == ["Nordview"]
+    heading = next(c.value for c in at.caption if "row(s)" in c.value)
+    assert heading.startswith("suppliers: Qala &lt;b&gt;Systems&lt;/b&gt; LLP")
+    for text in appcases.raw_texts(at):
+        assert "<b>" not in text
+    at.run()
+    assert list(at.table[-1].value["name"]) == ["Nordview"]
+    # another question replaces it; one that fails leaves no stale answer behind
+    at.selectbox(key="query_question").set_value("evidence").run()
+    at.text_input(key="query_subject").input("rel-1")
+    at.button(key="query_run").click().run()
+    assert set(at.table[-1].value["kind"]) == {"observation", "url"}
+    at.text_input(key="query_subject").input("no such edge")
+    at.button(key="query_run").click().run()
+    assert at.error and not at.table
+    at.text_input(key="query_subject").input("rel-1")
+    at.button(key="query_run").click().run()
+    assert at.table
+    # another case: the answer is dropped
+    at.session_state["case_dir"] = str(appcases.copy(built, tmp_path / "other"))
+    at.run()
+    assert not at.exception and not at.table
+    assert graph_ops.ANSWER_KEY not in at.session_state

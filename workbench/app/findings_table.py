@@ -155,9 +155,11 @@ def data_uri(path: Path) -> str:
 
 
 # -- the table ----------------------------------------------------------------------
-def frame(case: Case, filters: Filters = Filters(), with_crops: bool = True) -> pd.DataFrame:
-    """One row per observation (COLUMNS); `crop` is a data: URI or None."""
-    items = observations(case, filters)
+PAGE_SIZES = (25, 50, 100, 200)
+DEFAULT_PAGE_SIZE = 50
+
+
+def _rows(case: Case, items: list[Observation], with_crops: bool) -> pd.DataFrame:
     cut = crops(case, items) if with_crops else {}
     rows = [
         {
@@ -180,6 +182,67 @@ def frame(case: Case, filters: Filters = Filters(), with_crops: bool = True) -> 
         for o in items
     ]
     return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+def frame(
+    case: Case,
+    filters: Filters = Filters(),
+    with_crops: bool = True,
+    offset: int = 0,
+    limit: int | None = None,
+) -> pd.DataFrame:
+    """One row per observation (COLUMNS) from OFFSET, at most LIMIT of them (all when
+    None); `crop` is a data: URI or None. Crops are cut only for the rows returned."""
+    items = observations(case, filters)
+    start = max(0, int(offset))
+    end = None if limit is None else start + max(0, int(limit))
+    return _rows(case, items[start:end], with_crops)
+
+
+def page_count(total: int, size: int) -> int:
+    """How many pages TOTAL rows make, SIZE a page (at least one, even when empty)."""
+    return max(1, -(-int(total) // max(1, int(size))))
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the table: its rows, where they sit among all TOTAL rows."""
+
+    table: pd.DataFrame
+    total: int
+    number: int  # 1-based
+    size: int
+
+    @property
+    def pages(self) -> int:
+        return page_count(self.total, self.size)
+
+    @property
+    def first(self) -> int:  # 1-based number of the first row shown; 0 when none
+        return (self.number - 1) * self.size + 1 if len(self.table) else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.table) - 1 if len(self.table) else 0
+
+    @property
+    def caption(self) -> str:
+        return f"rows {self.first}–{self.last} of {self.total}"
+
+
+def page(
+    case: Case,
+    items: list[Observation],
+    number: int = 1,
+    size: int = DEFAULT_PAGE_SIZE,
+    with_crops: bool = True,
+) -> Page:
+    """Page NUMBER (1-based, kept within the pages there are) of ITEMS, SIZE rows a
+    page; only its rows (and their crops) are built."""
+    size = max(1, int(size))
+    number = min(max(1, int(number)), page_count(len(items), size))
+    start = (number - 1) * size
+    return Page(_rows(case, items[start : start + size], with_crops), len(items), number, size)
 
 
 def selected_ids(table: pd.DataFrame) -> list[int]:

@@ -7,18 +7,23 @@ import base64
 import io
 import tempfile
 import zipfile
+from collections.abc import MutableMapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from workbench.case import records
 from workbench.case.folder import Case
 from workbench.case.observations import query
+from workbench.graph import proposals as footage
 from workbench.graph import queries
 from workbench.graph.entities import add_alias, add_entity, add_identifier, update_entity
 from workbench.graph.errors import GraphError
 from workbench.graph.exports import FORMATS, export
 from workbench.graph.model import ENTITY_KINDS, RELATION_KINDS
+from workbench.graph.records import Proposal
 from workbench.graph.relations import NewEvidence, add_evidence, add_relation
 
 QUESTIONS = ("suppliers", "paths", "sites", "evidence")
@@ -47,7 +52,10 @@ FILE_NAMES = {
     "png": "graph.png",
 }
 
-__all__ = ["ENTITY_KINDS", "FORMATS", "QUESTIONS", "RELATION_KINDS"]
+TABLE_MAX = 200  # up to this many rows an answer is a plain table (its text in the page)
+ANSWER_KEY = "graph_query_answer"
+
+__all__ = ["ENTITY_KINDS", "FORMATS", "QUESTIONS", "RELATION_KINDS", "TABLE_MAX"]
 
 
 def page_html(case: Case) -> str:
@@ -138,6 +146,182 @@ def run_query(
     if question == "evidence":
         return queries.edge_evidence(case, subject)
     raise GraphError(f"{question!r} is not a question (known: {', '.join(QUESTIONS)}).")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The last query's answer, kept (in the session) across reruns of its case's page."""
+
+    case: str
+    question: str
+    subject: str
+    table: pd.DataFrame
+
+    @property
+    def heading(self) -> str:
+        return f"{self.question}: {self.subject}"
+
+
+def keep_answer(
+    store: MutableMapping[str, Any], case: Case, question: str, subject: str, table: pd.DataFrame
+) -> Answer:
+    answer = Answer(str(case.root), question, subject.strip(), table)
+    store[ANSWER_KEY] = answer
+    return answer
+
+
+def kept_answer(store: MutableMapping[str, Any], case: Case) -> Answer | None:
+    """The answer kept for this case; one kept for another case is dropped."""
+    answer = store.get(ANSWER_KEY)
+    if not isinstance(answer, Answer):
+        return None
+    if answer.case != str(case.root):
+        store.pop(ANSWER_KEY, None)
+        return None
+    return answer
+
+
+def forget_answer(store: MutableMapping[str, Any]) -> None:
+    store.pop(ANSWER_KEY, None)
+
+
+# -- from footage: videos linked to sites, proposed edges ---------------------------------
+def video_choices(case: Case) -> dict[str, str]:
+    """sha256 → "sha256[:12] title (duration)" of every video of the case."""
+    out = {}
+    for v in records.videos(case.conn):
+        titles = [s.title or s.uri for s in records.sources(case.conn, v.sha256)]
+        length = f" ({v.duration_s:.1f} s)" if v.duration_s else ""
+        out[v.sha256] = f"{v.sha256[:12]} {titles[0] if titles else ''}"[:100].strip() + length
+    return out
+
+
+def site_videos_table(case: Case) -> pd.DataFrame:
+    """Which video was filmed at which site (what `propose` works from)."""
+    rows = case.conn.execute(
+        "SELECT sv.site_id, e.name, sv.video_sha256, sv.note, sv.created_by, sv.created_at"
+        " FROM site_videos sv JOIN entities e ON e.id = sv.site_id"
+        " ORDER BY sv.created_at, sv.site_id, sv.video_sha256"
+    ).fetchall()
+    columns = ["site", "site name", "video", "note", "linked by", "linked at"]
+    return pd.DataFrame(
+        [(r[0], r[1], r[2][:12], r[3], r[4], (r[5] or "")[:19]) for r in rows], columns=columns
+    )
+
+
+def link_site_video(case: Case, actor: str, site: str, video: str, note: str | None = None) -> None:
+    """Record that VIDEO was filmed at SITE (graph.proposals.link_video, audited)."""
+    if not _text(site):
+        raise GraphError("Choose a site (add one under Entities and relations).")
+    if not _text(video):
+        raise GraphError("Choose a video.")
+    footage.link_video(case, actor, str(site), str(video), _text(note))
+
+
+def propose_edges(case: Case, actor: str) -> footage.ProposeResult:
+    """appears_in proposals from confirmed observations in videos linked to sites."""
+    return footage.propose(case, actor)
+
+
+def open_proposals(case: Case) -> list[Proposal]:
+    return footage.proposals(case, "proposed")
+
+
+PROPOSAL_COLUMNS = (
+    "id",
+    "source",
+    "relation",
+    "site",
+    "observation",
+    "frame",
+    "time_s",
+    "what it shows",
+    "reason",
+)
+
+
+def proposals_table(case: Case, items: list[Proposal]) -> pd.DataFrame:
+    """One row per proposal: who appears where, and the observation it cites."""
+    names = dict(case.conn.execute("SELECT id, name FROM entities").fetchall())
+    cited = (
+        {o.id: o for o in query(case.conn, ids=[p.observation_id for p in items])} if items else {}
+    )
+    rows = []
+    for p in items:
+        o = cited.get(p.observation_id)
+        shows = " / ".join(x for x in (o.text, o.label, o.vendor) if x) if o else ""
+        rows.append(
+            {
+                "id": p.id,
+                "source": f"{names.get(p.source_id, p.source_id)} ({p.source_id})",
+                "relation": p.kind,
+                "site": f"{names.get(p.target_id, p.target_id)} ({p.target_id})",
+                "observation": f"#{p.observation_id} {o.kind}" if o else f"#{p.observation_id}",
+                "frame": o.frame_index if o else None,
+                "time_s": round(o.time_s, 3) if o and o.time_s is not None else None,
+                "what it shows": shows,
+                "reason": p.reason,
+            }
+        )
+    return pd.DataFrame(rows, columns=list(PROPOSAL_COLUMNS))
+
+
+def proposal_label(case: Case, p: Proposal) -> str:
+    names = dict(
+        case.conn.execute(
+            "SELECT id, name FROM entities WHERE id IN (?, ?)", (p.source_id, p.target_id)
+        ).fetchall()
+    )
+    return (
+        f"#{p.id}: {names.get(p.source_id, p.source_id)} {p.kind} "
+        f"{names.get(p.target_id, p.target_id)} (observation {p.observation_id})"
+    )[:140]
+
+
+def decided_table(case: Case) -> pd.DataFrame:
+    """Accepted and rejected proposals, with who decided and when."""
+    rows = case.conn.execute(
+        "SELECT id, source_id, kind, target_id, observation_id, status, relation_id,"
+        " decided_by, decided_at FROM proposals WHERE status != 'proposed' ORDER BY id"
+    ).fetchall()
+    columns = [
+        "id",
+        "source",
+        "relation",
+        "site",
+        "observation",
+        "status",
+        "edge",
+        "decided by",
+        "decided at",
+    ]
+    return pd.DataFrame(
+        [
+            (
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                r[5],
+                f"rel-{r[6]}" if r[6] else None,
+                r[7],
+                (r[8] or "")[:19],
+            )
+            for r in rows
+        ],
+        columns=columns,
+    )
+
+
+def decide_proposals(
+    case: Case, actor: str, proposal_ids: list[int], accept: bool
+) -> list[Proposal]:
+    """Accept (the edge is added, citing the observation) or reject proposals, all or
+    none, recorded with the reviewer."""
+    if not proposal_ids:
+        raise GraphError("Select at least one proposal.")
+    return footage.decide(case, actor, [int(i) for i in proposal_ids], accept)
 
 
 # -- changes ------------------------------------------------------------------------------

@@ -15,12 +15,18 @@ from workbench.publish.safe import md
 ALL = "(all)"
 ROUND = "findings_round"  # bumped after each change, so the editor starts unticked
 MESSAGE = "findings_message"
+PAGE = "findings_page"
+PAGE_SIZE = "findings_page_size"
 
 
 def done(text: str) -> None:
     st.session_state[MESSAGE] = text
     st.session_state[ROUND] = st.session_state.get(ROUND, 0) + 1
     st.rerun()
+
+
+def first_page() -> None:
+    st.session_state[PAGE] = 1
 
 
 case = state.open_case()
@@ -33,14 +39,32 @@ try:
     options = ft.filter_options(case)
     cols = st.columns(4)
     picked = {
-        name: cols[i].selectbox(name, [ALL, *options[name]], key=f"findings_filter_{name}")
+        name: cols[i].selectbox(
+            name, [ALL, *options[name]], key=f"findings_filter_{name}", on_change=first_page
+        )
         for i, name in enumerate(("kind", "vendor", "status", "video"))
     }
     filters = ft.Filters(**{k: (None if v == ALL else v) for k, v in picked.items()})
-    table = ft.frame(case, filters)
-    st.caption(f"{len(table)} observation(s)")
+    found = ft.observations(case, filters)
 
-    suffix = hashlib.sha256(repr(filters).encode()).hexdigest()[:8]
+    size_col, page_col, count_col = st.columns([1, 1, 4])
+    size = size_col.selectbox(
+        "page size",
+        ft.PAGE_SIZES,
+        index=ft.PAGE_SIZES.index(ft.DEFAULT_PAGE_SIZE),
+        key=PAGE_SIZE,
+        on_change=first_page,
+    )
+    pages = ft.page_count(len(found), int(size))
+    if st.session_state.get(PAGE, 1) > pages:  # fewer rows than before (a filter, a review)
+        st.session_state[PAGE] = pages
+    number = page_col.number_input("page", min_value=1, max_value=pages, step=1, key=PAGE)
+    # only this page's rows, and their crops, are built
+    shown = ft.page(case, found, int(number), int(size))
+    table = shown.table
+    count_col.caption(f"{shown.caption} (page {shown.number} of {shown.pages})")
+
+    suffix = hashlib.sha256(repr((filters, shown.number, shown.size)).encode()).hexdigest()[:8]
     editor_key = f"findings_editor-{st.session_state.get(ROUND, 0)}-{suffix}"
     edited = st.data_editor(
         table,

@@ -11,12 +11,23 @@ from workbench.errors import WorkbenchError
 from workbench.publish.safe import md
 
 MESSAGE = "graph_message"
+UNMATCHED = "graph_unmatched"  # what the last "Propose edges" found no entity for
+ROUND = "graph_round"  # bumped after each change, so the proposal selection starts empty
 NONE = "(none)"
 
 
 def done(text: str) -> None:
     st.session_state[MESSAGE] = text
+    st.session_state[ROUND] = st.session_state.get(ROUND, 0) + 1
     st.rerun()
+
+
+def show(table) -> None:  # type: ignore[no-untyped-def]
+    """A plain table (its text in the page: readers, search) unless it is long."""
+    if len(table) <= g.TABLE_MAX:
+        st.table(table.astype(str))
+    else:
+        st.dataframe(table, hide_index=True, width="stretch")
 
 
 case = state.open_case()
@@ -26,8 +37,8 @@ try:
     if st.session_state.get(MESSAGE):
         st.success(st.session_state.pop(MESSAGE))
 
-    view_tab, edit_tab, query_tab, export_tab = st.tabs(
-        ["View", "Entities and relations", "Queries", "Export"]
+    view_tab, edit_tab, footage_tab, query_tab, export_tab = st.tabs(
+        ["View", "Entities and relations", "From footage", "Queries", "Export"]
     )
 
     with view_tab:
@@ -185,6 +196,76 @@ try:
         else:
             st.info("No relations yet.")
 
+    with footage_tab:
+        st.caption(
+            "Link a video to the site where it was filmed; confirmed findings in it whose "
+            "label or vendor names a product or organisation then propose that it appears "
+            "at the site. Nothing enters the graph until you accept a proposal."
+        )
+        st.subheader("Videos filmed at a site")
+        videos = g.video_choices(case)
+        sites = g.entity_choices(case, ("site",))
+        with st.form("link_video"):
+            video = st.selectbox("video", list(videos), format_func=videos.get, key="footage_video")
+            site = st.selectbox("site", list(sites), format_func=sites.get, key="footage_site")
+            note = st.text_input("note", key="footage_note")
+            if st.form_submit_button("Link video", disabled=not (videos and sites)):
+                try:
+                    g.link_site_video(case, who, str(site or ""), str(video or ""), note)
+                except WorkbenchError as exc:
+                    st.error(md(exc))
+                else:
+                    done(f"Video {md(str(video)[:12])} linked to {md(site)}.")
+        linked = g.site_videos_table(case)
+        if linked.empty:
+            st.info("No video is linked to a site yet.")
+        else:
+            st.dataframe(linked, hide_index=True, width="stretch")
+
+        st.subheader("Proposed edges")
+        if st.button("Propose edges", key="footage_propose", disabled=linked.empty):
+            try:
+                result = g.propose_edges(case, who)
+            except WorkbenchError as exc:
+                st.error(md(exc))
+            else:
+                st.session_state[UNMATCHED] = list(result.unmatched)
+                done(f"{len(result.proposals)} new proposal(s).")
+        unmatched = st.session_state.pop(UNMATCHED, None)
+        if unmatched:
+            names = ", ".join(f"“{md(n)}”" for n in unmatched)
+            st.info(f"No entity matches {names}; add one to propose its edges.")
+        waiting = g.open_proposals(case)
+        if not waiting:
+            st.info("No open proposals.")
+        else:
+            st.caption(f"{len(waiting)} open proposal(s)")
+            show(g.proposals_table(case, waiting))
+            labels = {p.id: g.proposal_label(case, p) for p in waiting}
+            chosen = st.multiselect(
+                "proposals to decide",
+                list(labels),
+                format_func=labels.get,
+                key=f"footage_pick-{st.session_state.get(ROUND, 0)}",
+            )
+            left, right, _ = st.columns([1, 1, 4])
+            accept = left.button("Accept selected", key="footage_accept", disabled=not chosen)
+            reject = right.button("Reject selected", key="footage_reject", disabled=not chosen)
+            if accept or reject:
+                try:
+                    decided = g.decide_proposals(case, who, list(chosen), accept)
+                except WorkbenchError as exc:
+                    st.error(md(exc))
+                else:
+                    edges = sorted({p.relation_id for p in decided if p.relation_id})
+                    into = f": relation(s) {', '.join(map(str, edges))}" if edges else ""
+                    verb = "accepted" if accept else "rejected"
+                    done(f"{len(decided)} proposal(s) {verb} by {md(who)}{into}.")
+        decided_rows = g.decided_table(case)
+        if not decided_rows.empty:
+            with st.expander(f"Decided proposals ({len(decided_rows)})"):
+                st.dataframe(decided_rows, hide_index=True, width="stretch")
+
     with query_tab:
         question = st.selectbox("question", list(g.QUESTIONS), key="query_question")
         subject = st.text_input(g.SUBJECT_HELP[question], key="query_subject")
@@ -196,7 +277,7 @@ try:
             home = st.text_input("home country (not from here = foreign)", "kz", key="query_home")
         if st.button("Ask", key="query_run"):
             try:
-                answer = g.run_query(
+                table = g.run_query(
                     case,
                     question,
                     subject,
@@ -205,13 +286,15 @@ try:
                     home=home or "kz",
                 )
             except WorkbenchError as exc:
+                g.forget_answer(st.session_state)
                 st.error(md(exc))
             else:
-                st.caption(f"{len(answer)} row(s)")
-                if len(answer) <= 200:  # a plain table: its text is in the page (readers, search)
-                    st.table(answer.astype(str))
-                else:
-                    st.dataframe(answer, hide_index=True, width="stretch")
+                g.keep_answer(st.session_state, case, question, subject, table)
+        # the last answer stays (across reruns) until another question is asked
+        answer = g.kept_answer(st.session_state, case)
+        if answer is not None:
+            st.caption(f"{md(answer.heading)}: {len(answer.table)} row(s)")
+            show(answer.table)
 
     with export_tab:
         st.caption("Each export is written by the graph package and recorded in the audit log.")
