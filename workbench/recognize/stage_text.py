@@ -14,10 +14,8 @@ from typing import Any
 import numpy as np
 from rapidfuzz import fuzz
 
-from workbench.case import audit, records
 from workbench.case.folder import Case
-from workbench.case.observations import NewObservation, insert
-from workbench.case.store import transaction
+from workbench.case.observations import NewObservation
 from workbench.progress import NullProgress, ProgressSink
 from workbench.recognize import runs
 from workbench.recognize.capabilities import METHOD as CAP_METHOD
@@ -26,13 +24,14 @@ from workbench.recognize.interfaces import METHOD as IF_METHOD
 from workbench.recognize.interfaces import identify, load_signatures
 from workbench.recognize.ocr import DEFAULT, OcrEngine, make_engine
 from workbench.recognize.ocr.prep import Prep
+from workbench.recognize.per_keyframe import KeyframeRun, run_keyframes, video_keyframes
 from workbench.recognize.records import BBox, TextHit, iou
 from workbench.recognize.screen import read_frame
 from workbench.recognize.tiles import TileParams, regions_to_read, small_gray
 from workbench.recognize.vendors import VendorResolver, load_registry
 from workbench.recognize.vendors.normalize import normalized
 from workbench.recognize.vendors.resolve import METHOD as VENDOR_METHOD
-from workbench.video.analysis import StoredAnalysis, load_analysis
+from workbench.video.analysis import StoredAnalysis, StoredKeyframe
 from workbench.video.errors import VideoError
 from workbench.video.frames import FrameReader, FrameRef
 
@@ -147,15 +146,7 @@ def run_text_stage(
     """
     params = params or TextStageParams()
     reads = reads or {}
-    progress = progress or NullProgress()
-    video = records.video(case.conn, video_sha256)
-    if video is None:
-        raise VideoError(f"No video {video_sha256} in this case.")
-    analysis = load_analysis(case, video.sha256)
-    if analysis is None:
-        raise VideoError(
-            f"Video {video.sha256[:12]} has no keyframes yet; run the keyframes stage first."
-        )
+    video, analysis = video_keyframes(case, video_sha256)
     engine: OcrEngine | None = None
     if method is None:
         engine = make_engine(params.engine)
@@ -165,94 +156,55 @@ def run_text_stage(
     signatures = load_signatures()
     key, key_params = text_run(video.sha256, analysis, params, method)
     result = TextStageResult(video.sha256, key)
-    with transaction(case.conn):
-        runs.start(case.conn, key, video.sha256, STAGE, method, key_params)
-    done = runs.done_items(case.conn, key)
-    reader = FrameReader(case.path(video.media_path), video.sha256)
     state = _ShotState()
     keyframes = analysis.keyframes
-    total = len(keyframes)
-    try:
-        for n, stored in enumerate(keyframes):
-            kf = stored.keyframe
-            if kf.shot_no != state.shot_no:
-                state = _ShotState(shot_no=kf.shot_no)
-            item = str(kf.index)
-            result.keyframes += 1
-            if item in done:
-                result.skipped += 1
-                state.prev_gray = None  # re-derived from the next keyframe that is read
-                _reload_seen(case, key, kf.shot_no, analysis, state)
-                progress.update(f"text {video.sha256[:12]}", n + 1, total)
-                continue
-            gray: np.ndarray | None = None
-            if kf.index in reads:
-                got = reads[kf.index]
-                if got.method != method:
-                    raise VideoError(
-                        f"Keyframe {kf.index} was read with {got.method}, not {method}."
-                    )
-            else:
-                if engine is None:
-                    engine = make_engine(params.engine)
-                    if engine.version() != method:
-                        raise VideoError(
-                            f"The OCR engine here is {engine.version()}, not {method}."
-                        )
-                got, gray = read_keyframe(
-                    reader,
-                    engine,
-                    params,
-                    kf.index,
-                    previous_in_shot(keyframes, n),
-                    state.prev_gray,
-                )
-            regions, hits = list(got.regions), list(got.hits)
-            w, h = got.size
-            result.ocr_calls += len(regions)
-            result.pixels_read += sum((b[2] - b[0]) * (b[3] - b[1]) for b in regions)
-            result.pixels_whole += w * h
-            new = _observations(
-                got.ref,
-                got.size,
-                hits,
-                state,
-                resolver,
-                capabilities,
-                signatures,
-                method,
-                key,
-                regions,
-            )
-            with transaction(case.conn) as conn:
-                for obs in new:
-                    insert(conn, obs)
-                runs.mark_done(
-                    conn, key, item, {"regions": len(regions), "hits": len(hits), "new": len(new)}
-                )
-            result.observations += len(new)
-            state.prev_gray = gray
-            progress.update(f"text {video.sha256[:12]}", n + 1, total)
-    finally:
-        reader.close()
-    with transaction(case.conn) as conn:
-        if not runs.is_finished(conn, key):
-            runs.finish(conn, key)
-            audit.append(
-                conn,
-                actor,
-                "analyze.text",
-                video.sha256,
-                {
-                    "run_key": key,
-                    "params": key_params,
-                    "keyframes": result.keyframes,
-                    "resumed_after": result.skipped,
-                    "ocr_calls": result.ocr_calls,
-                    "pixels_read": result.pixels_read,
-                    "observations": result.observations,
-                },
-            )
+
+    def in_shot(shot_no: int) -> _ShotState:
+        nonlocal state
+        if shot_no != state.shot_no:
+            state = _ShotState(shot_no=shot_no)
+        return state
+
+    def skip(n: int, stored: StoredKeyframe) -> None:
+        in_shot(stored.keyframe.shot_no).prev_gray = None  # re-derived from the next read
+        _reload_seen(case, key, stored.keyframe.shot_no, analysis, state)
+
+    def compute(n: int, stored: StoredKeyframe, reader: FrameReader):
+        nonlocal engine
+        kf, shot = stored.keyframe, in_shot(stored.keyframe.shot_no)
+        gray: np.ndarray | None = None
+        if kf.index in reads:
+            got = reads[kf.index]
+            if got.method != method:
+                raise VideoError(f"Keyframe {kf.index} was read with {got.method}, not {method}.")
+        else:
+            if engine is None:
+                engine = make_engine(params.engine)
+                if engine.version() != method:
+                    raise VideoError(f"The OCR engine here is {engine.version()}, not {method}.")
+            previous = previous_in_shot(keyframes, n)
+            got, gray = read_keyframe(reader, engine, params, kf.index, previous, shot.prev_gray)
+        regions, hits = list(got.regions), list(got.hits)
+        result.ocr_calls += len(regions)
+        result.pixels_read += sum((b[2] - b[0]) * (b[3] - b[1]) for b in regions)
+        result.pixels_whole += got.size[0] * got.size[1]
+        new = _observations(
+            got.ref, got.size, hits, shot, resolver, capabilities, signatures, method, key, regions
+        )
+        shot.prev_gray = gray
+        return new, {"regions": len(regions), "hits": len(hits), "new": len(new)}
+
+    run_keyframes(
+        case,
+        KeyframeRun(video, STAGE, method, key, key_params),
+        keyframes,
+        compute,
+        skip,
+        result,
+        progress or NullProgress(),
+        actor,
+        lambda: {"ocr_calls": result.ocr_calls, "pixels_read": result.pixels_read},
+    )
     return result
 
 
