@@ -249,3 +249,18 @@ def test_library_basics(tmp_path: Path) -> None:
 def test_import_workbench_does_not_import_opencv() -> None:
     code = "import sys, workbench; assert 'cv2' not in sys.modules, 'cv2 imported'"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_same_frame_gives_the_same_match_whatever_ran_before(library: LogoLibrary) -> None:
+    """OpenCV's random generator (RANSAC, FLANN's trees) is reseeded: a second matcher in
+    the same process, after other frames, reports the very same quad and score."""
+    place = synth.Placement(width=300, center=(560, 330), rotation=4, perspective=0.1, seed=3)
+    frame, _ = frame_with("stellar-optics", place, scene=9)
+    first = LogoMatcher(library).match(frame)
+    other, _ = frame_with("nordview", place, scene=10)
+    again = LogoMatcher(library)
+    again.match(other)
+    second = again.match(frame)
+    assert first and [(m.label, m.score, m.quad) for m in first] == [
+        (m.label, m.score, m.quad) for m in second
+    ]

@@ -26,6 +26,7 @@ from workbench.recognize.logos.library import LogoLibrary
 from workbench.recognize.logos.params import LogoMatch, MatchParams
 from workbench.recognize.logos.votes import Candidate, Putative, consistent, pose_votes, ratio_test
 
+RNG_SEED = 20251117
 _NAMES = {"sift": "SIFT+FLANN(kd-tree)", "orb": "ORB+FLANN(LSH)", "akaze": "AKAZE+FLANN(LSH)"}
 
 
@@ -38,12 +39,16 @@ class LogoMatcher:
         self.params = params or MatchParams()
         cache = Path(cache_dir) if cache_dir else None
         self.index = ReferenceIndex.build(library, self.params, cache)
+        cv2.setRNGSeed(RNG_SEED)  # FLANN's randomised trees draw from OpenCV's RNG
         _ = self.index.flann  # build the search structure now, not on the first frame
         settings = json.dumps(self.params.to_dict(), sort_keys=True, separators=(",", ":"))
         self.method = f"opencv {cv2.__version__} {_NAMES[self.params.features]} {settings}"
 
     def match(self, image_rgb: np.ndarray) -> list[LogoMatch]:
-        """Logos in an RGB (or grey) uint8 frame, best first, at most one per place."""
+        """Logos in an RGB (or grey) uint8 frame, best first, at most one per place.
+        The same frame gives the same matches, whatever was matched before (OpenCV's
+        random generator, used by RANSAC, is per thread and reseeded here)."""
+        cv2.setRNGSeed(RNG_SEED)
         gray = _gray(image_rgb)
         p = self.params
         scan = gray
