@@ -5,46 +5,15 @@ Errors from the library (WorkbenchError) reach stderr as one sentence with exit 
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
-import sys
 from pathlib import Path
 
 import click
 
 from workbench import __version__
+from workbench.cli_common import Group, by_option
 from workbench.errors import WorkbenchError
-
-
-def default_actor() -> str:
-    try:
-        return os.environ.get("WORKBENCH_USER") or getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
-
-
-class Group(click.Group):
-    """Turns WorkbenchError (and a few OS errors) into one clear line on stderr."""
-
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except WorkbenchError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(1)
-        except KeyboardInterrupt:
-            click.echo("error: interrupted; work that was not committed was discarded.", err=True)
-            sys.exit(130)
-
-
-by_option = click.option(
-    "--by",
-    "actor",
-    default=default_actor,
-    show_default="$WORKBENCH_USER or the login name",
-    help="Who is doing this (recorded in the audit log).",
-)
 
 
 @click.group(cls=Group)
