@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from workbench import __version__
 from workbench.case.folder import Case
 from workbench.progress import ProgressSink
 from workbench.publish import content, html_report, md_report
@@ -24,33 +23,16 @@ PREVIEW_DETECTOR = "the face detector (run when publishing; this preview has no 
 
 def report_data(case: Case, include_suggestions: bool, actor: str) -> content.ReportData:
     """What the report will say, as publish reads it from the case, without images."""
-    from workbench.publish.legal import capability_provisions, load_provisions
-    from workbench.publish.safe import private_prefixes
+    from workbench.publish.safe import home_folder, private_prefixes
 
-    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    findings = content.published_findings(case, include_suggestions, capability_provisions())
-    frames = content.group_frames(findings)
-    view, edges, left_out = content.graph_items(case, include_hypotheses=include_suggestions)
-    home = Path.home()
-    forbidden = private_prefixes(case.root, home if len(home.resolve().parts) > 2 else None)
-    srcs = content.sources(case, forbidden)
-    return content.ReportData(
-        title=case.info.title,
-        summary=case.info.summary,
-        fictional=case.info.fictional,
-        published_at=now,
+    forbidden = private_prefixes(case.root, home_folder())
+    return content.report_data(
+        case,
+        content.gather(case, include_suggestions, forbidden),
+        published_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         published_by=actor,
-        workbench_version=__version__,
         include_suggestions=include_suggestions,
         unredacted=False,
-        frames=frames,
-        findings=findings,
-        nodes=view.nodes,
-        edges=edges,
-        hypotheses_left_out=left_out,
-        sources=srcs,
-        provisions=list(load_provisions().values()),
-        timeline=content.timeline(srcs, findings, edges, now),
         detector=PREVIEW_DETECTOR,
         policy=RedactionPolicy().to_dict(),
         faces_hidden=0,

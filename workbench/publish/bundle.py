@@ -25,10 +25,9 @@ from workbench.publish import content, html_report, md_report, signing
 from workbench.publish.data_files import write_findings, write_json
 from workbench.publish.errors import PublishError
 from workbench.publish.images import ImageLog, publish_image, render_frames
-from workbench.publish.legal import capability_provisions, load_provisions
 from workbench.publish.manifest import write_manifest
 from workbench.publish.redact import RedactionPolicy
-from workbench.publish.safe import private_prefixes
+from workbench.publish.safe import home_folder, private_prefixes
 
 GRAPH_FILES = (
     ("graphml", "data/graph.graphml"),
@@ -123,32 +122,22 @@ def publish(
 
 
 def _build(case, staging, out, actor, options, detector, key, progress) -> PublishResult:  # type: ignore[no-untyped-def]
-    home = Path.home()
-    forbidden = private_prefixes(
-        case.root, out, staging, home if len(home.resolve().parts) > 2 else None
-    )
+    forbidden = private_prefixes(case.root, out, staging, home_folder())
     published_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     policy = options.policy
-    findings = content.published_findings(
-        case, options.include_suggestions, capability_provisions()
-    )
-    frames = content.group_frames(findings)
+    g = content.gather(case, options.include_suggestions, forbidden)
+    findings, frames, view = g.findings, g.frames, g.view
     per_frame, per_video = content.redaction_boxes(case)
     progress.update("publish: redacting images", 0, len(frames))
     log = render_frames(case, frames, staging, detector, policy, per_frame, per_video)
     progress.update("publish: redacting images", len(frames), len(frames))
 
-    view, edges, left_out = content.graph_items(
-        case, include_hypotheses=options.include_suggestions
-    )
     graph_png = _graph_exports(case, actor, view, staging, detector, policy, log)
-    srcs = content.sources(case, forbidden)
-    provisions = list(load_provisions().values())
     fingerprint = signing.fingerprint(key.public_key()) if key else None
 
     data_files = write_findings(staging, findings, forbidden)
-    write_json(staging / "data/sources.json", srcs)
-    write_json(staging / "data/legal.json", [p.to_dict() for p in provisions])
+    write_json(staging / "data/sources.json", g.sources)
+    write_json(staging / "data/legal.json", [p.to_dict() for p in g.provisions])
     write_json(
         staging / "data/redactions.json",
         {
@@ -167,7 +156,7 @@ def _build(case, staging, out, actor, options, detector, key, progress) -> Publi
         "manual_boxes_hidden": log.manual,
         "entities": len(view.nodes),
         "relations": len(view.edges),
-        "hypotheses_left_out": left_out,
+        "hypotheses_left_out": g.hypotheses_left_out,
     }
     write_json(
         staging / "data/case.json",
@@ -190,23 +179,13 @@ def _build(case, staging, out, actor, options, detector, key, progress) -> Publi
         for p in (staging / "data").rglob("*")
         if p.is_file() and p.relative_to(staging).as_posix() not in data_files
     )
-    report = content.ReportData(
-        title=case.info.title,
-        summary=case.info.summary,
-        fictional=case.info.fictional,
+    report = content.report_data(
+        case,
+        g,
         published_at=published_at,
         published_by=actor,
-        workbench_version=__version__,
         include_suggestions=options.include_suggestions,
         unredacted=options.unredacted,
-        frames=frames,
-        findings=findings,
-        nodes=view.nodes,
-        edges=edges,
-        hypotheses_left_out=left_out,
-        sources=srcs,
-        provisions=provisions,
-        timeline=content.timeline(srcs, findings, edges, published_at),
         detector=detector.method if detector else None,
         policy=policy.to_dict() if detector else None,
         faces_hidden=log.faces,
@@ -236,7 +215,7 @@ def _build(case, staging, out, actor, options, detector, key, progress) -> Publi
         faces_hidden=log.faces,
         manual_hidden=log.manual,
         relations=len(view.edges),
-        hypotheses_left_out=left_out,
+        hypotheses_left_out=g.hypotheses_left_out,
         key_fingerprint=fingerprint,
         manifest_sha256=hashlib.sha256(manifest).hexdigest(),
         detector=detector.method if detector else None,

@@ -313,3 +313,67 @@ class ReportData:
             for p in f.provisions:
                 refs.setdefault(p, []).append(f)
         return refs
+
+
+@dataclass
+class Gathered:
+    """What a case file publishes, read from the case once (publish and its preview)."""
+
+    findings: list[FindingItem]
+    frames: list[FrameItem]
+    view: Any  # graph.view.GraphView
+    edges: list[dict[str, Any]]
+    hypotheses_left_out: int
+    sources: list[dict[str, Any]]
+    provisions: list[Any]  # legal.Provision
+
+
+def gather(case: Case, include_suggestions: bool, forbidden: tuple[str, ...]) -> Gathered:
+    from workbench.publish.legal import capability_provisions, load_provisions
+
+    findings = published_findings(case, include_suggestions, capability_provisions())
+    view, edges, left_out = graph_items(case, include_hypotheses=include_suggestions)
+    return Gathered(
+        findings=findings,
+        frames=group_frames(findings),
+        view=view,
+        edges=edges,
+        hypotheses_left_out=left_out,
+        sources=sources(case, forbidden),
+        provisions=list(load_provisions().values()),
+    )
+
+
+def report_data(
+    case: Case,
+    g: Gathered,
+    *,
+    published_at: str,
+    published_by: str,
+    include_suggestions: bool,
+    unredacted: bool,
+    **images: Any,
+) -> ReportData:
+    """The report's content from what was gathered; `images` are the fields that only
+    rendering the images decides (detector, policy, counts, files, pdf)."""
+    from workbench import __version__
+
+    return ReportData(
+        title=case.info.title,
+        summary=case.info.summary,
+        fictional=case.info.fictional,
+        published_at=published_at,
+        published_by=published_by,
+        workbench_version=__version__,
+        include_suggestions=include_suggestions,
+        unredacted=unredacted,
+        frames=g.frames,
+        findings=g.findings,
+        nodes=g.view.nodes,
+        edges=g.edges,
+        hypotheses_left_out=g.hypotheses_left_out,
+        sources=g.sources,
+        provisions=g.provisions,
+        timeline=timeline(g.sources, g.findings, g.edges, published_at),
+        **images,
+    )

@@ -106,6 +106,13 @@ def scrub(value: Any, forbidden: tuple[str, ...] = ()) -> Any:
     return value
 
 
+def home_folder() -> Path | None:
+    """The user's home folder, when it is specific enough to name a person (not `/` or
+    `/root`-like short paths that would match everything)."""
+    home = Path.home()
+    return home if len(home.resolve().parts) > 2 else None
+
+
 def private_prefixes(*folders: Path | None) -> tuple[str, ...]:
     """Absolute folder names that must never appear in a bundle (long enough to matter)."""
     out: list[str] = []
