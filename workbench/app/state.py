@@ -61,3 +61,22 @@ class StreamlitProgress:
         fraction = min(1.0, completed / total) if total else 0.0
         label = f"{task}: {completed:.0f}/{total:.0f}" if total else f"{task}: {completed:.0f}"
         bar.progress(fraction, text=label)  # type: ignore[attr-defined]
+
+
+def done(page: str, text: str) -> None:
+    """After a change on `page`: keep `text` for the next run, start the page's next
+    round (widgets keyed with `round_of(page)` come back fresh) and rerun."""
+    st.session_state[f"{page}_message"] = text
+    st.session_state[f"{page}_round"] = round_of(page) + 1
+    st.rerun()
+
+
+def round_of(page: str) -> int:
+    return int(st.session_state.get(f"{page}_round", 0))
+
+
+def show_message(page: str) -> None:
+    """The message the last change on `page` left, once."""
+    text = st.session_state.pop(f"{page}_message", None)
+    if text:
+        st.success(text)

@@ -17,13 +17,7 @@ from workbench.errors import WorkbenchError
 from workbench.publish.redact import RedactionPolicy
 from workbench.publish.safe import md
 
-MESSAGE = "casefile_message"
 LAST = "casefile_published"
-
-
-def done(text: str) -> None:
-    st.session_state[MESSAGE] = text
-    st.rerun()
 
 
 def detector():  # type: ignore[no-untyped-def]
@@ -40,8 +34,7 @@ case = state.open_case()
 try:
     who = state.reviewer()
     st.title("Case file")
-    if st.session_state.get(MESSAGE):
-        st.success(st.session_state.pop(MESSAGE))
+    state.show_message("casefile")
     include = st.checkbox(
         "include machine suggestions (each labelled as machine-generated)",
         key="casefile_suggestions",
@@ -112,7 +105,7 @@ try:
                     except WorkbenchError as exc:
                         st.error(md(exc))
                     else:
-                        done(f"Box #{m.id} will no longer be hidden.")
+                        state.done("casefile", f"Box #{m.id} will no longer be hidden.")
             height, width = rgb.shape[:2]
             with st.form("add_box", clear_on_submit=True):
                 st.markdown("**Hide another region** (in the frame's pixels)")
@@ -129,7 +122,7 @@ try:
                     except WorkbenchError as exc:
                         st.error(md(exc))
                     else:
-                        done(f"Box #{b.id} {list(b.box)} will be hidden.")
+                        state.done("casefile", f"Box #{b.id} {list(b.box)} will be hidden.")
 
     with publish_tab:
         pdf = st.checkbox("print a PDF as well (needs Chromium)", value=True, key="casefile_pdf")

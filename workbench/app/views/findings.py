@@ -13,16 +13,8 @@ from workbench.errors import WorkbenchError
 from workbench.publish.safe import md
 
 ALL = "(all)"
-ROUND = "findings_round"  # bumped after each change, so the editor starts unticked
-MESSAGE = "findings_message"
 PAGE = "findings_page"
 PAGE_SIZE = "findings_page_size"
-
-
-def done(text: str) -> None:
-    st.session_state[MESSAGE] = text
-    st.session_state[ROUND] = st.session_state.get(ROUND, 0) + 1
-    st.rerun()
 
 
 def first_page() -> None:
@@ -33,8 +25,7 @@ case = state.open_case()
 try:
     who = state.reviewer()
     st.title("Findings")
-    if st.session_state.get(MESSAGE):
-        st.success(st.session_state.pop(MESSAGE))
+    state.show_message("findings")
 
     options = ft.filter_options(case)
     cols = st.columns(4)
@@ -65,7 +56,7 @@ try:
     count_col.caption(f"{shown.caption} (page {shown.number} of {shown.pages})")
 
     suffix = hashlib.sha256(repr((filters, shown.number, shown.size)).encode()).hexdigest()[:8]
-    editor_key = f"findings_editor-{st.session_state.get(ROUND, 0)}-{suffix}"
+    editor_key = f"findings_editor-{state.round_of('findings')}-{suffix}"
     edited = st.data_editor(
         table,
         key=editor_key,
@@ -90,7 +81,7 @@ try:
         except WorkbenchError as exc:
             st.error(md(exc))
         else:
-            done(f"{len(chosen)} observation(s) {status} by {md(who)}.")
+            state.done("findings", f"{len(chosen)} observation(s) {status} by {md(who)}.")
 
     st.divider()
     st.subheader("One finding")
@@ -125,10 +116,10 @@ try:
     one_left, one_right, _ = st.columns([1, 1, 4])
     if one_left.button("Confirm", key="confirm_one"):
         ft.review_ids(case, [oid], "confirmed", who)
-        done(f"#{oid} confirmed by {md(who)}.")
+        state.done("findings", f"#{oid} confirmed by {md(who)}.")
     if one_right.button("Reject", key="reject_one"):
         ft.review_ids(case, [oid], "rejected", who)
-        done(f"#{oid} rejected by {md(who)}.")
+        state.done("findings", f"#{oid} rejected by {md(who)}.")
 
     with st.form(f"correct-{oid}"):
         st.markdown("**Correct** what the software read (recorded with who and when)")
@@ -142,7 +133,7 @@ try:
             except WorkbenchError as exc:
                 st.error(md(exc))
             else:
-                done(f"#{oid} corrected by {md(who)}.")
+                state.done("findings", f"#{oid} corrected by {md(who)}.")
 
     st.markdown("**Cite it in the graph** (only confirmed findings count as evidence)")
     how = st.radio(
@@ -164,7 +155,7 @@ try:
                 except WorkbenchError as exc:
                     st.error(md(exc))
                 else:
-                    done(f"#{oid} now supports relation {rid}.")
+                    state.done("findings", f"#{oid} now supports relation {rid}.")
     else:
         entities = ft.entity_choices(case, ("product", "organisation"))
         sites = ft.entity_choices(case, ("site",))
@@ -184,6 +175,6 @@ try:
                 except WorkbenchError as exc:
                     st.error(md(exc))
                 else:
-                    done(f"#{oid} now supports relation {rid} (appears_in).")
+                    state.done("findings", f"#{oid} now supports relation {rid} (appears_in).")
 finally:
     case.close()

@@ -10,16 +10,8 @@ from workbench.app import state
 from workbench.errors import WorkbenchError
 from workbench.publish.safe import md
 
-MESSAGE = "graph_message"
 UNMATCHED = "graph_unmatched"  # what the last "Propose edges" found no entity for
-ROUND = "graph_round"  # bumped after each change, so the proposal selection starts empty
 NONE = "(none)"
-
-
-def done(text: str) -> None:
-    st.session_state[MESSAGE] = text
-    st.session_state[ROUND] = st.session_state.get(ROUND, 0) + 1
-    st.rerun()
 
 
 def show(table) -> None:  # type: ignore[no-untyped-def]
@@ -34,8 +26,7 @@ case = state.open_case()
 try:
     who = state.reviewer()
     st.title("Graph")
-    if st.session_state.get(MESSAGE):
-        st.success(st.session_state.pop(MESSAGE))
+    state.show_message("graph")
 
     view_tab, edit_tab, footage_tab, query_tab, export_tab = st.tabs(
         ["View", "Entities and relations", "From footage", "Queries", "Export"]
@@ -81,7 +72,7 @@ try:
                 except WorkbenchError as exc:
                     st.error(md(exc))
                 else:
-                    done(f"Entity {md(e.id)} added.")
+                    state.done("graph", f"Entity {md(e.id)} added.")
 
         st.subheader("Edit an entity")
         if entities:
@@ -113,7 +104,7 @@ try:
                     except WorkbenchError as exc:
                         st.error(md(exc))
                     else:
-                        done(f"Entity {md(eid)} saved.")
+                        state.done("graph", f"Entity {md(eid)} saved.")
         else:
             st.info("No entities yet.")
 
@@ -150,7 +141,7 @@ try:
                     st.error(md(exc))
                 else:
                     note = "" if ev else " (a hypothesis until evidence is added)"
-                    done(f"Relation {r.id} added{note}.")
+                    state.done("graph", f"Relation {r.id} added{note}.")
 
         st.subheader("Attach evidence to a relation")
         if relations:
@@ -192,7 +183,7 @@ try:
                     except WorkbenchError as exc:
                         st.error(md(exc))
                     else:
-                        done(f"Evidence {md(added.ref)} added to relation {rid}.")
+                        state.done("graph", f"Evidence {md(added.ref)} added to relation {rid}.")
         else:
             st.info("No relations yet.")
 
@@ -215,7 +206,7 @@ try:
                 except WorkbenchError as exc:
                     st.error(md(exc))
                 else:
-                    done(f"Video {md(str(video)[:12])} linked to {md(site)}.")
+                    state.done("graph", f"Video {md(str(video)[:12])} linked to {md(site)}.")
         linked = g.site_videos_table(case)
         if linked.empty:
             st.info("No video is linked to a site yet.")
@@ -230,7 +221,7 @@ try:
                 st.error(md(exc))
             else:
                 st.session_state[UNMATCHED] = list(result.unmatched)
-                done(f"{len(result.proposals)} new proposal(s).")
+                state.done("graph", f"{len(result.proposals)} new proposal(s).")
         unmatched = st.session_state.pop(UNMATCHED, None)
         if unmatched:
             names = ", ".join(f"“{md(n)}”" for n in unmatched)
@@ -246,7 +237,7 @@ try:
                 "proposals to decide",
                 list(labels),
                 format_func=labels.get,
-                key=f"footage_pick-{st.session_state.get(ROUND, 0)}",
+                key=f"footage_pick-{state.round_of('graph')}",
             )
             left, right, _ = st.columns([1, 1, 4])
             accept = left.button("Accept selected", key="footage_accept", disabled=not chosen)
@@ -260,7 +251,7 @@ try:
                     edges = sorted({p.relation_id for p in decided if p.relation_id})
                     into = f": relation(s) {', '.join(map(str, edges))}" if edges else ""
                     verb = "accepted" if accept else "rejected"
-                    done(f"{len(decided)} proposal(s) {verb} by {md(who)}{into}.")
+                    state.done("graph", f"{len(decided)} proposal(s) {verb} by {md(who)}{into}.")
         decided_rows = g.decided_table(case)
         if not decided_rows.empty:
             with st.expander(f"Decided proposals ({len(decided_rows)})"):
