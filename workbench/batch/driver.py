@@ -40,7 +40,13 @@ from workbench.case.folder import Case
 from workbench.errors import WorkbenchError
 from workbench.progress import NullProgress, ProgressSink
 from workbench.recognize import runs
-from workbench.recognize.pipeline import DEFAULT_STAGES, StageReport, target_videos
+from workbench.recognize.pipeline import (
+    DEFAULT_STAGES,
+    StageReport,
+    logo_report,
+    target_videos,
+    text_report,
+)
 from workbench.recognize.stage_text import KeyframeRead, TextStageParams
 from workbench.video.scan import MIN_PARALLEL_FRAMES, plan_segments
 from workbench.video.signals import ScanParams
@@ -292,19 +298,7 @@ class _Driver:
             method=self.method,
         )
         state.reads = {}
-        state.reports.append(
-            StageReport(
-                state.ref.sha256,
-                "ocr+interfaces",
-                result.skipped == result.keyframes,
-                {
-                    "keyframes": result.keyframes,
-                    "resumed_after": result.skipped,
-                    "ocr_calls": result.ocr_calls,
-                    "observations": result.observations,
-                },
-            )
-        )
+        state.reports.append(text_report(state.ref.sha256, result))
         self.after_text(state)
 
     # -- logos, and the end of a video ---------------------------------------------------
@@ -315,14 +309,7 @@ class _Driver:
 
             assert self.logos is not None
             result = run_logo_stage(self.case, state.ref.sha256, self.logos, actor=self.actor)
-            state.reports.append(
-                StageReport(
-                    state.ref.sha256,
-                    "logos",
-                    result.skipped == result.keyframes,
-                    {"keyframes": result.keyframes, "observations": result.observations},
-                )
-            )
+            state.reports.append(logo_report(state.ref.sha256, result))
         self.finish(state)
 
     def finish(self, state: _Video) -> None:

@@ -23,6 +23,31 @@ class StageReport:
     details: dict = field(default_factory=dict)
 
 
+def text_report(sha256: str, result) -> StageReport:  # type: ignore[no-untyped-def]
+    """The report of a text stage run (stage_text.TextStageResult)."""
+    return StageReport(
+        sha256,
+        "ocr+interfaces",
+        result.skipped == result.keyframes,
+        {
+            "keyframes": result.keyframes,
+            "resumed_after": result.skipped,
+            "ocr_calls": result.ocr_calls,
+            "observations": result.observations,
+        },
+    )
+
+
+def logo_report(sha256: str, result) -> StageReport:  # type: ignore[no-untyped-def]
+    """The report of a logo stage run (stage_logos result)."""
+    return StageReport(
+        sha256,
+        "logos",
+        result.skipped == result.keyframes,
+        {"keyframes": result.keyframes, "observations": result.observations},
+    )
+
+
 def parse_stages(text: str | None) -> tuple[str, ...]:
     if not text:
         return DEFAULT_STAGES
@@ -85,30 +110,11 @@ def analyze_case(
                 progress=progress,
                 actor=actor,
             )
-            reports.append(
-                StageReport(
-                    video.sha256,
-                    "ocr+interfaces",
-                    result.skipped == result.keyframes,
-                    {
-                        "keyframes": result.keyframes,
-                        "resumed_after": result.skipped,
-                        "ocr_calls": result.ocr_calls,
-                        "observations": result.observations,
-                    },
-                )
-            )
+            reports.append(text_report(video.sha256, result))
         if "logos" in stages:
             from workbench.recognize.stage_logos import run_logo_stage
 
             assert logos is not None
             result = run_logo_stage(case, video.sha256, logos, progress=progress, actor=actor)
-            reports.append(
-                StageReport(
-                    video.sha256,
-                    "logos",
-                    result.skipped == result.keyframes,
-                    {"keyframes": result.keyframes, "observations": result.observations},
-                )
-            )
+            reports.append(logo_report(video.sha256, result))
     return reports
