@@ -236,3 +236,14 @@ def correct(
             {"from": {k: row[k] for k in changed}, "to": changed, "note": note},
         )
     return query(conn, ids=[oid])[0]
+
+
+def statuses(conn: sqlite3.Connection, ids: list[int]) -> dict[int, str]:
+    """Observation id → its review status, for the ids that exist."""
+    if not ids:
+        return {}
+    return dict(
+        conn.execute(
+            f"SELECT id, status FROM observations WHERE id IN ({','.join('?' * len(ids))})", ids
+        ).fetchall()
+    )

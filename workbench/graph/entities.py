@@ -7,21 +7,20 @@ the row itself).
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import Any
 
 from workbench.case import audit
 from workbench.case.folder import Case
 from workbench.case.store import transaction
+from workbench.graph import entity_rows
 from workbench.graph import identifiers as ids
 from workbench.graph.errors import GraphError
 from workbench.graph.fields import EntityFields, entity_fields, text_or_none
 from workbench.graph.model import ENTITY_KINDS
 from workbench.graph.names import clean_name, name_key, slug
-from workbench.graph.records import Entity, Identifier
+from workbench.graph.records import Entity
 
 
 def now() -> str:
@@ -36,9 +35,7 @@ def new_id(conn: sqlite3.Connection, kind: str, name: str, taken: set[str] | Non
     """A readable, unused id: org-sergek-group, org-sergek-group-2, ..."""
     base = f"{ENTITY_KINDS[kind].prefix}-{slug(name, 40) or 'x'}"
     candidate, n = base, 1
-    while (taken is not None and candidate in taken) or conn.execute(
-        "SELECT 1 FROM entities WHERE id = ?", (candidate,)
-    ).fetchone():
+    while (taken is not None and candidate in taken) or entity_rows.exists(conn, candidate):
         n += 1
         candidate = f"{base}-{n}"
     return candidate
@@ -49,7 +46,7 @@ def insert_entity(
 ) -> str:
     """Insert a validated entity with its names and identifiers (inside a transaction)."""
     entity_id = f.id or new_id(conn, f.kind, f.name)
-    if conn.execute("SELECT 1 FROM entities WHERE id = ?", (entity_id,)).fetchone():
+    if entity_rows.exists(conn, entity_id):
         raise GraphError(f"An entity with the id {entity_id!r} already exists.")
     for scheme, value in f.identifiers:
         owner = identifier_owner(conn, scheme, value)
@@ -57,37 +54,11 @@ def insert_entity(
             raise GraphError(
                 f"The {ids.SCHEMES[scheme].label} {value} already belongs to entity {owner!r}."
             )
-    conn.execute(
-        "INSERT INTO entities (id, kind, name, role, country, city, address, lat, lon, public,"
-        " props, created_at, created_by, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        (
-            entity_id,
-            f.kind,
-            f.name,
-            f.role,
-            f.country,
-            f.city,
-            f.address,
-            f.lat,
-            f.lon,
-            int(f.public),
-            f.props_json(),
-            at,
-            actor,
-            at,
-        ),
-    )
+    entity_rows.insert(conn, entity_id, f, actor, at)
     for name in [f.name, *f.aliases]:
-        conn.execute(
-            "INSERT OR IGNORE INTO entity_names (entity_id, name, name_key, source)"
-            " VALUES (?, ?, ?, ?)",
-            (entity_id, name, key_of(name, f.kind), source),
-        )
+        entity_rows.add_name(conn, entity_id, name, key_of(name, f.kind), source)
     for scheme, value in f.identifiers:
-        conn.execute(
-            "INSERT INTO identifiers (entity_id, scheme, value, source) VALUES (?, ?, ?, ?)",
-            (entity_id, scheme, value, source),
-        )
+        entity_rows.add_identifier(conn, entity_id, scheme, value, source)
     return entity_id
 
 
@@ -106,11 +77,7 @@ def add_entity(case: Case, actor: str, kind: str, name: str, **fields: Any) -> E
     return get_entity(case, entity_id)
 
 
-def identifier_owner(conn: sqlite3.Connection, scheme: str, value: str) -> str | None:
-    row = conn.execute(
-        "SELECT entity_id FROM identifiers WHERE scheme = ? AND value = ?", (scheme, value)
-    ).fetchone()
-    return row[0] if row else None
+identifier_owner = entity_rows.identifier_owner
 
 
 def canonical_id(conn: sqlite3.Connection, entity_id: str) -> str:
@@ -118,12 +85,12 @@ def canonical_id(conn: sqlite3.Connection, entity_id: str) -> str:
     seen = {entity_id}
     current = entity_id
     while True:
-        row = conn.execute("SELECT merged_into FROM entities WHERE id = ?", (current,)).fetchone()
-        if row is None:
+        found, winner = entity_rows.merged_into(conn, current)
+        if not found:
             raise GraphError(f"No entity has the id {entity_id!r}.")
-        if row[0] is None or row[0] in seen:
+        if winner is None or winner in seen:
             return current
-        current = row[0]
+        current = winner
         seen.add(current)
 
 
@@ -131,11 +98,8 @@ def merged_ids(conn: sqlite3.Connection, entity_id: str) -> list[str]:
     """The entity and every entity merged into it, directly or not."""
     out, frontier = [entity_id], [entity_id]
     while frontier:
-        marks = ",".join("?" * len(frontier))
-        rows = conn.execute(
-            f"SELECT id FROM entities WHERE merged_into IN ({marks})", frontier
-        ).fetchall()
-        frontier = [r[0] for r in rows if r[0] not in out]
+        children = entity_rows.merged_children(conn, frontier)
+        frontier = [c for c in children if c not in out]
         out += frontier
     return out
 
@@ -143,36 +107,18 @@ def merged_ids(conn: sqlite3.Connection, entity_id: str) -> list[str]:
 def get_entity(case: Case, entity_id: str, follow: bool = True) -> Entity:
     conn = case.conn
     target = canonical_id(conn, entity_id) if follow else entity_id
-    row = conn.execute("SELECT * FROM entities WHERE id = ?", (target,)).fetchone()
+    row = entity_rows.row(conn, target)
     if row is None:
         raise GraphError(f"No entity has the id {entity_id!r}.")
     group = merged_ids(conn, target) if follow else [target]
-    marks = ",".join("?" * len(group))
-    names = [
-        r[0]
-        for r in conn.execute(
-            f"SELECT name FROM entity_names WHERE entity_id IN ({marks}) ORDER BY id", group
-        )
-    ]
-    idents = tuple(
-        Identifier(r[0], r[1])
-        for r in conn.execute(
-            f"SELECT scheme, value FROM identifiers WHERE entity_id IN ({marks})"
-            " ORDER BY scheme, value",
-            group,
-        )
-    )
+    names = entity_rows.names_of(conn, group)
+    idents = entity_rows.identifiers_of(conn, group)
     aliases = tuple(dict.fromkeys(n for n in names if n != row["name"]))
-    return Entity.from_row(row, aliases, idents)
+    return entity_rows.entity(row, aliases, idents)
 
 
 def list_entities(case: Case, kind: str | None = None) -> list[Entity]:
-    sql = "SELECT id FROM entities WHERE merged_into IS NULL"
-    args: tuple[str, ...] = ()
-    if kind:
-        sql += " AND kind = ?"
-        args = (kind,)
-    return [get_entity(case, r[0]) for r in case.conn.execute(sql + " ORDER BY id", args)]
+    return [get_entity(case, eid) for eid in entity_rows.active_ids(case.conn, kind)]
 
 
 def find_entities(case: Case, text: str, kind: str | None = None) -> list[Entity]:
@@ -180,7 +126,7 @@ def find_entities(case: Case, text: str, kind: str | None = None) -> list[Entity
     conn = case.conn
     text = clean_name(text)
     found: list[str] = []
-    if conn.execute("SELECT 1 FROM entities WHERE id = ?", (text,)).fetchone():
+    if entity_rows.exists(conn, text):
         found.append(canonical_id(conn, text))
     else:
         try:
@@ -192,11 +138,7 @@ def find_entities(case: Case, text: str, kind: str | None = None) -> list[Entity
             found.append(canonical_id(conn, owner))
         else:
             keys = {key_of(text, k) for k in ([kind] if kind else list(ENTITY_KINDS))}
-            marks = ",".join("?" * len(keys))
-            for (eid,) in conn.execute(
-                f"SELECT DISTINCT entity_id FROM entity_names WHERE name_key IN ({marks})",
-                sorted(keys),
-            ):
+            for eid in entity_rows.ids_with_keys(conn, sorted(keys)):
                 found.append(canonical_id(conn, eid))
     out = [get_entity(case, e) for e in dict.fromkeys(found)]
     return [e for e in out if kind is None or e.kind == kind]
@@ -225,12 +167,7 @@ def _suggest(conn: sqlite3.Connection, text: str, kind: str | None) -> str | Non
 
     key = key_of(text, kind or "organisation")
     best, best_score = None, 80.0
-    sql = "SELECT n.entity_id, n.name_key FROM entity_names n JOIN entities e ON e.id = n.entity_id"
-    args: tuple[str, ...] = ()
-    if kind:
-        sql += " WHERE e.kind = ?"
-        args = (kind,)
-    for eid, other in conn.execute(sql + " LIMIT 200000", args):
+    for eid, _kind, _name, other in entity_rows.name_keys(conn, kind, limit=200000):
         score = fuzz.partial_ratio(key, other) if len(key) >= 4 else 0.0
         if score > best_score:
             best, best_score = eid, score
@@ -243,11 +180,7 @@ def add_alias(case: Case, actor: str, entity_id: str, name: str) -> Entity:
     if not clean:
         raise GraphError("An alias needs a non-empty name.")
     with transaction(case.conn) as conn:
-        conn.execute(
-            "INSERT OR IGNORE INTO entity_names (entity_id, name, name_key, source)"
-            " VALUES (?, ?, ?, 'manual')",
-            (entity.id, clean, key_of(clean, entity.kind)),
-        )
+        entity_rows.add_name(conn, entity.id, clean, key_of(clean, entity.kind), "manual")
         audit.append(conn, actor, "graph.entity.alias", entity.id, {"name": clean})
     return get_entity(case, entity.id)
 
@@ -262,10 +195,8 @@ def add_identifier(case: Case, actor: str, entity_id: str, scheme: str, value: s
                 f"The {ids.SCHEMES[scheme_name].label} {normal} already belongs to entity "
                 f"{owner!r}; merge the two if they are the same."
             )
-        conn.execute(
-            "INSERT OR IGNORE INTO identifiers (entity_id, scheme, value, source)"
-            " VALUES (?, ?, ?, 'manual')",
-            (entity.id, scheme_name, normal),
+        entity_rows.add_identifier(
+            conn, entity.id, scheme_name, normal, "manual", or_ignore=True
         )
         audit.append(
             conn,
@@ -290,28 +221,8 @@ def update_entity(case: Case, actor: str, entity_id: str, **changes: Any) -> Ent
         current["props"] = {**entity.props, **changes["props"]}
     f = entity_fields(entity.kind, **current)
     with transaction(case.conn) as conn:
-        conn.execute(
-            "UPDATE entities SET name=?, role=?, country=?, city=?, address=?, lat=?, lon=?,"
-            " public=?, props=?, updated_at=? WHERE id=?",
-            (
-                f.name,
-                f.role,
-                f.country,
-                f.city,
-                f.address,
-                f.lat,
-                f.lon,
-                int(f.public),
-                f.props_json(),
-                now(),
-                entity.id,
-            ),
-        )
-        conn.execute(
-            "INSERT OR IGNORE INTO entity_names (entity_id, name, name_key, source)"
-            " VALUES (?, ?, ?, 'manual')",
-            (entity.id, f.name, key_of(f.name, f.kind)),
-        )
+        entity_rows.update(conn, entity.id, f, now())
+        entity_rows.add_name(conn, entity.id, f.name, key_of(f.name, f.kind), "manual")
         audit.append(
             conn,
             actor,
@@ -322,14 +233,4 @@ def update_entity(case: Case, actor: str, entity_id: str, **changes: Any) -> Ent
     return get_entity(case, entity.id)
 
 
-def names_by_entity(conn: sqlite3.Connection, entity_ids: Iterable[str]) -> dict[str, list[str]]:
-    wanted = set(entity_ids)
-    out: dict[str, list[str]] = {}
-    for eid, name in conn.execute("SELECT entity_id, name FROM entity_names ORDER BY id"):
-        if eid in wanted:
-            out.setdefault(eid, []).append(name)
-    return out
-
-
-def props_of(row: sqlite3.Row) -> dict[str, Any]:
-    return json.loads(row["props"]) if row["props"] else {}
+names_by_entity = entity_rows.names_by_entity

@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 from typing import IO
 
+from workbench.graph import relation_rows
 from workbench.graph.view import EDGE_ATTRS, NODE_ATTRS, GraphView
 
 
@@ -70,7 +71,7 @@ def write_csv(view: GraphView, conn: sqlite3.Connection, folder: Path) -> list[P
             "created_by",
         ]
         writer.writerow(cols)
-        for row in conn.execute(f"SELECT {', '.join(cols[1:])} FROM evidence ORDER BY id"):
+        for row in relation_rows.evidence_table(conn, cols[1:]):
             if row[0] in edge_of:
                 writer.writerow([edge_of[row[0]], *(_cell(v) for v in row)])
     return [nodes_path, edges_path, ev_path]

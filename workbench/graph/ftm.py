@@ -23,11 +23,14 @@ from collections import defaultdict
 from pathlib import PurePosixPath
 from typing import IO, Any
 
+from workbench.case import observations, records
+from workbench.graph import relation_rows
 from workbench.graph.ftm_writer import FtmWriter, ftm_id
 from workbench.graph.identifiers import COMPANY_SCHEMES, SCHEMES
+from workbench.graph.import_log import import_file_names
 from workbench.graph.model import ENTITY_KINDS, RELATION_KINDS
 from workbench.graph.names import org_markers
-from workbench.graph.view import SEP, GraphView, rows
+from workbench.graph.view import SEP, GraphView
 
 EV_COLUMNS = (
     "relation_id",
@@ -41,7 +44,7 @@ EV_COLUMNS = (
     "import_id",
     "file_sha256",
     "row_number",
-    "json_extract(row_values, '$.fields')",
+    "row_values",
 )
 
 
@@ -96,7 +99,7 @@ class FtmExport:
         self.conn, self.view = conn, view
         self.w = FtmWriter(out)
         self.schemas: dict[str, str] = {}
-        self.imports = dict(conn.execute("SELECT id, file_name FROM graph_imports"))
+        self.imports = import_file_names(conn)
 
     def run(self) -> FtmWriter:
         for node in self.view.nodes:
@@ -113,38 +116,44 @@ class FtmExport:
 
     def _evidence(self) -> dict[int, list[tuple]]:
         out: dict[int, list[tuple]] = defaultdict(list)
-        for row in rows(self.conn, f"SELECT {', '.join(EV_COLUMNS)} FROM evidence ORDER BY id"):
-            out[row[0]].append(tuple(row))
+        for row in relation_rows.evidence_table(self.conn, EV_COLUMNS):
+            *head, row_values = row
+            fields = json.loads(row_values).get("fields") if row_values else None
+            out[row[0]].append((*head, json.dumps(fields) if fields is not None else None))
         return out
 
     def _observations(self) -> dict[int, dict[str, Any]]:
-        rows = self.conn.execute(
-            "SELECT o.id, o.video_sha256, o.frame_index, o.time_s, o.kind, o.label, o.vendor,"
-            " o.text, o.bbox, o.pixel_sha256, o.status, v.media_path,"
-            " (SELECT title FROM sources s WHERE s.video_sha256 = o.video_sha256"
-            "  ORDER BY id LIMIT 1),"
-            " (SELECT webpage_url FROM sources s WHERE s.video_sha256 = o.video_sha256"
-            "  ORDER BY id LIMIT 1)"
-            " FROM observations o JOIN videos v ON v.sha256 = o.video_sha256"
-            " WHERE o.id IN (SELECT observation_id FROM evidence WHERE observation_id IS NOT NULL)"
-        )
-        keys = (
-            "id",
-            "video",
-            "frame_index",
-            "time_s",
-            "kind",
-            "label",
-            "vendor",
-            "text",
-            "bbox",
-            "pixel_sha256",
-            "status",
-            "media_path",
-            "title",
-            "webpage_url",
-        )
-        return {r[0]: dict(zip(keys, r, strict=True)) for r in rows}
+        """The observations cited as evidence, with their video's file and first source."""
+        cited = relation_rows.cited_observation_ids(self.conn)
+        if not cited:
+            return {}
+        videos = {v.sha256: v for v in records.videos(self.conn)}
+        first: dict[str, records.Source] = {}
+        for source in records.sources(self.conn):
+            first.setdefault(source.video_sha256, source)
+        out: dict[int, dict[str, Any]] = {}
+        for o in observations.query(self.conn, ids=cited):
+            video = videos.get(o.video)
+            if video is None:
+                continue
+            src = first.get(o.video)
+            out[o.id] = {
+                "id": o.id,
+                "video": o.video,
+                "frame_index": o.frame_index,
+                "time_s": o.time_s,
+                "kind": o.kind,
+                "label": o.label,
+                "vendor": o.vendor,
+                "text": o.text,
+                "bbox": json.dumps(o.bbox) if o.bbox is not None else None,
+                "pixel_sha256": o.pixel_sha256,
+                "status": o.status,
+                "media_path": video.media_path,
+                "title": src.title if src else None,
+                "webpage_url": src.webpage_url if src else None,
+            }
+        return out
 
     def _write_evidence(self, edge, pieces, observations, videos_done):  # type: ignore[no-untyped-def]
         w, proofs, urls = self.w, [], []

@@ -9,7 +9,6 @@ Importing the same file again adds nothing new: evidence is keyed by file and ro
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,8 @@ from typing import Any
 from workbench.case import audit
 from workbench.case.folder import Case
 from workbench.case.store import transaction
-from workbench.graph.batch import Batch
+from workbench.graph import entity_rows, import_log
+from workbench.graph.bulk import Batch
 from workbench.graph.entities import now
 from workbench.graph.errors import GraphError, ImportRowsError
 from workbench.graph.import_specs import SPECS, ImportSpec, ParsedRow, RowContext
@@ -84,12 +84,9 @@ def _check_relations(conn: sqlite3.Connection, row: ParsedRow, kinds: dict[str, 
             if explicit:
                 known = kinds.get(explicit)
                 if known is None:
-                    found = conn.execute(
-                        "SELECT kind FROM entities WHERE id = ?", (explicit,)
-                    ).fetchone()
-                    if found is None:
+                    known = entity_rows.kind_of(conn, explicit)
+                    if known is None:
                         raise GraphError(f"No entity has the id {explicit!r}.")
-                    known = found[0]
                 ends.append(known)
             else:
                 ends.append(row.parties[getattr(rel, end)].kind)
@@ -177,31 +174,23 @@ def import_file(
     report.warnings += table.warnings
     conn = case.conn
     with transaction(conn), no_gc():
-        before = conn.execute(
-            "SELECT min(id) FROM graph_imports WHERE file_sha256 = ? AND kind = ?",
-            (table.sha256, kind),
-        ).fetchone()[0]
+        before = import_log.earlier_import(conn, table.sha256, kind)
         if before:
             report.warnings.append(
                 f"this file was already imported as import {before}; only what is new is added"
             )
         used = {table.header[i]: f for i, f in columns.items()}
-        cur = conn.execute(
-            "INSERT INTO graph_imports (kind, file_name, file_sha256, mapping, encoding,"
-            " rows_total, rows_imported, imported_at, imported_by) VALUES (?,?,?,?,?,?,?,?,?)",
-            (
-                kind,
-                path.name,
-                table.sha256,
-                json.dumps(used, ensure_ascii=False),
-                table.encoding,
-                len(table.rows),
-                0,
-                now(),
-                actor,
-            ),
+        import_id = import_log.start(
+            conn,
+            kind=kind,
+            file_name=path.name,
+            file_sha256=table.sha256,
+            mapping=used,
+            encoding=table.encoding,
+            rows_total=len(table.rows),
+            at=now(),
+            actor=actor,
         )
-        import_id = int(cur.lastrowid or 0)
         report.import_id = import_id
         rows, problems = _parse_all(conn, spec, table, columns, import_id)
         if problems and not skip_bad:
@@ -231,10 +220,7 @@ def import_file(
             "evidence_added",
         ):
             setattr(report, name, getattr(stats, name))
-        conn.execute(
-            "UPDATE graph_imports SET rows_imported = ?, rows_skipped = ? WHERE id = ?",
-            (len(rows), json.dumps(problems, ensure_ascii=False), import_id),
-        )
+        import_log.finish(conn, import_id, len(rows), problems)
         audit.append(
             conn,
             actor,

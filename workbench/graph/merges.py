@@ -13,9 +13,10 @@ from collections import defaultdict
 
 import pandas as pd
 
-from workbench.case import audit
+from workbench.case import audit, rows
 from workbench.case.folder import Case
 from workbench.case.store import transaction
+from workbench.graph import entity_rows
 from workbench.graph.entities import canonical_id, get_entity, now
 from workbench.graph.errors import GraphError
 from workbench.graph.identifiers import COMPANY_SCHEMES, SCHEMES
@@ -28,13 +29,10 @@ def identifier_conflict(
     """A sentence if the two sides hold different registry numbers of one scheme."""
 
     def numbers(group: list[str]) -> dict[str, set[str]]:
-        marks = ",".join("?" * len(group))
         out: dict[str, set[str]] = defaultdict(set)
-        for scheme, value in conn.execute(
-            f"SELECT scheme, value FROM identifiers WHERE entity_id IN ({marks})", group
-        ):
-            if scheme in COMPANY_SCHEMES or scheme == "kz_iin":
-                out[scheme].add(value)
+        for ident in entity_rows.identifiers_of(conn, group):
+            if ident.scheme in COMPANY_SCHEMES or ident.scheme == "kz_iin":
+                out[ident.scheme].add(ident.value)
         return out
 
     a, b = numbers(winner_group), numbers(loser_group)
@@ -57,15 +55,20 @@ def merge_rows(
     at: str,
 ) -> int:
     """Record a merge of canonical `loser` into canonical `winner` (inside a transaction)."""
-    conn.execute(
-        "UPDATE entities SET merged_into = ?, updated_at = ? WHERE id = ?", (winner, at, loser)
+    entity_rows.set_merged_into(conn, loser, winner, at)
+    merge_id = rows.insert(
+        conn,
+        "merges",
+        {
+            "winner_id": winner,
+            "loser_id": loser,
+            "reason": reason,
+            "automatic": automatic,
+            "merged_at": at,
+            "merged_by": actor,
+        },
     )
-    cur = conn.execute(
-        "INSERT INTO merges (winner_id, loser_id, reason, automatic, merged_at, merged_by)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        (winner, loser, reason, int(automatic), at, actor),
-    )
-    return int(cur.lastrowid or 0)
+    return int(merge_id or 0)
 
 
 def merge(case: Case, actor: str, winner_id: str, loser_id: str, reason: str = "") -> Merge:
@@ -94,10 +97,10 @@ def merge(case: Case, actor: str, winner_id: str, loser_id: str, reason: str = "
 
 
 def get_merge(case: Case, merge_id: int) -> Merge:
-    row = case.conn.execute("SELECT * FROM merges WHERE id = ?", (merge_id,)).fetchone()
-    if row is None:
+    found = rows.select(case.conn, "merges", "id = ?", (merge_id,))
+    if not found:
         raise GraphError(f"There is no merge {merge_id}.")
-    return Merge(**{**dict(row), "automatic": bool(row["automatic"])})
+    return rows.record(Merge, found[0])
 
 
 def merges(case: Case, include_undone: bool = True) -> list[Merge]:
@@ -122,12 +125,8 @@ def unmerge(case: Case, actor: str, what: str) -> Merge:
         raise GraphError(f"Merge {m.id} was already undone on {m.undone_at[:10]}.")
     at = now()
     with transaction(conn):
-        conn.execute(
-            "UPDATE entities SET merged_into = NULL, updated_at = ? WHERE id = ?", (at, m.loser_id)
-        )
-        conn.execute(
-            "UPDATE merges SET undone_at = ?, undone_by = ? WHERE id = ?", (at, actor, m.id)
-        )
+        entity_rows.set_merged_into(conn, m.loser_id, None, at)
+        rows.update(conn, "merges", {"undone_at": at, "undone_by": actor}, "id = ?", (m.id,))
         audit.append(conn, actor, "graph.unmerge", m.loser_id, {"merge": m.id, "from": m.winner_id})
     return get_merge(case, m.id)
 
@@ -142,12 +141,8 @@ def candidates(case: Case, threshold: float = 88.0, kind: str | None = None) -> 
     from rapidfuzz import fuzz
 
     conn = case.conn
-    sql = (
-        "SELECT n.entity_id, e.kind, n.name, n.name_key FROM entity_names n"
-        " JOIN entities e ON e.id = n.entity_id WHERE e.merged_into IS NULL"
-    )
     blocks: dict[tuple[str, str], list[tuple[str, str, str]]] = defaultdict(list)
-    for eid, ekind, name, key in conn.execute(sql):
+    for eid, ekind, name, key in entity_rows.name_keys(conn, active_only=True):
         if kind and ekind != kind:
             continue
         blocks[(ekind, key[:2])].append((eid, name, key))
@@ -161,19 +156,17 @@ def candidates(case: Case, threshold: float = 88.0, kind: str | None = None) -> 
                 pair = (min(a_id, b_id), max(a_id, b_id))
                 if score >= threshold and score > best.get(pair, (0.0, "", ""))[0]:
                     best[pair] = (score, a_name, b_name)
-    rows = []
+    pairs = []
     for (a, b), (score, a_name, b_name) in sorted(best.items(), key=lambda kv: -kv[1][0]):
         if identifier_conflict(conn, [a], [b]):
             continue
-        rows.append({"a": a, "b": b, "a_name": a_name, "b_name": b_name, "score": score})
-    return pd.DataFrame(rows, columns=["a", "b", "a_name", "b_name", "score"])
+        pairs.append({"a": a, "b": b, "a_name": a_name, "b_name": b_name, "score": score})
+    return pd.DataFrame(pairs, columns=["a", "b", "a_name", "b_name", "score"])
 
 
 def canonical_map(conn: sqlite3.Connection) -> dict[str, str]:
     """merged id → the entity it stands for now (only merged ids are listed)."""
-    pointers = dict(
-        conn.execute("SELECT id, merged_into FROM entities WHERE merged_into IS NOT NULL")
-    )
+    pointers = entity_rows.merge_pointers(conn)
     out = {}
     for eid in pointers:
         seen, current = {eid}, eid

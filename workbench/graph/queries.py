@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import asdict
 from typing import Any
 
 import pandas as pd
 
+from workbench.case import observations
 from workbench.case.folder import Case
+from workbench.graph import relation_rows
 from workbench.graph.countries import HOME
 from workbench.graph.dates import parse_since
 from workbench.graph.entities import resolve
@@ -235,19 +238,27 @@ def edge_evidence(case: Case, edge: str | int, view: GraphView | None = None) ->
     if found is None:
         raise GraphError(f"There is no edge with relation {wanted}.")
     rels = _rels(found)
-    marks = ",".join("?" * len(rels))
+    pieces = [e for rid in rels for e in relation_rows.evidence_of(case.conn, rid)]
+    pieces.sort(key=lambda e: e.id)
+    cited = [e.observation_id for e in pieces if e.observation_id is not None]
+    seen = {o.id: o for o in observations.query(case.conn, ids=cited)} if cited else {}
     rows = []
-    for r in case.conn.execute(
-        "SELECT e.*, o.status AS obs_status, o.video_sha256, o.frame_index, o.time_s, o.bbox,"
-        " o.kind AS obs_kind, o.label AS obs_label, o.vendor AS obs_vendor, o.text AS obs_text,"
-        " o.reviewed_by FROM evidence e LEFT JOIN observations o ON o.id = e.observation_id"
-        f" WHERE e.relation_id IN ({marks}) ORDER BY e.id",
-        rels,
-    ):
-        d = dict(r)
+    for e in pieces:
+        d: dict[str, Any] = asdict(e)
+        o = seen.get(e.observation_id) if e.observation_id is not None else None
+        d.update(
+            obs_status=o.status if o else None,
+            video_sha256=o.video if o else None,
+            frame_index=o.frame_index if o else None,
+            time_s=o.time_s if o else None,
+            bbox=o.bbox if o else None,
+            obs_kind=o.kind if o else None,
+            obs_label=o.label if o else None,
+            obs_vendor=o.vendor if o else None,
+            obs_text=o.text if o else None,
+            reviewed_by=o.reviewed_by if o else None,
+        )
         d["counts"] = d["kind"] != "observation" or d["obs_status"] == "confirmed"
-        d["bbox"] = json.loads(d["bbox"]) if d.get("bbox") else None
-        d["row_values"] = json.loads(d["row_values"]) if d.get("row_values") else None
         d["edge"] = found["id"]
         rows.append(d)
     columns = [

@@ -9,16 +9,16 @@ hypothesis, and every view says so.
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from workbench.case import audit, media
+from workbench.case import audit, media, observations
 from workbench.case.folder import Case
 from workbench.case.store import transaction
+from workbench.graph import relation_rows
 from workbench.graph.dates import parse_date
 from workbench.graph.entities import canonical_id, get_entity, now
 from workbench.graph.errors import GraphError
@@ -82,14 +82,13 @@ def evidence_row(conn: sqlite3.Connection, ev: NewEvidence) -> tuple[str, NewEvi
     if kind == "observation":
         if ev.observation_id is None:
             raise GraphError("Observation evidence needs an observation id.")
-        row = conn.execute(
-            "SELECT status FROM observations WHERE id = ?", (ev.observation_id,)
-        ).fetchone()
-        if row is None:
+        found = observations.query(conn, ids=[ev.observation_id])
+        if not found:
             raise GraphError(f"There is no observation {ev.observation_id}.")
-        if row[0] != "confirmed":
+        status = found[0].status
+        if status != "confirmed":
             raise GraphError(
-                f"Observation {ev.observation_id} is {row[0]}, not confirmed; only confirmed "
+                f"Observation {ev.observation_id} is {status}, not confirmed; only confirmed "
                 "observations can be evidence (confirm it with `workbench review`)."
             )
         return f"observation:{ev.observation_id}", ev
@@ -116,43 +115,8 @@ def evidence_row(conn: sqlite3.Connection, ev: NewEvidence) -> tuple[str, NewEvi
     return f"{kind}:{ev.file_sha256}:{ev.row_number}", ev
 
 
-def insert_evidence(
-    conn: sqlite3.Connection, relation_id: int, ref: str, ev: NewEvidence, actor: str, at: str
-) -> bool:
-    """Insert one validated piece; False if the relation already has it."""
-    cur = conn.execute(
-        "INSERT OR IGNORE INTO evidence (relation_id, kind, ref, observation_id, url, title,"
-        " retrieved_at, sha256, media_path, size_bytes, import_id, file_sha256, row_number,"
-        " row_values, note, created_at, created_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        (
-            relation_id,
-            ev.kind,
-            ref,
-            ev.observation_id,
-            ev.url,
-            ev.title,
-            ev.retrieved_at,
-            ev.sha256,
-            ev.media_path,
-            ev.size_bytes,
-            ev.import_id,
-            ev.file_sha256,
-            ev.row_number,
-            json.dumps(ev.row_values, ensure_ascii=False, default=str) if ev.row_values else None,
-            ev.note,
-            at,
-            actor,
-        ),
-    )
-    return cur.rowcount == 1
-
-
-def find_relation(conn: sqlite3.Connection, kind: str, source: str, target: str) -> int | None:
-    row = conn.execute(
-        "SELECT id FROM relations WHERE kind = ? AND source_id = ? AND target_id = ?",
-        (kind, source, target),
-    ).fetchone()
-    return row[0] if row else None
+insert_evidence = relation_rows.insert_evidence
+find_relation = relation_rows.find
 
 
 def ordered_ends(kind: RelationKind, source: str, target: str) -> tuple[str, str]:
@@ -190,12 +154,9 @@ def add_relation(
             )
         pieces = [evidence_row(conn, ev) for ev in evidence]
         at = now()
-        cur = conn.execute(
-            "INSERT INTO relations (kind, source_id, target_id, start_date, end_date, confidence,"
-            " note, created_at, created_by, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (k.name, a, b, s, e, conf, note, at, actor, at),
+        relation_id = relation_rows.insert(
+            conn, k.name, a, b, start=s, end=e, confidence=conf, note=note, actor=actor, at=at
         )
-        relation_id = int(cur.lastrowid or 0)
         for ref, ev in pieces:
             insert_evidence(conn, relation_id, ref, ev, actor, at)
         audit.append(
@@ -244,9 +205,7 @@ def add_evidence(
             raise GraphError(f"The saved copy's SHA-256 is {digest}, not {ev.sha256}.")
         ev = NewEvidence(**{**ev.__dict__, "sha256": digest})
     ref, checked = evidence_row(case.conn, ev)
-    if case.conn.execute(
-        "SELECT 1 FROM evidence WHERE relation_id = ? AND ref = ?", (relation_id, ref)
-    ).fetchone():
+    if relation_rows.cites(case.conn, relation_id, ref):
         raise GraphError(f"Relation {relation_id} already cites {ref}.")
     if copy is not None:
         target = case.root / "media" / f"{checked.sha256}{media.safe_ext(copy.name)}"
@@ -260,7 +219,7 @@ def add_evidence(
         with transaction(case.conn) as conn:
             if not insert_evidence(conn, relation_id, ref, checked, actor, now()):
                 raise GraphError(f"Relation {relation_id} already cites {ref}.")
-            conn.execute("UPDATE relations SET updated_at = ? WHERE id = ?", (now(), relation_id))
+            relation_rows.touch(conn, relation_id, now())
             audit.append(
                 conn,
                 actor,
@@ -268,28 +227,21 @@ def add_evidence(
                 str(relation_id),
                 {"ref": ref, "kind": checked.kind, "sha256": checked.sha256},
             )
-            row = conn.execute(
-                "SELECT * FROM evidence WHERE relation_id = ? AND ref = ?", (relation_id, ref)
-            ).fetchone()
+            stored = relation_rows.cites(conn, relation_id, ref)
     except BaseException:
         if placed is not None:
             placed.chmod(0o644)
             placed.unlink(missing_ok=True)
         raise
-    return Evidence.from_row(row)
+    assert stored is not None
+    return stored
 
 
 def get_relation(case: Case, relation_id: int) -> Relation:
-    row = case.conn.execute("SELECT * FROM relations WHERE id = ?", (relation_id,)).fetchone()
-    if row is None:
+    found = relation_rows.relation(case.conn, relation_id)
+    if found is None:
         raise GraphError(f"There is no relation {relation_id}.")
-    evidence = tuple(
-        Evidence.from_row(r)
-        for r in case.conn.execute(
-            "SELECT * FROM evidence WHERE relation_id = ? ORDER BY id", (relation_id,)
-        )
-    )
-    return Relation.from_row(row, evidence)
+    return found
 
 
 def relations_of(case: Case, entity_id: str) -> list[Relation]:
@@ -297,10 +249,4 @@ def relations_of(case: Case, entity_id: str) -> list[Relation]:
     from workbench.graph.entities import merged_ids
 
     group = merged_ids(case.conn, canonical_id(case.conn, entity_id))
-    marks = ",".join("?" * len(group))
-    rows = case.conn.execute(
-        f"SELECT id FROM relations WHERE source_id IN ({marks}) OR target_id IN ({marks})"
-        " ORDER BY id",
-        group + group,
-    ).fetchall()
-    return [get_relation(case, r[0]) for r in rows]
+    return [get_relation(case, rid) for rid in relation_rows.ids_touching(case.conn, group)]

@@ -18,7 +18,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from workbench.case import observations
 from workbench.case.folder import Case
+from workbench.graph import entity_rows, relation_rows
 from workbench.graph.merges import canonical_map
 from workbench.graph.model import RELATION_KINDS, STRENGTHS, strongest
 
@@ -92,19 +94,13 @@ def _canon(conn: sqlite3.Connection) -> tuple[dict[str, str], dict[str, list[str
 
 def build_nodes(conn: sqlite3.Connection, canon: dict[str, str], members: dict[str, list[str]]):
     names: dict[str, list[str]] = defaultdict(list)
-    for eid, name in rows(conn, "SELECT entity_id, name FROM entity_names ORDER BY id"):
+    for eid, name, _key in entity_rows.all_names(conn):
         names[canon.get(eid, eid)].append(name)
     idents: dict[str, list[str]] = defaultdict(list)
-    for eid, scheme, value in rows(
-        conn, "SELECT entity_id, scheme, value FROM identifiers ORDER BY scheme, value"
-    ):
+    for eid, scheme, value in entity_rows.all_identifiers(conn):
         idents[canon.get(eid, eid)].append(f"{scheme}:{value}")
     nodes = []
-    for r in rows(
-        conn,
-        "SELECT id, kind, name, role, country, city, address, lat, lon, public FROM entities"
-        " WHERE merged_into IS NULL ORDER BY id",
-    ):
+    for r in entity_rows.view_rows(conn):
         eid = r[0]
         node: dict[str, Any] = {
             "id": eid,
@@ -132,12 +128,10 @@ def build_nodes(conn: sqlite3.Connection, canon: dict[str, str], members: dict[s
 def evidence_summary(conn: sqlite3.Connection) -> dict[int, tuple[list[str], list[str]]]:
     """relation id → (kinds of evidence that counts, URLs cited)."""
     out: dict[int, tuple[list[str], list[str]]] = {}
-    for rid, kind, url, status in rows(
-        conn,
-        "SELECT e.relation_id, e.kind, e.url, o.status FROM evidence e"
-        " LEFT JOIN observations o ON o.id = e.observation_id",
-    ):
-        if kind == "observation" and status != "confirmed":
+    links = list(relation_rows.evidence_links(conn))
+    status = observations.statuses(conn, sorted({o for *_, o in links if o is not None}))
+    for rid, kind, url, oid in links:
+        if kind == "observation" and status.get(oid) != "confirmed":
             continue
         kinds, urls = out.setdefault(rid, ([], []))
         kinds.append(kind)
@@ -149,11 +143,7 @@ def evidence_summary(conn: sqlite3.Connection) -> dict[int, tuple[list[str], lis
 def build_edges(conn: sqlite3.Connection, canon: dict[str, str]) -> list[dict[str, Any]]:
     summary = evidence_summary(conn)
     groups: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for rid, kind, src, tgt, start, end, conf in rows(
-        conn,
-        "SELECT id, kind, source_id, target_id, start_date, end_date, confidence"
-        " FROM relations ORDER BY id",
-    ):
+    for rid, kind, src, tgt, start, end, conf in relation_rows.view_rows(conn):
         a, b = canon.get(src, src), canon.get(tgt, tgt)
         if a == b:
             continue  # both ends merged into one entity

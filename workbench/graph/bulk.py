@@ -1,4 +1,4 @@
-"""Many entities and relations in one transaction: entity resolution and upserts.
+"""Bulk upserts: many entities and relations in one transaction, with entity resolution.
 
 The importers describe parties and relations; a Batch turns them into rows. It loads
 an index of the case (ids, identifiers, names and their keys, relations) once, so
@@ -20,14 +20,14 @@ import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from workbench.graph import entity_rows, relation_rows
 from workbench.graph.entities import key_of, now
 from workbench.graph.fields import EntityFields
 from workbench.graph.identifiers import COMPANY_SCHEMES
 from workbench.graph.merges import canonical_map, merge_rows
 from workbench.graph.model import ENTITY_KINDS, RelationKind
 from workbench.graph.names import slug
-from workbench.graph.relations import NewEvidence, evidence_row, insert_evidence, ordered_ends
-from workbench.graph.view import rows
+from workbench.graph.relations import NewEvidence, evidence_row, ordered_ends
 
 
 @dataclass
@@ -48,11 +48,11 @@ class Batch:
         self.at = now()
         self.stats = BatchStats()
         self.canon = canonical_map(conn)
-        self.kinds: dict[str, str] = dict(rows(conn, "SELECT id, kind FROM entities"))
+        self.kinds: dict[str, str] = entity_rows.kinds(conn)
         self.ids: set[str] = set(self.kinds)
         self.idents: dict[tuple[str, str], str] = {
             (s, v): e
-            for s, v, e in conn.execute("SELECT scheme, value, entity_id FROM identifiers")
+            for e, s, v in entity_rows.all_identifiers(conn)
         }
         self.numbers: dict[str, dict[str, str]] = defaultdict(dict)  # canonical → scheme → value
         for (scheme, value), eid in self.idents.items():
@@ -60,15 +60,13 @@ class Batch:
                 self.numbers[self.c(eid)].setdefault(scheme, value)
         self.by_name: dict[tuple[str, str], str] = {}
         self.by_key: dict[tuple[str, str], set[str]] = defaultdict(set)
-        for eid, name, key in rows(conn, "SELECT entity_id, name, name_key FROM entity_names"):
+        for eid, name, key in entity_rows.all_names(conn):
             kind = self.kinds[eid]
             self.by_name.setdefault((kind, name), eid)
             self.by_key[(kind, key)].add(self.c(eid))
         self.relations: dict[tuple[str, str, str], list] = {
             (k, s, t): [rid, start, end]
-            for rid, k, s, t, start, end in rows(
-                conn, "SELECT id, kind, source_id, target_id, start_date, end_date FROM relations"
-            )
+            for rid, k, s, t, start, end in relation_rows.spans(conn)
         }
         self.dirty: set[int] = set()
 
@@ -133,27 +131,7 @@ class Batch:
 
     def _create(self, f: EntityFields, key: str) -> str:
         entity_id = self._new_id(f)
-        self.conn.execute(
-            "INSERT INTO entities (id, kind, name, role, country, city, address, lat, lon,"
-            " public, props, created_at, created_by, updated_at)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                entity_id,
-                f.kind,
-                f.name,
-                f.role,
-                f.country,
-                f.city,
-                f.address,
-                f.lat,
-                f.lon,
-                int(f.public),
-                f.props_json(),
-                self.at,
-                self.actor,
-                self.at,
-            ),
-        )
+        entity_rows.insert(self.conn, entity_id, f, self.actor, self.at)
         self.ids.add(entity_id)
         self.kinds[entity_id] = f.kind
         self.stats.entities_created += 1
@@ -166,15 +144,7 @@ class Batch:
         self.stats.entities_matched += 1
         self._add_names(entity_id, f, None)
         self._add_identifiers(entity_id, f)
-        if any((f.role, f.country, f.city, f.address, f.lat is not None)):
-            self.conn.execute(
-                "UPDATE entities SET role = COALESCE(role, ?), country = COALESCE(country, ?),"
-                " city = COALESCE(city, ?), address = COALESCE(address, ?),"
-                " lat = COALESCE(lat, ?), lon = COALESCE(lon, ?) WHERE id = ?",
-                (f.role, f.country, f.city, f.address, f.lat, f.lon, entity_id),
-            )
-        if f.public:
-            self.conn.execute("UPDATE entities SET public = 1 WHERE id = ?", (entity_id,))
+        entity_rows.fill_missing(self.conn, entity_id, f)
         return entity_id
 
     def _add_names(self, entity_id: str, f: EntityFields, key: str | None) -> None:
@@ -184,11 +154,7 @@ class Batch:
             if holder is not None and self.c(holder) == self.c(entity_id):
                 continue  # this entity, or one merged with it, already has this spelling
             name_key = key if (i == 0 and key) else key_of(name, kind)
-            self.conn.execute(
-                "INSERT OR IGNORE INTO entity_names (entity_id, name, name_key, source)"
-                " VALUES (?, ?, ?, ?)",
-                (entity_id, name, name_key, self.source),
-            )
+            entity_rows.add_name(self.conn, entity_id, name, name_key, self.source)
             self.by_name.setdefault((kind, name), entity_id)
             self.by_key[(kind, name_key)].add(self.c(entity_id))
 
@@ -201,10 +167,7 @@ class Batch:
                         f"{scheme} {value} of {f.name!r} already belongs to {self.c(owner)}"
                     )
                 continue
-            self.conn.execute(
-                "INSERT INTO identifiers (entity_id, scheme, value, source) VALUES (?, ?, ?, ?)",
-                (entity_id, scheme, value, self.source),
-            )
+            entity_rows.add_identifier(self.conn, entity_id, scheme, value, self.source)
             self.idents[(scheme, value)] = entity_id
             if scheme in COMPANY_SCHEMES or scheme == "kz_iin":
                 self.numbers[self.c(entity_id)].setdefault(scheme, value)
@@ -228,13 +191,11 @@ class Batch:
         a, b = ordered_ends(kind, source, target)
         found = self.relations.get((kind.name, a, b))
         if found is None:
-            cur = self.conn.execute(
-                "INSERT INTO relations (kind, source_id, target_id, start_date, end_date,"
-                " confidence, note, created_at, created_by, updated_at)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (kind.name, a, b, start, end, confidence, note, self.at, self.actor, self.at),
+            rid = relation_rows.insert(
+                self.conn, kind.name, a, b, start=start, end=end, confidence=confidence,
+                note=note, actor=self.actor, at=self.at,
             )
-            found = [int(cur.lastrowid or 0), start, end]
+            found = [rid, start, end]
             self.relations[(kind.name, a, b)] = found
             self.stats.relations_created += 1
         else:
@@ -246,19 +207,22 @@ class Batch:
                 self.dirty.add(rid)
         if evidence is not None:
             ref, checked = evidence_row(self.conn, evidence)
-            if insert_evidence(self.conn, found[0], ref, checked, self.actor, self.at):
+            added = relation_rows.insert_evidence(
+                self.conn, found[0], ref, checked, self.actor, self.at
+            )
+            if added:
                 self.stats.evidence_added += 1
                 self.dirty.add(found[0])
         return int(found[0])
 
     def finish(self) -> BatchStats:
         """Write widened spans and touch updated relations."""
-        rows = [
-            (start, end, self.at, rid)
-            for (rid, start, end) in self.relations.values()
-            if rid in self.dirty
-        ]
-        self.conn.executemany(
-            "UPDATE relations SET start_date = ?, end_date = ?, updated_at = ? WHERE id = ?", rows
+        relation_rows.set_spans(
+            self.conn,
+            [
+                (start, end, self.at, rid)
+                for (rid, start, end) in self.relations.values()
+                if rid in self.dirty
+            ],
         )
         return self.stats
