@@ -17,8 +17,8 @@ import pandas as pd
 from workbench.case import records
 from workbench.case.folder import Case
 from workbench.case.observations import query
+from workbench.graph import entity_rows, queries
 from workbench.graph import proposals as footage
-from workbench.graph import queries
 from workbench.graph.entities import add_alias, add_entity, add_identifier, update_entity
 from workbench.graph.errors import GraphError
 from workbench.graph.exports import FORMATS, export
@@ -198,14 +198,23 @@ def video_choices(case: Case) -> dict[str, str]:
 
 def site_videos_table(case: Case) -> pd.DataFrame:
     """Which video was filmed at which site (what `propose` works from)."""
-    rows = case.conn.execute(
-        "SELECT sv.site_id, e.name, sv.video_sha256, sv.note, sv.created_by, sv.created_at"
-        " FROM site_videos sv JOIN entities e ON e.id = sv.site_id"
-        " ORDER BY sv.created_at, sv.site_id, sv.video_sha256"
-    ).fetchall()
+    links = footage.site_links(case)
+    names = entity_rows.display_names(case.conn, (link.site_id for link in links))
     columns = ["site", "site name", "video", "note", "linked by", "linked at"]
     return pd.DataFrame(
-        [(r[0], r[1], r[2][:12], r[3], r[4], (r[5] or "")[:19]) for r in rows], columns=columns
+        [
+            (
+                link.site_id,
+                names.get(link.site_id),
+                link.video_sha256[:12],
+                link.note,
+                link.created_by,
+                (link.created_at or "")[:19],
+            )
+            for link in links
+            if link.site_id in names
+        ],
+        columns=columns,
     )
 
 
@@ -242,7 +251,7 @@ PROPOSAL_COLUMNS = (
 
 def proposals_table(case: Case, items: list[Proposal]) -> pd.DataFrame:
     """One row per proposal: who appears where, and the observation it cites."""
-    names = dict(case.conn.execute("SELECT id, name FROM entities").fetchall())
+    names = entity_rows.display_names(case.conn)
     cited = (
         {o.id: o for o in query(case.conn, ids=[p.observation_id for p in items])} if items else {}
     )
@@ -267,11 +276,7 @@ def proposals_table(case: Case, items: list[Proposal]) -> pd.DataFrame:
 
 
 def proposal_label(case: Case, p: Proposal) -> str:
-    names = dict(
-        case.conn.execute(
-            "SELECT id, name FROM entities WHERE id IN (?, ?)", (p.source_id, p.target_id)
-        ).fetchall()
-    )
+    names = entity_rows.display_names(case.conn, (p.source_id, p.target_id))
     return (
         f"#{p.id}: {names.get(p.source_id, p.source_id)} {p.kind} "
         f"{names.get(p.target_id, p.target_id)} (observation {p.observation_id})"
@@ -280,10 +285,7 @@ def proposal_label(case: Case, p: Proposal) -> str:
 
 def decided_table(case: Case) -> pd.DataFrame:
     """Accepted and rejected proposals, with who decided and when."""
-    rows = case.conn.execute(
-        "SELECT id, source_id, kind, target_id, observation_id, status, relation_id,"
-        " decided_by, decided_at FROM proposals WHERE status != 'proposed' ORDER BY id"
-    ).fetchall()
+    decided = footage.proposals(case, decided=True)
     columns = [
         "id",
         "source",
@@ -298,17 +300,17 @@ def decided_table(case: Case) -> pd.DataFrame:
     return pd.DataFrame(
         [
             (
-                r[0],
-                r[1],
-                r[2],
-                r[3],
-                r[4],
-                r[5],
-                f"rel-{r[6]}" if r[6] else None,
-                r[7],
-                (r[8] or "")[:19],
+                p.id,
+                p.source_id,
+                p.kind,
+                p.target_id,
+                p.observation_id,
+                p.status,
+                f"rel-{p.relation_id}" if p.relation_id else None,
+                p.decided_by,
+                (p.decided_at or "")[:19],
             )
-            for r in rows
+            for p in decided
         ],
         columns=columns,
     )

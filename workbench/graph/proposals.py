@@ -12,14 +12,33 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from workbench.case import audit, records
+from workbench.case import audit, observations, records, rows
 from workbench.case.folder import Case
 from workbench.case.store import transaction
+from workbench.graph import entity_rows, relation_rows
 from workbench.graph.entities import canonical_id, get_entity, key_of, now
 from workbench.graph.errors import GraphError
 from workbench.graph.merges import canonical_map
+from workbench.graph.model import RELATION_KINDS, relation_kind
 from workbench.graph.records import Proposal
-from workbench.graph.relations import NewEvidence, evidence_row, find_relation, insert_evidence
+from workbench.graph.relations import NewEvidence, check_endpoints, evidence_row
+
+APPEARS_IN = RELATION_KINDS["appears_in"]
+# what a label or a vendor name is looked up as, in this order (appears_in sources only)
+LABEL_KINDS = ("product", "organisation")
+VENDOR_KINDS = ("organisation",)
+assert set(LABEL_KINDS) | set(VENDOR_KINDS) <= APPEARS_IN.sources
+
+
+@dataclass(frozen=True)
+class SiteLink:
+    """A video recorded as filmed at a site."""
+
+    site_id: str
+    video_sha256: str
+    note: str | None
+    created_at: str
+    created_by: str
 
 
 @dataclass
@@ -37,22 +56,33 @@ def link_video(case: Case, actor: str, site: str, video: str, note: str | None =
     if found is None:
         raise GraphError(f"No video of this case matches {video!r} (give 6+ hex digits).")
     with transaction(case.conn) as conn:
-        conn.execute(
-            "INSERT OR IGNORE INTO site_videos (site_id, video_sha256, note, created_at,"
-            " created_by) VALUES (?, ?, ?, ?, ?)",
-            (entity.id, found.sha256, note, now(), actor),
+        rows.insert(
+            conn,
+            "site_videos",
+            {
+                "site_id": entity.id,
+                "video_sha256": found.sha256,
+                "note": note,
+                "created_at": now(),
+                "created_by": actor,
+            },
+            or_ignore=True,
         )
         audit.append(conn, actor, "graph.site.video", entity.id, {"video": found.sha256})
+
+
+def site_links(case: Case) -> list[SiteLink]:
+    """Every video linked to a site, oldest link first."""
+    found = rows.select(case.conn, "site_videos", order="created_at, site_id, video_sha256")
+    return [rows.record(SiteLink, r) for r in found]
 
 
 def _index(case: Case) -> dict[tuple[str, str], set[str]]:
     canon = canonical_map(case.conn)
     index: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for eid, kind, name in case.conn.execute(
-        "SELECT n.entity_id, e.kind, n.name FROM entity_names n"
-        " JOIN entities e ON e.id = n.entity_id WHERE e.kind IN ('product', 'organisation')"
-    ):
-        index[(kind, key_of(name, kind))].add(canon.get(eid, eid))
+    for eid, kind, name, _key in entity_rows.name_keys(case.conn):
+        if kind in APPEARS_IN.sources:
+            index[(kind, key_of(name, kind))].add(canon.get(eid, eid))
     return index
 
 
@@ -61,17 +91,27 @@ def propose(case: Case, actor: str) -> ProposeResult:
     conn = case.conn
     index = _index(case)
     result = ProposeResult()
-    rows = conn.execute(
-        "SELECT sv.site_id, o.id, o.kind, o.label, o.vendor, o.video_sha256, o.frame_index"
-        " FROM site_videos sv JOIN observations o ON o.video_sha256 = sv.video_sha256"
-        " WHERE o.status = 'confirmed' ORDER BY o.id, sv.site_id"
-    ).fetchall()
+    sites: dict[str, list[str]] = defaultdict(list)
+    for link in site_links(case):
+        sites[link.video_sha256].append(link.site_id)
+    seen = sorted(
+        (o.id, site_id, o)
+        for o in observations.query(conn, status="confirmed")
+        for site_id in sites.get(o.video, ())
+    )
     with transaction(conn):
         at = now()
-        for site_id, obs_id, obs_kind, label, vendor, video, frame in rows:
+        for obs_id, site_id, o in seen:
+            obs_kind, label, vendor, video, frame = (
+                o.kind,
+                o.label,
+                o.vendor,
+                o.video,
+                o.frame_index,
+            )
             site = canonical_id(conn, site_id)
             matches: list[tuple[str, str]] = []
-            for text, kinds in ((label, ("product", "organisation")), (vendor, ("organisation",))):
+            for text, kinds in ((label, LABEL_KINDS), (vendor, VENDOR_KINDS)):
                 if not text:
                     continue
                 hit = next(
@@ -87,13 +127,21 @@ def propose(case: Case, actor: str) -> ProposeResult:
                     f"confirmed {obs_kind} observation {obs_id} ({text!r}) in video "
                     f"{video[:12]} frame {frame}, filmed at {site}"
                 )
-                cur = conn.execute(
-                    "INSERT OR IGNORE INTO proposals (kind, source_id, target_id, observation_id,"
-                    " reason, created_at) VALUES ('appears_in', ?, ?, ?, ?, ?)",
-                    (entity_id, site, obs_id, reason, at),
+                new = rows.insert(
+                    conn,
+                    "proposals",
+                    {
+                        "kind": APPEARS_IN.name,
+                        "source_id": entity_id,
+                        "target_id": site,
+                        "observation_id": obs_id,
+                        "reason": reason,
+                        "created_at": at,
+                    },
+                    or_ignore=True,
                 )
-                if cur.rowcount:
-                    result.proposals.append(get_proposal(case, int(cur.lastrowid or 0)))
+                if new is not None:
+                    result.proposals.append(get_proposal(case, new))
         if not result.proposals:
             return result
         audit.append(
@@ -107,19 +155,21 @@ def propose(case: Case, actor: str) -> ProposeResult:
 
 
 def get_proposal(case: Case, proposal_id: int) -> Proposal:
-    row = case.conn.execute(
-        "SELECT id, kind, source_id, target_id, observation_id, status, reason, relation_id"
-        " FROM proposals WHERE id = ?",
-        (proposal_id,),
-    ).fetchone()
-    if row is None:
+    found = rows.select(case.conn, "proposals", "id = ?", (proposal_id,))
+    if not found:
         raise GraphError(f"There is no proposal {proposal_id}.")
-    return Proposal(**dict(row))
+    return rows.record(Proposal, found[0])
 
 
-def proposals(case: Case, status: str | None = "proposed") -> list[Proposal]:
-    sql = "SELECT id FROM proposals" + (" WHERE status = ?" if status else "") + " ORDER BY id"
-    return [get_proposal(case, r[0]) for r in case.conn.execute(sql, (status,) if status else ())]
+def proposals(
+    case: Case, status: str | None = "proposed", *, decided: bool = False
+) -> list[Proposal]:
+    """Proposals with this status (all with None; accepted and rejected with `decided`)."""
+    where, args = ("status = ?", (status,)) if status else ("", ())
+    if decided:
+        where, args = "status != 'proposed'", ()
+    found = rows.select(case.conn, "proposals", where, args, order="id")
+    return [rows.record(Proposal, r) for r in found]
 
 
 def decide(
@@ -137,22 +187,37 @@ def decide(
             relation_id = None
             if accept:
                 source, target = canonical_id(conn, p.source_id), canonical_id(conn, p.target_id)
-                relation_id = find_relation(conn, p.kind, source, target)
+                kind = relation_kind(p.kind)
+                check_endpoints(kind, get_entity(case, source).kind, get_entity(case, target).kind)
+                relation_id = relation_rows.find(conn, kind.name, source, target)
                 if relation_id is None:
-                    cur = conn.execute(
-                        "INSERT INTO relations (kind, source_id, target_id, confidence,"
-                        " created_at, created_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        (p.kind, source, target, confidence, at, actor, at),
+                    relation_id = relation_rows.insert(
+                        conn,
+                        kind.name,
+                        source,
+                        target,
+                        start=None,
+                        end=None,
+                        confidence=confidence,
+                        note=None,
+                        actor=actor,
+                        at=at,
                     )
-                    relation_id = int(cur.lastrowid or 0)
                 ref, ev = evidence_row(
                     conn, NewEvidence(kind="observation", observation_id=p.observation_id)
                 )
-                insert_evidence(conn, relation_id, ref, ev, actor, at)
-            conn.execute(
-                "UPDATE proposals SET status = ?, relation_id = ?, decided_at = ?, decided_by = ?"
-                " WHERE id = ?",
-                ("accepted" if accept else "rejected", relation_id, at, actor, p.id),
+                relation_rows.insert_evidence(conn, relation_id, ref, ev, actor, at)
+            rows.update(
+                conn,
+                "proposals",
+                {
+                    "status": "accepted" if accept else "rejected",
+                    "relation_id": relation_id,
+                    "decided_at": at,
+                    "decided_by": actor,
+                },
+                "id = ?",
+                (p.id,),
             )
             audit.append(
                 conn,

@@ -143,6 +143,8 @@ class Proposal:
     status: str  # proposed | accepted | rejected
     reason: str
     relation_id: int | None
+    decided_at: str | None = None
+    decided_by: str | None = None
 
 
 @dataclass
