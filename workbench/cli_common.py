@@ -3,21 +3,13 @@ turns library errors into one sentence on stderr."""
 
 from __future__ import annotations
 
-import getpass
-import os
 import sys
 from typing import Any
 
 import click
 
+from workbench.actor import default_actor
 from workbench.errors import WorkbenchError
-
-
-def default_actor() -> str:
-    try:
-        return os.environ.get("WORKBENCH_USER") or getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
 
 
 class Group(click.Group):

@@ -19,14 +19,16 @@ from workbench.case.folder import Case
 from workbench.case.observations import query
 from workbench.graph import entity_rows, queries
 from workbench.graph import proposals as footage
+from workbench.graph.countries import HOME
 from workbench.graph.entities import add_alias, add_entity, add_identifier, update_entity
 from workbench.graph.errors import GraphError
 from workbench.graph.exports import FORMATS, export
+from workbench.graph.identifiers import split_written
 from workbench.graph.model import ENTITY_KINDS, RELATION_KINDS
 from workbench.graph.records import Proposal
 from workbench.graph.relations import NewEvidence, add_evidence, add_relation
 
-QUESTIONS = ("suppliers", "paths", "sites", "evidence")
+QUESTIONS = queries.QUESTIONS
 SUBJECT_HELP = {
     "suppliers": "an integrator (id, name or identifier)",
     "paths": "a site",
@@ -55,7 +57,7 @@ FILE_NAMES = {
 TABLE_MAX = 200  # up to this many rows an answer is a plain table (its text in the page)
 ANSWER_KEY = "graph_query_answer"
 
-__all__ = ["ENTITY_KINDS", "FORMATS", "QUESTIONS", "RELATION_KINDS", "TABLE_MAX"]
+__all__ = ["ENTITY_KINDS", "FORMATS", "HOME", "QUESTIONS", "RELATION_KINDS", "TABLE_MAX"]
 
 
 def page_html(case: Case) -> str:
@@ -129,23 +131,11 @@ def run_query(
     subject: str,
     by_country: bool = False,
     max_hops: int = 4,
-    home: str = "kz",
+    home: str = HOME,
 ) -> pd.DataFrame:
     """The answer of `workbench graph query QUESTION SUBJECT` as a table."""
-    subject = subject.strip()
-    if not subject:
-        raise GraphError("Name what to ask about.")
-    if question == "suppliers":
-        fn = queries.suppliers_by_country if by_country else queries.suppliers
-        return fn(case, subject)
-    if question == "paths":
-        df = queries.paths_to_foreign(case, subject, max_hops, home.lower())
-        return df.drop(columns=["path_ids"], errors="ignore")
-    if question == "sites":
-        return queries.product_sites(case, subject)
-    if question == "evidence":
-        return queries.edge_evidence(case, subject)
-    raise GraphError(f"{question!r} is not a question (known: {', '.join(QUESTIONS)}).")
+    df = queries.ask(case, question, subject, by_country=by_country, max_hops=max_hops, home=home)
+    return df.drop(columns=["path_ids"], errors="ignore")
 
 
 @dataclass(frozen=True)
@@ -353,10 +343,8 @@ def edit_entity(
     if _text(alias):
         entity = add_alias(case, actor, entity_id, str(alias))
     if _text(identifier):
-        scheme, sep, value = str(identifier).partition("=")
-        if not sep:
-            raise GraphError(f"The identifier {identifier!r} must look like SCHEME=VALUE.")
-        entity = add_identifier(case, actor, entity_id, scheme.strip(), value.strip())
+        scheme, value = split_written(str(identifier))
+        entity = add_identifier(case, actor, entity_id, scheme, value)
     return entity
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from workbench.case import clock
 from workbench.case.folder import Case
 from workbench.progress import ProgressSink
 from workbench.publish import content, html_report, md_report
@@ -29,7 +30,7 @@ def report_data(case: Case, include_suggestions: bool, actor: str) -> content.Re
     return content.report_data(
         case,
         content.gather(case, include_suggestions, forbidden),
-        published_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        published_at=clock.now(),
         published_by=actor,
         include_suggestions=include_suggestions,
         unredacted=False,

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from workbench.actor import default_actor
 from workbench.case.folder import Case
 from workbench.errors import WorkbenchError
 
@@ -30,7 +31,7 @@ def set_case_dir(path: Path | str | None) -> None:
 
 def reviewer() -> str:
     if REVIEWER_KEY not in st.session_state:
-        st.session_state[REVIEWER_KEY] = os.environ.get("WORKBENCH_USER", "reviewer")
+        st.session_state[REVIEWER_KEY] = default_actor()
     return str(st.session_state[REVIEWER_KEY])
 
 

@@ -11,8 +11,9 @@ import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import Any
+
+from workbench.case import clock
 
 GENESIS = "0" * 64
 
@@ -53,7 +54,7 @@ def append(
     last = conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
     seq = (last["seq"] + 1) if last else 1
     prev = last["hash"] if last else GENESIS
-    at = datetime.now(timezone.utc).isoformat()
+    at = clock.now()
     params_json = canonical(params or {})
     digest = entry_hash(seq, at, actor, action, target, params_json, prev)
     conn.execute(

@@ -6,14 +6,13 @@ import os
 import sqlite3
 import sys
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import tomli_w
 
 from workbench import __version__
-from workbench.case import audit, migrations
+from workbench.case import audit, clock, migrations
 from workbench.case.store import connect, transaction
 from workbench.errors import CaseError
 
@@ -96,7 +95,7 @@ class Case:
             title=title.strip(),
             summary=summary,
             fictional=fictional,
-            created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            created=clock.now(),
         )
         root.mkdir(parents=True, exist_ok=True)
         for sub in SUBDIRS:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
+from workbench.case import clock
 from workbench.errors import CaseError
 from workbench.graph.schema import GRAPH_SCHEMA
 
@@ -245,7 +245,7 @@ def migrate(conn: sqlite3.Connection, target: int = LATEST) -> list[Migration]:
                 migration.apply(conn)
                 conn.execute(
                     "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
-                    (migration.version, migration.name, datetime.now(timezone.utc).isoformat()),
+                    (migration.version, migration.name, clock.now()),
                 )
                 ran.append(migration)
         conn.execute("COMMIT")

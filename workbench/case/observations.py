@@ -9,10 +9,9 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
 from typing import Any
 
-from workbench.case import audit
+from workbench.case import audit, clock
 from workbench.case.store import transaction
 from workbench.errors import WorkbenchError
 
@@ -74,8 +73,7 @@ class Observation:
         return asdict(self)
 
 
-def now() -> str:
-    return datetime.now(timezone.utc).isoformat()
+now = clock.now
 
 
 def insert(conn: sqlite3.Connection, obs: NewObservation) -> int:

@@ -9,7 +9,6 @@ from typing import Any
 import click
 
 from workbench.cli_common import Group, by_option
-from workbench.errors import WorkbenchError
 
 # the graph's groups share the main tree's error handling and --by option
 GraphGroup = Group
@@ -52,13 +51,9 @@ def echo_json(data: Any) -> None:
 
 
 def pairs(values: tuple[str, ...], what: str) -> list[tuple[str, str]]:
-    out = []
-    for v in values:
-        key, sep, val = v.partition("=")
-        if not sep:
-            raise WorkbenchError(f"{what} {v!r} must look like SCHEME=VALUE.")
-        out.append((key, val))
-    return out
+    from workbench.graph.identifiers import split_written
+
+    return [split_written(v, what) for v in values]
 
 
 def evidence_options(f):  # type: ignore[no-untyped-def]

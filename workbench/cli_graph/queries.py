@@ -8,6 +8,8 @@ from typing import Any
 import click
 
 from workbench.cli_graph.options import dir_arg, open_case, print_frame, table_option
+from workbench.graph.countries import HOME
+from workbench.graph.model import QUESTIONS
 
 EVIDENCE_COLUMNS = [
     "relation_id",
@@ -25,11 +27,11 @@ EVIDENCE_COLUMNS = [
 
 @click.command("query")
 @dir_arg
-@click.argument("question", type=click.Choice(["suppliers", "paths", "sites", "evidence"]))
+@click.argument("question", type=click.Choice(QUESTIONS))
 @click.argument("subject")
 @click.option("--by-country", is_flag=True, help="suppliers: count them per country.")
 @click.option("--max-hops", default=4, show_default=True, help="paths: longest path.")
-@click.option("--home", default="kz", show_default=True, help="paths: not from here = foreign.")
+@click.option("--home", default=HOME, show_default=True, help="paths: not from here = foreign.")
 @table_option
 def query_cmd(directory: Path, question: str, subject: str, fmt: str, **kw: Any) -> None:
     """Ask the graph. QUESTION and SUBJECT:
@@ -43,17 +45,14 @@ def query_cmd(directory: Path, question: str, subject: str, fmt: str, **kw: Any)
     from workbench.graph import queries
 
     with open_case(directory) as c:
-        if question == "suppliers":
-            fn = queries.suppliers_by_country if kw["by_country"] else queries.suppliers
-            df = fn(c, subject)
-        elif question == "paths":
-            df = queries.paths_to_foreign(c, subject, kw["max_hops"], kw["home"].lower())
-            df = df.drop(columns=["path_ids"]) if fmt == "table" else df
-        elif question == "sites":
-            df = queries.product_sites(c, subject)
-        else:
-            df = queries.edge_evidence(c, subject)
-            df = df[EVIDENCE_COLUMNS] if fmt == "table" else df
+        df = queries.ask(
+            c, question, subject, by_country=kw["by_country"], max_hops=kw["max_hops"],
+            home=kw["home"],
+        )
+    if fmt == "table" and question == "paths":
+        df = df.drop(columns=["path_ids"])
+    elif fmt == "table" and question == "evidence":
+        df = df[EVIDENCE_COLUMNS]
     print_frame(df, fmt)
 
 

@@ -8,10 +8,9 @@ the row itself).
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timezone
 from typing import Any
 
-from workbench.case import audit
+from workbench.case import audit, clock
 from workbench.case.folder import Case
 from workbench.case.store import transaction
 from workbench.graph import entity_rows
@@ -22,9 +21,7 @@ from workbench.graph.model import ENTITY_KINDS
 from workbench.graph.names import clean_name, name_key, slug
 from workbench.graph.records import Entity
 
-
-def now() -> str:
-    return datetime.now(timezone.utc).isoformat()
+now = clock.now
 
 
 def key_of(name: str, kind: str) -> str:

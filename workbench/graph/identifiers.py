@@ -186,3 +186,11 @@ def detect(value: str, country: str | None = None) -> tuple[str, str]:
         except GraphError:
             continue
     raise GraphError(f"{value!r} is not a valid BIN, IIN, INN, OGRN, USCC, LEI or website.")
+
+
+def split_written(text: str, what: str = "The identifier") -> tuple[str, str]:
+    """(scheme, value) from an identifier written SCHEME=VALUE, as the CLI and the app take it."""
+    scheme, sep, value = str(text).partition("=")
+    if not sep:
+        raise GraphError(f"{what} {text!r} must look like SCHEME=VALUE.")
+    return scheme.strip(), value.strip()

@@ -21,7 +21,7 @@ from workbench.graph.countries import HOME
 from workbench.graph.dates import parse_since
 from workbench.graph.entities import resolve
 from workbench.graph.errors import GraphError
-from workbench.graph.model import RELATION_KINDS, STRENGTHS
+from workbench.graph.model import QUESTIONS, RELATION_KINDS, STRENGTHS
 from workbench.graph.view import GraphView, build
 
 
@@ -318,3 +318,27 @@ def changes_since(case: Case, since: str) -> pd.DataFrame:
         )
     ]
     return pd.DataFrame(rows, columns=["seq", "at", "actor", "action", "target", "params"])
+
+
+def ask(
+    case: Case,
+    question: str,
+    subject: str,
+    *,
+    by_country: bool = False,
+    max_hops: int = 4,
+    home: str = HOME,
+) -> pd.DataFrame:
+    """One of QUESTIONS about SUBJECT, answered as a table (the CLI and the app ask this)."""
+    subject = subject.strip()
+    if not subject:
+        raise GraphError("Name what to ask about.")
+    if question == "suppliers":
+        return (suppliers_by_country if by_country else suppliers)(case, subject)
+    if question == "paths":
+        return paths_to_foreign(case, subject, max_hops, (home or HOME).lower())
+    if question == "sites":
+        return product_sites(case, subject)
+    if question == "evidence":
+        return edge_evidence(case, subject)
+    raise GraphError(f"{question!r} is not a question (known: {', '.join(QUESTIONS)}).")

@@ -9,6 +9,8 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from workbench.graph.countries import HOME
+
 ROLE_COLOURS = {
     "integrator": "#d62728",
     "vendor": "#1f77b4",
@@ -48,10 +50,10 @@ def node_colour(node: dict[str, Any]) -> str:
 
 
 def country_colour(code: str | None) -> str:
-    """A stable colour per country; Kazakhstan teal, unknown grey."""
+    """A stable colour per country; the home country teal, unknown grey."""
     if not code:
         return "#bdbdbd"
-    if code == "kz":
+    if code == HOME:
         return "#00a6a6"
     digest = hashlib.sha1(code.encode()).digest()
     hue = digest[0] / 255 * 360

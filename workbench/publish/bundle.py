@@ -13,11 +13,10 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
 from workbench import __version__
-from workbench.case import audit
+from workbench.case import audit, clock
 from workbench.case.folder import Case
 from workbench.case.store import transaction
 from workbench.progress import NullProgress, ProgressSink
@@ -123,7 +122,7 @@ def publish(
 
 def _build(case, staging, out, actor, options, detector, key, progress) -> PublishResult:  # type: ignore[no-untyped-def]
     forbidden = private_prefixes(case.root, out, staging, home_folder())
-    published_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    published_at = clock.now()
     policy = options.policy
     g = content.gather(case, options.include_suggestions, forbidden)
     findings, frames, view = g.findings, g.frames, g.view

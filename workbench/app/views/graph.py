@@ -265,7 +265,7 @@ try:
             by_country = st.checkbox("count them per country", key="query_by_country")
         if question == "paths":
             max_hops = st.number_input("longest path", 1, 10, 4, key="query_hops")
-            home = st.text_input("home country (not from here = foreign)", "kz", key="query_home")
+            home = st.text_input("home country (not from here = foreign)", g.HOME, key="query_home")
         if st.button("Ask", key="query_run"):
             try:
                 table = g.run_query(
@@ -274,7 +274,7 @@ try:
                     subject,
                     by_country=bool(by_country),
                     max_hops=int(max_hops or 4),
-                    home=home or "kz",
+                    home=home or g.HOME,
                 )
             except WorkbenchError as exc:
                 g.forget_answer(st.session_state)
