@@ -27,7 +27,6 @@ import numpy as np
 from workbench.case import records
 from workbench.case.folder import Case
 from workbench.case.observations import Observation, ReviewError, query, review
-from workbench.errors import WorkbenchError
 from workbench.publish import content
 from workbench.publish.faces import Face, FaceDetector
 from workbench.publish.redact import Box, RedactionPolicy, find_faces, widen
@@ -117,9 +116,7 @@ def frame_rgb(case: Case, video: str, index: int) -> tuple[np.ndarray, str]:
     """The decoded frame and its pixel hash."""
     from workbench.video.frames import FrameReader
 
-    found = records.video(case.conn, video)
-    if found is None:
-        raise WorkbenchError(f"No video {video[:12]} in this case.")
+    found = records.require_video(case.conn, video)
     with FrameReader(case.path(found.media_path), found.sha256) as reader:
         frame = reader.get(index)
     return frame.rgb, frame.ref.pixel_sha256

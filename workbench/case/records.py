@@ -7,6 +7,8 @@ import sqlite3
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from workbench.errors import WorkbenchError
+
 
 @dataclass(frozen=True)
 class Video:
@@ -74,6 +76,19 @@ def video(conn: sqlite3.Connection, sha256_or_prefix: str) -> Video | None:
         f"SELECT {_VIDEO_COLS} FROM videos WHERE sha256 LIKE ? || '%'", (key,)
     ).fetchall()
     return Video(**dict(rows[0])) if len(rows) == 1 else None
+
+
+def require_video(
+    conn: sqlite3.Connection, sha256_or_prefix: str, error: type[Exception] = WorkbenchError
+) -> Video:
+    """The video a sha256 or unique prefix names, or `error` saying how to name one."""
+    found = video(conn, sha256_or_prefix)
+    if found is None:
+        raise error(
+            f"No video in this case matches {sha256_or_prefix!r} (give its sha256 or a "
+            "unique prefix of at least 6 hex digits)."
+        )
+    return found
 
 
 def captures(conn: sqlite3.Connection, source_id: int) -> tuple[Capture, ...]:

@@ -7,7 +7,6 @@ recorded in the audit log with the SHA-256 of what was written.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import tempfile
@@ -16,6 +15,7 @@ from pathlib import Path
 
 from workbench.case import audit
 from workbench.case.folder import Case
+from workbench.case.media import sha256_file
 from workbench.case.store import transaction
 from workbench.graph.errors import GraphError
 from workbench.graph.view import GraphView, build, no_gc
@@ -31,14 +31,6 @@ class ExportResult:
     edges: int
     entities: dict[str, int] = field(default_factory=dict)  # FtM: count per schema
     warnings: list[str] = field(default_factory=list)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _write_file(out: Path, fmt: str, case: Case, view: GraphView, result: ExportResult) -> None:
@@ -130,7 +122,7 @@ def _export(case: Case, actor: str, fmt: str, out: Path, view: GraphView) -> Exp
             "graph.export",
             fmt,
             {
-                "files": {p.name: _sha256(p) for p in result.paths},
+                "files": {p.name: sha256_file(p) for p in result.paths},
                 "nodes": result.nodes,
                 "edges": result.edges,
             },

@@ -52,9 +52,7 @@ def link_video(case: Case, actor: str, site: str, video: str, note: str | None =
     entity = get_entity(case, site)
     if entity.kind != "site":
         raise GraphError(f"{entity.id} is a {entity.kind}, not a site.")
-    found = records.video(case.conn, video)
-    if found is None:
-        raise GraphError(f"No video of this case matches {video!r} (give 6+ hex digits).")
+    found = records.require_video(case.conn, video, GraphError)
     with transaction(case.conn) as conn:
         rows.insert(
             conn,
