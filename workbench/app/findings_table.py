@@ -22,6 +22,7 @@ import pandas as pd
 from workbench.case import records
 from workbench.case.folder import Case
 from workbench.case.observations import KINDS, STATUSES, Observation, correct, query, review
+from workbench.case.observations import vendors as distinct_vendors
 
 CROPS = Path("derived") / "crops"
 THUMB_MAX = 160  # px, the longer side of a thumbnail in the table
@@ -55,14 +56,7 @@ class Filters:
 
 def filter_options(case: Case) -> dict[str, list[str]]:
     """The values each filter can take, from what the case holds."""
-    vendors = sorted(
-        {
-            r[0]
-            for r in case.conn.execute(
-                "SELECT DISTINCT vendor FROM observations WHERE vendor IS NOT NULL"
-            )
-        }
-    )
+    vendors = distinct_vendors(case.conn)
     return {
         "kind": list(KINDS),
         "status": list(STATUSES),
@@ -310,12 +304,14 @@ def entity_choices(case: Case, kinds: tuple[str, ...] = ()) -> dict[str, str]:
 
 def relation_choices(case: Case) -> list[tuple[int, str]]:
     """(relation id, "A kind B") of every stored relation."""
-    rows = case.conn.execute(
-        "SELECT r.id, r.kind, s.name, t.name FROM relations r"
-        " JOIN entities s ON s.id = r.source_id JOIN entities t ON t.id = r.target_id"
-        " ORDER BY r.id"
-    ).fetchall()
-    return [(int(r[0]), f"#{r[0]}: {r[2]} {r[1]} {r[3]}") for r in rows]
+    from workbench.graph import entity_rows, relation_rows
+
+    names = entity_rows.display_names(case.conn)
+    return [
+        (rid, f"#{rid}: {names[src]} {kind} {names[tgt]}")
+        for rid, kind, src, tgt, *_ in relation_rows.view_rows(case.conn)
+        if src in names and tgt in names
+    ]
 
 
 def describe(o: Observation) -> dict[str, Any]:

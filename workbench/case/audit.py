@@ -65,8 +65,23 @@ def append(
     return AuditEntry(seq, at, actor, action, target, params or {}, prev, digest)
 
 
-def entries(conn: sqlite3.Connection) -> list[AuditEntry]:
-    rows = conn.execute("SELECT * FROM audit ORDER BY seq").fetchall()
+def entries(
+    conn: sqlite3.Connection, *, prefix: str | None = None, since: str | None = None,
+    skip: tuple[str, ...] = (),
+) -> list[AuditEntry]:
+    """The log in order; only actions starting with `prefix`, at or after `since`, and
+    not in `skip`, when given."""
+    sql, args = "SELECT * FROM audit WHERE 1 = 1", []
+    if prefix:
+        sql += " AND substr(action, 1, ?) = ?"
+        args += [len(prefix), prefix]
+    if since:
+        sql += " AND at >= ?"
+        args.append(since)
+    if skip:
+        sql += f" AND action NOT IN ({','.join('?' * len(skip))})"
+        args += list(skip)
+    rows = conn.execute(sql + " ORDER BY seq", args).fetchall()
     return [
         AuditEntry(
             r["seq"],

@@ -245,3 +245,13 @@ def statuses(conn: sqlite3.Connection, ids: list[int]) -> dict[int, str]:
             f"SELECT id, status FROM observations WHERE id IN ({','.join('?' * len(ids))})", ids
         ).fetchall()
     )
+
+
+def vendors(conn: sqlite3.Connection) -> list[str]:
+    """Every vendor some observation names, sorted."""
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT vendor FROM observations WHERE vendor IS NOT NULL ORDER BY vendor"
+        )
+    ]

@@ -7,14 +7,13 @@ hypothesis is involved. All read the view built from the store (see view.py).
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import asdict
 from typing import Any
 
 import pandas as pd
 
-from workbench.case import observations
+from workbench.case import audit, observations
 from workbench.case.folder import Case
 from workbench.graph import relation_rows
 from workbench.graph.countries import HOME
@@ -304,18 +303,14 @@ def changes_since(case: Case, since: str) -> pd.DataFrame:
     bound = parse_since(since)
     rows = [
         {
-            "seq": r["seq"],
-            "at": r["at"],
-            "actor": r["actor"],
-            "action": r["action"],
-            "target": r["target"],
-            "params": json.loads(r["params"]),
+            "seq": e.seq,
+            "at": e.at,
+            "actor": e.actor,
+            "action": e.action,
+            "target": e.target,
+            "params": e.params,
         }
-        for r in case.conn.execute(
-            "SELECT * FROM audit WHERE action LIKE 'graph.%' AND action <> 'graph.export'"
-            " AND at >= ? ORDER BY seq",
-            (bound,),
-        )
+        for e in audit.entries(case.conn, prefix="graph.", since=bound, skip=("graph.export",))
     ]
     return pd.DataFrame(rows, columns=["seq", "at", "actor", "action", "target", "params"])
 
