@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.app import appcases
-from workbench.app import graph_ops
+from workbench.app import graph_footage, graph_ops
 from workbench.case import Case
 from workbench.graph.entities import add_entity, list_entities, resolve
 from workbench.graph.relations import get_relation
@@ -303,15 +303,15 @@ def test_linking_needs_a_site_and_a_video(case_dir: Path, built: appcases.Built)
 
     with Case.open(case_dir) as c:
         with pytest.raises(GraphError, match="Choose a site"):
-            graph_ops.link_site_video(c, "t", "", built.video)
+            graph_footage.link_site_video(c, "t", "", built.video)
         with pytest.raises(GraphError, match="not a site"):
-            graph_ops.link_site_video(c, "t", "org-nordview", built.video)
+            graph_footage.link_site_video(c, "t", "org-nordview", built.video)
         with pytest.raises(GraphError, match="No video"):
-            graph_ops.link_site_video(c, "t", SITE, "ffffffffffff")
+            graph_footage.link_site_video(c, "t", SITE, "ffffffffffff")
         with pytest.raises(GraphError, match="at least one"):
-            graph_ops.decide_proposals(c, "t", [], True)
-        assert graph_ops.site_videos_table(c).empty
-        assert built.video in graph_ops.video_choices(c)
+            graph_footage.decide_proposals(c, "t", [], True)
+        assert graph_footage.site_videos_table(c).empty
+        assert built.video in graph_footage.video_choices(c)
 
 
 def test_the_last_answer_survives_a_rerun_until_another_question(

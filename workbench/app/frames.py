@@ -303,11 +303,3 @@ class FrameService:
         for reader, lock in readers:
             with lock:
                 reader.close()
-
-
-def clamp_index(index: int, frame_count: int) -> int:
-    return min(max(int(index), 0), max(0, frame_count - 1))
-
-
-def short_hash(sha256: str) -> str:
-    return sha256[:12]

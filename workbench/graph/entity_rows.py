@@ -225,20 +225,6 @@ def name_keys(
         yield r[0], r[1], r[2], r[3]
 
 
-def names_of_kinds(
-    conn: sqlite3.Connection, entity_kinds: tuple[str, ...]
-) -> list[tuple[str, str]]:
-    """(entity id, name) of every spelling of an entity of these kinds."""
-    return [
-        (r[0], r[1])
-        for r in conn.execute(
-            "SELECT n.entity_id, n.name FROM entity_names n JOIN entities e ON e.id = n.entity_id"
-            f" WHERE e.kind IN ({rows.marks(entity_kinds)})",
-            entity_kinds,
-        )
-    ]
-
-
 # -- identifiers -----------------------------------------------------------------
 def add_identifier(
     conn: sqlite3.Connection,

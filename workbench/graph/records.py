@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -39,32 +37,6 @@ class Entity:
         d["aliases"] = list(self.aliases)
         return d
 
-    @classmethod
-    def from_row(
-        cls,
-        row: sqlite3.Row,
-        aliases: tuple[str, ...] = (),
-        identifiers: tuple[Identifier, ...] = (),
-    ) -> Entity:
-        return cls(
-            id=row["id"],
-            kind=row["kind"],
-            name=row["name"],
-            role=row["role"],
-            country=row["country"],
-            city=row["city"],
-            address=row["address"],
-            lat=row["lat"],
-            lon=row["lon"],
-            public=bool(row["public"]),
-            props=json.loads(row["props"]),
-            merged_into=row["merged_into"],
-            created_at=row["created_at"],
-            created_by=row["created_by"],
-            aliases=aliases,
-            identifiers=identifiers,
-        )
-
 
 @dataclass(frozen=True)
 class Evidence:
@@ -87,12 +59,6 @@ class Evidence:
     created_at: str = ""
     created_by: str = ""
 
-    @classmethod
-    def from_row(cls, row: sqlite3.Row) -> Evidence:
-        d = {k: row[k] for k in cls.__dataclass_fields__ if k in row.keys()}  # noqa: SIM118
-        d["row_values"] = json.loads(d["row_values"]) if d.get("row_values") else None
-        return cls(**d)
-
 
 @dataclass(frozen=True)
 class Relation:
@@ -113,11 +79,6 @@ class Relation:
     def hypothesis(self) -> bool:
         """A relation without evidence is a hypothesis, and is shown as one everywhere."""
         return not self.evidence
-
-    @classmethod
-    def from_row(cls, row: sqlite3.Row, evidence: tuple[Evidence, ...] = ()) -> Relation:
-        d = {k: row[k] for k in cls.__dataclass_fields__ if k in row.keys()}  # noqa: SIM118
-        return cls(**d, evidence=evidence)
 
 
 @dataclass(frozen=True)

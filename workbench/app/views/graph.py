@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from workbench.app import graph_footage as gf
 from workbench.app import graph_ops as g
 from workbench.app import state
 from workbench.errors import WorkbenchError
@@ -194,7 +195,7 @@ try:
             "at the site. Nothing enters the graph until you accept a proposal."
         )
         st.subheader("Videos filmed at a site")
-        videos = g.video_choices(case)
+        videos = gf.video_choices(case)
         sites = g.entity_choices(case, ("site",))
         with st.form("link_video"):
             video = st.selectbox("video", list(videos), format_func=videos.get, key="footage_video")
@@ -202,12 +203,12 @@ try:
             note = st.text_input("note", key="footage_note")
             if st.form_submit_button("Link video", disabled=not (videos and sites)):
                 try:
-                    g.link_site_video(case, who, str(site or ""), str(video or ""), note)
+                    gf.link_site_video(case, who, str(site or ""), str(video or ""), note)
                 except WorkbenchError as exc:
                     st.error(md(exc))
                 else:
                     state.done("graph", f"Video {md(str(video)[:12])} linked to {md(site)}.")
-        linked = g.site_videos_table(case)
+        linked = gf.site_videos_table(case)
         if linked.empty:
             st.info("No video is linked to a site yet.")
         else:
@@ -216,7 +217,7 @@ try:
         st.subheader("Proposed edges")
         if st.button("Propose edges", key="footage_propose", disabled=linked.empty):
             try:
-                result = g.propose_edges(case, who)
+                result = gf.propose_edges(case, who)
             except WorkbenchError as exc:
                 st.error(md(exc))
             else:
@@ -226,13 +227,13 @@ try:
         if unmatched:
             names = ", ".join(f"“{md(n)}”" for n in unmatched)
             st.info(f"No entity matches {names}; add one to propose its edges.")
-        waiting = g.open_proposals(case)
+        waiting = gf.open_proposals(case)
         if not waiting:
             st.info("No open proposals.")
         else:
             st.caption(f"{len(waiting)} open proposal(s)")
-            show(g.proposals_table(case, waiting))
-            labels = {p.id: g.proposal_label(case, p) for p in waiting}
+            show(gf.proposals_table(case, waiting))
+            labels = {p.id: gf.proposal_label(case, p) for p in waiting}
             chosen = st.multiselect(
                 "proposals to decide",
                 list(labels),
@@ -244,7 +245,7 @@ try:
             reject = right.button("Reject selected", key="footage_reject", disabled=not chosen)
             if accept or reject:
                 try:
-                    decided = g.decide_proposals(case, who, list(chosen), accept)
+                    decided = gf.decide_proposals(case, who, list(chosen), accept)
                 except WorkbenchError as exc:
                     st.error(md(exc))
                 else:
@@ -252,7 +253,7 @@ try:
                     into = f": relation(s) {', '.join(map(str, edges))}" if edges else ""
                     verb = "accepted" if accept else "rejected"
                     state.done("graph", f"{len(decided)} proposal(s) {verb} by {md(who)}{into}.")
-        decided_rows = g.decided_table(case)
+        decided_rows = gf.decided_table(case)
         if not decided_rows.empty:
             with st.expander(f"Decided proposals ({len(decided_rows)})"):
                 st.dataframe(decided_rows, hide_index=True, width="stretch")
