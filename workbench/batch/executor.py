@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from workbench.batch.local import LocalExecutor, SerialExecutor
 from workbench.batch.tasks import Outcome, Task
 from workbench.errors import WorkbenchError
 
@@ -63,8 +64,6 @@ def make_executor(spec: ExecutorSpec | str, workers: int = 1, task_fn: TaskFn | 
         from workbench.batch.ray_executor import RayExecutor
 
         return RayExecutor(spec.address, task_fn=task_fn)
-    from workbench.batch.local import LocalExecutor, SerialExecutor
-
     if workers <= 1:
         return SerialExecutor(task_fn)
     return LocalExecutor(workers, task_fn)

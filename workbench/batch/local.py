@@ -6,9 +6,12 @@ import multiprocessing
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING
 
-from workbench.batch.executor import TaskFn
 from workbench.batch.tasks import Outcome, Task
+
+if TYPE_CHECKING:
+    from workbench.batch.executor import TaskFn
 
 
 def error_text(exc: BaseException) -> str:

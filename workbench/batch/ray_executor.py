@@ -13,12 +13,14 @@ import logging
 import os
 import socket
 from collections import deque
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from workbench.batch.executor import TaskFn
 from workbench.batch.local import error_text
 from workbench.batch.tasks import CPU, Outcome, Task
 from workbench.errors import WorkbenchError
+
+if TYPE_CHECKING:
+    from workbench.batch.executor import TaskFn
 
 INSTALL_HINT = "Ray is not installed here; install it with: pip install 'workbench[ray]'."
 
