@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from workbench.case import clock
 from workbench.errors import CaseError
-from workbench.graph.schema import GRAPH_SCHEMA
+from workbench.case.graph_schema import GRAPH_SCHEMA
 
 
 @dataclass(frozen=True)

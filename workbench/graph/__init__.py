@@ -5,5 +5,5 @@ The case store is the source of truth; networkx graphs, DataFrames and exports a
 views built from it on demand. Kinds are declared once in `workbench.graph.model`.
 
 This package imports nothing heavy at import time (case.migrations reads
-`workbench.graph.schema`); import the submodules you need.
+`workbench.case.graph_schema`); import the submodules you need.
 """
