@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from workbench.case import clock
-from workbench.errors import CaseError
 from workbench.case.graph_schema import GRAPH_SCHEMA
+from workbench.errors import CaseError
 
 
 @dataclass(frozen=True)
