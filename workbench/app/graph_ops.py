@@ -121,16 +121,10 @@ def confirmed_observations(case: Case) -> dict[int, str]:
 
 
 # -- queries ----------------------------------------------------------------------------
-def run_query(
-    case: Case,
-    question: str,
-    subject: str,
-    by_country: bool = False,
-    max_hops: int = 4,
-    home: str = HOME,
-) -> pd.DataFrame:
-    """The answer of `workbench graph query QUESTION SUBJECT` as a table."""
-    df = queries.ask(case, question, subject, by_country=by_country, max_hops=max_hops, home=home)
+def run_query(case: Case, question: str, subject: str, **options: Any) -> pd.DataFrame:
+    """The answer of `workbench graph query QUESTION SUBJECT` (graph.queries.ask) as the
+    page shows it: without the machine-readable path ids."""
+    df = queries.ask(case, question, subject, **options)
     return df.drop(columns=["path_ids"], errors="ignore")
 
 
