@@ -86,7 +86,6 @@ def fetch(
     workdir = case.tmp_dir / f"download-{hashlib.sha256(url.encode()).hexdigest()[:16]}"
     workdir.mkdir(parents=True, exist_ok=True)
     logger = ydl.Logger()
-    finished = False
     try:
         with ydl.private_cookies(options) as cookiefile:
             opts = {
@@ -100,7 +99,6 @@ def fetch(
                 job.ydl = downloader
                 downloader.add_post_processor(_committer(job), when="after_move")
                 info = downloader.extract_info(url, download=True)
-        finished = True
     except yt_dlp.utils.DownloadError as exc:
         raise IngestError(_explain(url, logger.errors or [str(exc)], options)) from exc
     except OSError as exc:
@@ -111,8 +109,7 @@ def fetch(
         raise
     finally:
         job.cleanup()
-        partial = any(workdir.glob("*.part"))
-        if finished or not partial:
+        if not any(workdir.glob("*.part")):  # else kept: the next run resumes it
             shutil.rmtree(workdir, ignore_errors=True)
     return job.report(info, logger)
 
@@ -320,6 +317,13 @@ def _explain(url: str, errors: list[str], options: UrlOptions | None = None) -> 
     if options is not None and options.proxy:  # never repeat a proxy's password
         text = text.replace(options.proxy, redact_proxy(options.proxy))
     low = text.lower()
+    cut = re.search(r"(\d+) bytes read, (\d+) more expected", text)
+    if cut:
+        got, more = int(cut.group(1)), int(cut.group(2))
+        return (
+            f"The connection to {url} was cut after {got} of {got + more} bytes; "
+            "run the same command again to resume the download."
+        )
     if "unsupported url" in low:
         return f"No video was found at {url} (yt-dlp does not support that page)."
     if "cookie" in low and ("load" in low or "invalid" in low or "could not" in low):
