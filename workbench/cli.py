@@ -758,6 +758,10 @@ def _attach_groups() -> None:
     from workbench.cli_graph import graph
 
     main.add_command(graph)
+    from workbench.cli_capture import COMMANDS as capture_commands
+
+    for command in capture_commands:
+        main.add_command(command)
 
 
 _attach_groups()
