@@ -42,7 +42,9 @@ class _Base(http.server.BaseHTTPRequestHandler):
         ):
             self.send_error(403, "log in first")
             return
-        ctype = "text/html; charset=utf-8" if self.path.endswith(".html") else "video/mp4"
+        ctype = {"html": "text/html; charset=utf-8", "xml": "application/rss+xml"}.get(
+            self.path.rsplit(".", 1)[-1], "video/mp4"
+        )
         start = 0
         rng = self.headers.get("Range")
         if rng and rng.startswith("bytes="):
