@@ -216,6 +216,9 @@ def verify(path: Path, key: Path | None, as_json: bool) -> None:
             f"{report.files_checked} files, {report.audit_entries} audit entries; "
             f"audit head {report.audit_head}"
         )
+        for t in report.timestamps:
+            state = "ok" if t["ok"] else "FAILS"
+            click.echo(f"time-stamp {t['stamp_id']} {state}: {t['what']}, {t['detail']}")
     if not report.ok:
         raise WorkbenchError(f"verification failed: {len(report.problems)} mismatch(es) in {path}.")
     if not as_json:

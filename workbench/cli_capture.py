@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from workbench.cli_common import by_option
 from workbench.errors import WorkbenchError
 
 
@@ -44,4 +45,48 @@ def doctor(directory: Path | None, as_json: bool) -> None:
         click.echo("ready: everything the defaults need is here.")
 
 
-COMMANDS = (doctor,)
+@click.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option(
+    "--tsa",
+    "tsa_urls",
+    multiple=True,
+    metavar="URL",
+    help="A time-stamp authority (repeatable); default: case.toml's [timestamp] tsa list.",
+)
+@click.option(
+    "--tsa-certs",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="PEM file with the TSA's root (and intermediate) certificates, stored with each token.",
+)
+@click.option("--json", "as_json", is_flag=True)
+@by_option
+def timestamp(
+    directory: Path, tsa_urls: tuple[str, ...], tsa_certs: Path | None, as_json: bool, actor: str
+) -> None:
+    """RFC 3161 time-stamp tokens over each original's SHA-256 and the audit-chain head.
+
+    Only hashes leave the machine. Tokens are checked as they arrive and stored with the
+    TSA's certificates; `workbench verify` checks them again offline. Originals already
+    stamped by a TSA are skipped; the audit head is stamped on every run.
+    """
+    from workbench.case import Case
+    from workbench.cli_progress import RichProgress
+    from workbench.ingest.tsa import authorities, stamp_case
+
+    with Case.open(directory) as c, RichProgress(bytes_mode=False) as progress:
+        tsas = authorities(c.root, tsa_urls, tsa_certs)
+        report = stamp_case(c, tsas, actor, progress)
+    if as_json:
+        click.echo(json.dumps(report.__dict__, indent=2))
+        return
+    for url, n in report.per_tsa.items():
+        click.echo(f"{url}: {n} new token(s)")
+    click.echo(
+        f"{report.new} token(s) stored, {report.already} already there; "
+        f"audit head {report.audit_head}"
+    )
+
+
+COMMANDS = (doctor, timestamp)
