@@ -197,3 +197,27 @@ def socks5_proxy(credentials: tuple[str, str] | None = None) -> Iterator[tuple[s
     finally:
         server.shutdown()
         server.server_close()
+
+
+def firefox_profile(folder: Path, host: str = "127.0.0.1") -> Path:
+    """A Firefox profile folder whose cookies.sqlite (Firefox's own table layout) holds the
+    session cookie for `host`: what --cookies-from-browser firefox:PROFILE reads."""
+    import sqlite3
+
+    folder.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(folder / "cookies.sqlite")
+    with conn:
+        conn.execute(
+            "CREATE TABLE moz_cookies (id INTEGER PRIMARY KEY, originAttributes TEXT NOT NULL"
+            " DEFAULT '', name TEXT, value TEXT, host TEXT, path TEXT, expiry INTEGER,"
+            " lastAccessed INTEGER, creationTime INTEGER, isSecure INTEGER, isHttpOnly"
+            " INTEGER, inBrowserElement INTEGER DEFAULT 0, sameSite INTEGER DEFAULT 0,"
+            " schemeMap INTEGER DEFAULT 0)"
+        )
+        conn.execute(
+            "INSERT INTO moz_cookies (name, value, host, path, expiry, lastAccessed,"
+            " creationTime, isSecure, isHttpOnly) VALUES (?, ?, ?, '/', 2145916800, 0, 0, 0, 1)",
+            (COOKIE_NAME, COOKIE_VALUE, host),
+        )
+    conn.close()
+    return folder

@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import free_port
 from tests.helpers import run_cli, snapshot
-from tests.netservers import COOKIE_VALUE, cookie_file, socks5_proxy, web_server
+from tests.netservers import COOKIE_VALUE, cookie_file, firefox_profile, socks5_proxy, web_server
 from workbench.case import Case, records
 
 
@@ -30,8 +30,12 @@ def test_a_cookie_gated_video_downloads_with_cookies_and_the_case_keeps_no_cooki
 ) -> None:
     jar = cookie_file(tmp_path / "cookies.txt")
     jar_before = jar.read_bytes()
-    with web_server({"/members/clip.mp4": clip.read_bytes()}, need_cookie=True) as (base, log):
-        url = f"{base}/members/clip.mp4"
+    page = b"<html><head><title>Logged in as Reporter</title></head><body>" + (
+        b'<video><source src="clip.mp4" type="video/mp4"></video></body></html>'
+    )
+    files = {"/members/clip.mp4": clip.read_bytes(), "/members/post.html": page}
+    with web_server(files, need_cookie=True) as (base, log):
+        url = f"{base}/members/post.html"
         before = snapshot(case_dir)
         refused = run_cli("ingest", case_dir, url, "--no-screenshot", "--retries", "0")
         assert refused.exit_code == 1
@@ -41,6 +45,8 @@ def test_a_cookie_gated_video_downloads_with_cookies_and_the_case_keeps_no_cooki
         assert done.exit_code == 0, done.stderr
     assert hashlib.sha256(clip.read_bytes()).hexdigest() in done.stdout
     assert any(COOKIE_VALUE in (r["cookie"] or "") for r in log)  # the server saw it
+    # the page capture is the logged-out view (this server refuses it), never the account's
+    assert [r["cookie"] for r in log if r["path"] == "/members/post.html"][-1] is None
     _, info = _only_source(case_dir)
     assert info["fetched_with"] == {"cookies": "file"}
     assert COOKIE_VALUE.encode() not in _case_bytes(case_dir)
@@ -48,6 +54,35 @@ def test_a_cookie_gated_video_downloads_with_cookies_and_the_case_keeps_no_cooki
     assert jar.read_bytes() == jar_before  # the user's file is left as it was
     exported = run_cli("sources", case_dir, "--json")
     assert COOKIE_VALUE not in exported.stdout
+
+
+def test_cookies_from_a_browser_profile_open_the_gate_and_only_the_browser_is_recorded(
+    case_dir: Path, clip: Path, tmp_path: Path
+) -> None:
+    profile = firefox_profile(tmp_path / "ff-profile-of-ana")
+    with web_server({"/m/clip.mp4": clip.read_bytes()}, need_cookie=True) as (base, _):
+        result = run_cli(
+            "ingest", case_dir, f"{base}/m/clip.mp4", "--no-screenshot",
+            "--cookies-from-browser", f"firefox:{profile}",
+        )  # fmt: skip
+        assert result.exit_code == 0, result.stderr
+    _, info = _only_source(case_dir)
+    assert info["fetched_with"] == {"cookies": "browser firefox"}
+    everything = _case_bytes(case_dir)
+    assert COOKIE_VALUE.encode() not in everything and b"ff-profile-of-ana" not in everything
+
+
+def test_a_browser_profile_without_cookies_is_one_sentence(case_dir: Path, tmp_path: Path) -> None:
+    before = snapshot(case_dir)
+    empty = tmp_path / "no-profile"
+    empty.mkdir()
+    result = run_cli(
+        "ingest", case_dir, "http://127.0.0.1:9/v.mp4", "--cookies-from-browser", f"firefox:{empty}"
+    )
+    assert result.exit_code == 1, result.stderr
+    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+    assert "cookies" in result.stderr
+    assert snapshot(case_dir) == before
 
 
 def test_a_socks5_proxy_carries_the_download_and_only_its_kind_is_recorded(

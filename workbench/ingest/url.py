@@ -12,7 +12,7 @@ import contextlib
 import hashlib
 import re
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -29,7 +29,15 @@ from workbench.progress import NullProgress, ProgressSink
 
 # never stored: cookies and request headers yt-dlp puts into its info dicts
 DROP_KEYS = frozenset(
-    {"requested_downloads", "formats", "thumbnails", "http_headers", "cookies", "filepath"}
+    {
+        "requested_downloads",
+        "requested_formats",
+        "formats",
+        "thumbnails",
+        "http_headers",
+        "cookies",
+        "filepath",
+    }
 )
 
 
@@ -99,6 +107,10 @@ def fetch(
                 job.ydl = downloader
                 downloader.add_post_processor(_committer(job), when="after_move")
                 info = downloader.extract_info(url, download=True)
+    except yt_dlp.cookies.CookieLoadError as exc:
+        cause = exc.__cause__ or exc.__context__ or exc
+        where = "the cookies file" if options.cookies_file else "the browser"
+        raise IngestError(f"The cookies could not be read from {where} ({cause}).") from exc
     except yt_dlp.utils.DownloadError as exc:
         raise IngestError(_explain(url, logger.errors or [str(exc)], options)) from exc
     except OSError as exc:
@@ -194,9 +206,17 @@ class _Job:
             if info.get("playlist_index") is not None
             else (info.get("webpage_url") or self.url)
         )
-        page = capture.capture_page(
-            self.case, self.ydl, page_url, f"yt-dlp {yt_dlp.version.__version__} urlopen"
-        )
+        method = f"yt-dlp {yt_dlp.version.__version__} urlopen"
+        if self.options.cookies_file is None and not self.options.cookies_from_browser:
+            page = capture.capture_page(self.case, self.ydl, page_url, method)
+        else:
+            # a logged-in page can show the investigator's account: capture the page as
+            # anyone sees it (same proxy, no cookies), as the screenshot does
+            logged_out = replace(self.options, cookies_file=None, cookies_from_browser=None)
+            with ydl.make(logged_out, logger=ydl.Logger()) as anonymous:
+                page = capture.capture_page(
+                    self.case, anonymous, page_url, method + " without cookies"
+                )
         shot = None
         if self.options.screenshot and page is not None:
             shot = capture.screenshot(self.case, page.url, proxy=self.options.proxy)
@@ -279,19 +299,26 @@ def _label(info: dict[str, Any]) -> str:
 
 
 def _clean(info: dict[str, Any]) -> dict[str, Any]:
-    """yt-dlp's info dict without downloads, formats, request headers and cookies."""
-    out = {}
-    for key, value in info.items():
-        if key in DROP_KEYS or key.startswith("_") or key.startswith("__"):
-            continue
-        if isinstance(value, dict):
-            value = _clean(value)
-        out[key] = value
+    """yt-dlp's info dict without downloads, formats, request headers and cookies (at any
+    depth: a requested format carries its own)."""
     import yt_dlp
 
+    out = _drop(info)
     with contextlib.suppress(Exception):
         out = yt_dlp.YoutubeDL.sanitize_info(out)
     return out
+
+
+def _drop(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            k: _drop(v)
+            for k, v in value.items()
+            if not (isinstance(k, str) and (k in DROP_KEYS or k.startswith("_")))
+        }
+    if isinstance(value, (list, tuple)):
+        return [_drop(v) for v in value]
+    return value
 
 
 def _date_reason(upload_date: str | None, options: UrlOptions) -> str | None:
