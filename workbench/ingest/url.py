@@ -22,8 +22,10 @@ from workbench.case.folder import Case
 from workbench.case.media import is_disk_full, sha256_file
 from workbench.errors import DiskFullError, IngestError, WorkbenchError
 from workbench.ingest import capture, ydl
+from workbench.ingest.explain import explain as _explain
+from workbench.ingest.explain import first_reason as _first_reason
 from workbench.ingest.jsruntime import runtime_versions
-from workbench.ingest.options import UrlOptions, redact_proxy
+from workbench.ingest.options import UrlOptions
 from workbench.ingest.store import IngestResult, SourceDraft, commit_video, now
 from workbench.progress import NullProgress, ProgressSink
 
@@ -337,57 +339,3 @@ def _iso(yyyymmdd: str) -> str:
 
 def _failure(logger: ydl.Logger) -> str:
     return _first_reason(logger.errors[-1]) if logger.errors else "no reason given"
-
-
-def _explain(url: str, errors: list[str], options: UrlOptions | None = None) -> str:
-    text = " ".join(errors)
-    if options is not None and options.proxy:  # never repeat a proxy's password
-        text = text.replace(options.proxy, redact_proxy(options.proxy))
-    low = text.lower()
-    cut = re.search(r"(\d+) bytes read, (\d+) more expected", text)
-    if cut:
-        got, more = int(cut.group(1)), int(cut.group(2))
-        return (
-            f"The connection to {url} was cut after {got} of {got + more} bytes; "
-            "run the same command again to resume the download."
-        )
-    if "unsupported url" in low:
-        return f"No video was found at {url} (yt-dlp does not support that page)."
-    if "cookie" in low and ("load" in low or "invalid" in low or "could not" in low):
-        return f"The cookies could not be read for {url} ({_first_reason(text)})."
-    if any(
-        s in low
-        for s in (
-            "connection refused",
-            "name or service not known",
-            "timed out",
-            "no route to host",
-            "network is unreachable",
-            "failed to resolve",
-            "nodename nor servname",
-            "temporary failure in name resolution",
-            "socks",
-            "proxy",
-        )
-    ):
-        return f"{url} could not be reached ({_first_reason(text)})."
-    if "http error 404" in low or "404" in low:
-        return f"{url} answered 404 Not Found."
-    if "http error 401" in low or "http error 403" in low:
-        return (
-            f"{url} refused the download ({_first_reason(text)}); if it needs a login, "
-            "give your browser's cookies with --cookies or --cookies-from-browser."
-        )
-    if "sign in" in low or "not a bot" in low or "login" in low:
-        return (
-            f"{url} asks for a login ({_first_reason(text)}); give your browser's cookies "
-            "with --cookies or --cookies-from-browser."
-        )
-    if "http error" in low:
-        return f"{url} answered with an error ({_first_reason(text)})."
-    return f"yt-dlp could not download {url}: {_first_reason(text)}."
-
-
-def _first_reason(text: str) -> str:
-    text = text.replace("ERROR: ", "").strip()
-    return text.splitlines()[0][:300] if text else "no reason given"
