@@ -221,3 +221,51 @@ def firefox_profile(folder: Path, host: str = "127.0.0.1") -> Path:
         )
     conn.close()
     return folder
+
+
+@contextmanager
+def http_proxy() -> Iterator[tuple[str, list]]:
+    """A forwarding HTTP proxy on 127.0.0.1 (absolute-URI GETs, as clients send plain http
+    through a proxy); yields (host:port, list of the URLs it fetched)."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    fetched: list[str] = []
+
+    class Proxy(http.server.BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            target = urlsplit(self.path)
+            if target.scheme != "http" or not target.hostname:
+                self.send_error(400, "absolute http URL expected")
+                return
+            fetched.append(self.path)
+            upstream = http.client.HTTPConnection(target.hostname, target.port or 80, timeout=10)
+            headers = {
+                k: v
+                for k, v in self.headers.items()
+                if k.lower() not in ("proxy-connection", "connection", "host")
+            }
+            path = target.path + (f"?{target.query}" if target.query else "")
+            upstream.request("GET", path, headers=headers)
+            resp = upstream.getresponse()
+            body = resp.read()
+            self.send_response(resp.status)
+            for k, v in resp.getheaders():
+                if k.lower() not in ("transfer-encoding", "connection", "content-length"):
+                    self.send_header(k, v)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            upstream.close()
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"127.0.0.1:{server.server_address[1]}", fetched
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -10,7 +10,14 @@ import pytest
 
 from tests.conftest import free_port
 from tests.helpers import run_cli, snapshot
-from tests.netservers import COOKIE_VALUE, cookie_file, firefox_profile, socks5_proxy, web_server
+from tests.netservers import (
+    COOKIE_VALUE,
+    cookie_file,
+    firefox_profile,
+    http_proxy,
+    socks5_proxy,
+    web_server,
+)
 from workbench.case import Case, records
 
 
@@ -104,6 +111,20 @@ def test_a_socks5_proxy_carries_the_download_and_only_its_kind_is_recorded(
     assert info["fetched_with"] == {"proxy": "socks5h"}
     everything = _case_bytes(case_dir)
     assert b"pr0xy-pass" not in everything and b"reporter" not in everything
+
+
+def test_an_http_proxy_carries_the_download(case_dir: Path, clip: Path) -> None:
+    with (
+        web_server({"/v.mp4": clip.read_bytes()}) as (base, _),
+        http_proxy() as (proxy, fetched),
+    ):
+        result = run_cli(
+            "ingest", case_dir, f"{base}/v.mp4", "--no-screenshot", "--proxy", f"http://{proxy}"
+        )
+        assert result.exit_code == 0, result.stderr
+    assert f"{base}/v.mp4" in fetched
+    _, info = _only_source(case_dir)
+    assert info["fetched_with"] == {"proxy": "http"}
 
 
 def test_a_proxy_that_refuses_is_one_sentence_without_its_password(case_dir: Path) -> None:
