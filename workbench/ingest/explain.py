@@ -59,4 +59,5 @@ def explain(url: str, errors: list[str], options: UrlOptions | None = None) -> s
 
 def first_reason(text: str) -> str:
     text = text.replace("ERROR: ", "").strip()
+    text = re.sub(r"\s*\(caused by .*$", "", text, flags=re.S)  # urllib3's nested repeat
     return text.splitlines()[0][:300] if text else "no reason given"
