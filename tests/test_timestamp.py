@@ -150,3 +150,15 @@ def test_bad_time_stamp_requests_are_one_sentence(
 def test_a_server_that_is_not_a_tsa_is_refused(filled: Path, http_server: str) -> None:
     result = run_cli("timestamp", filled, "--tsa", f"{http_server}/")
     assert result.exit_code == 1 and "answered HTTP 501" in result.stderr
+
+
+def test_the_tsa_is_reached_through_the_case_proxy(filled: Path, tsa: str) -> None:
+    from tests.netservers import socks5_proxy
+
+    with socks5_proxy() as (proxy, connects):
+        with (filled / "case.toml").open("a", encoding="utf-8") as fh:
+            fh.write(f'\n[ingest]\nproxy = "socks5h://{proxy}"\n')
+        result = run_cli("timestamp", filled, "--tsa", tsa)
+        assert result.exit_code == 0, result.stderr
+    port = int(tsa.rsplit(":", 1)[1].split("/")[0])
+    assert ("127.0.0.1", port) in connects

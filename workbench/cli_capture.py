@@ -60,10 +60,21 @@ def doctor(directory: Path | None, as_json: bool) -> None:
     default=None,
     help="PEM file with the TSA's root (and intermediate) certificates, stored with each token.",
 )
+@click.option(
+    "--proxy",
+    default=None,
+    metavar="URL",
+    help="Reach the TSAs through this proxy (default: case.toml's [ingest] proxy).",
+)
 @click.option("--json", "as_json", is_flag=True)
 @by_option
 def timestamp(
-    directory: Path, tsa_urls: tuple[str, ...], tsa_certs: Path | None, as_json: bool, actor: str
+    directory: Path,
+    tsa_urls: tuple[str, ...],
+    tsa_certs: Path | None,
+    proxy: str | None,
+    as_json: bool,
+    actor: str,
 ) -> None:
     """RFC 3161 time-stamp tokens over each original's SHA-256 and the audit-chain head.
 
@@ -73,11 +84,12 @@ def timestamp(
     """
     from workbench.case import Case
     from workbench.cli_progress import RichProgress
+    from workbench.ingest.options import build
     from workbench.ingest.tsa import authorities, stamp_case
 
     with Case.open(directory) as c, RichProgress(bytes_mode=False) as progress:
         tsas = authorities(c.root, tsa_urls, tsa_certs)
-        report = stamp_case(c, tsas, actor, progress)
+        report = stamp_case(c, tsas, actor, progress, build(c.root, proxy=proxy))
     if as_json:
         click.echo(json.dumps(report.__dict__, indent=2))
         return

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import secrets
 import sys
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,6 +18,7 @@ from typing import Any
 from workbench.case import timestamps
 from workbench.case.folder import Case
 from workbench.errors import WorkbenchError
+from workbench.ingest.options import UrlOptions, build, redact_proxy
 from workbench.progress import NullProgress, ProgressSink
 
 if sys.version_info >= (3, 11):
@@ -107,29 +106,39 @@ def request_der(digest: bytes, nonce: int) -> bytes:
     ).dump()
 
 
-def ask(tsa: Tsa, digest_hex: str, timeout_s: float = 30.0) -> dict[str, Any]:
+def post(downloader, tsa: Tsa, body: bytes) -> bytes:
+    """POST a request through yt-dlp's HTTP stack: the case's proxy applies here too."""
+    from yt_dlp.networking import Request
+    from yt_dlp.networking.exceptions import HTTPError, RequestError
+
+    req = Request(tsa.url, data=body, headers={"Content-Type": "application/timestamp-query"})
+    try:
+        with downloader.urlopen(req) as resp:
+            return resp.read(MAX_REPLY + 1)
+    except HTTPError as exc:
+        raise TimestampError(
+            f"The time-stamp authority {tsa.url} answered HTTP {exc.status}."
+        ) from exc
+    except (RequestError, OSError) as exc:
+        reason = redact_proxy_text(str(getattr(exc, "msg", None) or exc), downloader)
+        raise TimestampError(
+            f"The time-stamp authority {tsa.url} could not be reached ({reason})."
+        ) from exc
+
+
+def redact_proxy_text(text: str, downloader) -> str:
+    proxy = downloader.params.get("proxy")
+    return text.replace(proxy, redact_proxy(proxy)) if proxy else text
+
+
+def ask(downloader, tsa: Tsa, digest_hex: str) -> dict[str, Any]:
     """One token over `digest_hex` from `tsa`, verified; the row to store (without actor)."""
     from cryptography import x509
     from cryptography.hazmat.primitives.serialization import Encoding
     from rfc3161_client import decode_timestamp_response
 
     nonce = secrets.randbits(63)
-    body = request_der(bytes.fromhex(digest_hex), nonce)
-    req = urllib.request.Request(
-        tsa.url, data=body, headers={"Content-Type": "application/timestamp-query"}
-    )
-    try:
-        with urllib.request.urlopen(req, timeout=timeout_s) as resp:
-            reply = resp.read(MAX_REPLY + 1)
-    except urllib.error.HTTPError as exc:
-        raise TimestampError(
-            f"The time-stamp authority {tsa.url} answered HTTP {exc.code}."
-        ) from exc
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise TimestampError(
-            f"The time-stamp authority {tsa.url} could not be reached ({reason})."
-        ) from exc
+    reply = post(downloader, tsa, request_der(bytes.fromhex(digest_hex), nonce))
     if len(reply) > MAX_REPLY:
         raise TimestampError(f"The time-stamp authority {tsa.url} sent more than 1 MiB.")
     try:
@@ -171,10 +180,17 @@ def ask(tsa: Tsa, digest_hex: str, timeout_s: float = 30.0) -> dict[str, Any]:
 
 
 def stamp_case(
-    case: Case, tsas: list[Tsa], actor: str, progress: ProgressSink | None = None
+    case: Case,
+    tsas: list[Tsa],
+    actor: str,
+    progress: ProgressSink | None = None,
+    options: UrlOptions | None = None,
 ) -> StampReport:
     """Time-stamp every original not yet stamped by each TSA, and the audit head. A TSA
-    that fails stores nothing of its own, and the next run asks it again."""
+    that fails stores nothing of its own, and the next run asks it again. Requests go
+    through the proxy of `options` (by default the case's `[ingest]` settings)."""
+    from workbench.ingest import ydl
+
     progress = progress or NullProgress()
     report = StampReport()
     conn = case.conn
@@ -183,16 +199,24 @@ def stamp_case(
     targets = [("original", sha, sha) for sha in timestamps.originals(conn)]
     if head is not None:
         targets.append(("audit", str(head[0]), head[1]))
-    for tsa in tsas:
-        done = timestamps.stamped(conn, tsa.url)
-        todo = [t for t in targets if (t[0], t[2]) not in done]
-        report.already += len(targets) - len(todo)
-        rows = []
-        for i, (kind, target, digest) in enumerate(todo):
-            progress.update(f"time-stamp {tsa.url}", i, len(todo))
-            rows.append({"target_kind": kind, "target": target, **ask(tsa, digest)})
-        progress.update(f"time-stamp {tsa.url}", len(todo), len(todo))
-        timestamps.add(conn, rows, actor)
-        report.new += len(rows)
-        report.per_tsa[tsa.url] = len(rows)
+    options = options or build(case.root)
+    with ydl.make(options, logger=ydl.Logger()) as downloader:
+        for tsa in tsas:
+            _stamp_one(conn, downloader, tsa, targets, actor, progress, report)
     return report
+
+
+def _stamp_one(
+    conn, downloader, tsa: Tsa, targets: list, actor: str, progress: ProgressSink, report
+) -> None:
+    done = timestamps.stamped(conn, tsa.url)
+    todo = [t for t in targets if (t[0], t[2]) not in done]
+    report.already += len(targets) - len(todo)
+    rows = []
+    for i, (kind, target, digest) in enumerate(todo):
+        progress.update(f"time-stamp {tsa.url}", i, len(todo))
+        rows.append({"target_kind": kind, "target": target, **ask(downloader, tsa, digest)})
+    progress.update(f"time-stamp {tsa.url}", len(todo), len(todo))
+    timestamps.add(conn, rows, actor)
+    report.new += len(rows)
+    report.per_tsa[tsa.url] = len(rows)
