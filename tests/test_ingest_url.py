@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,9 @@ def test_a_page_with_an_embedded_video_is_downloaded_with_its_metadata(
     assert source.extractor and source.extractor == info["extractor_key"]
     assert info["original_url"] == url and info["page_title"] == HOSTILE_TITLE
     assert "yt-dlp" in source.tool_versions
+    # the runtime yt-dlp solves YouTube's challenges with, and the solver scripts' version
+    assert source.tool_versions["js-runtime"] == f"deno {metadata.version('deno')}"
+    assert source.tool_versions["yt-dlp-ejs"] == metadata.version("yt-dlp-ejs")
     page = next(c for c in source.captures if c.kind == "page_html")
     served = (web_root / "report.html").read_bytes()
     assert page.sha256 == hashlib.sha256(served).hexdigest()
@@ -107,3 +111,22 @@ def test_a_non_http_url_is_refused(case_dir: Path, clip: Path) -> None:
     result = run_cli("ingest", case_dir, f"file://{clip}")
     assert result.exit_code == 1
     assert "is not an http(s) URL" in result.stderr
+
+
+def test_the_downloader_the_workbench_builds_finds_deno_and_the_ejs_scripts() -> None:
+    from workbench.ingest import jsruntime, ydl
+
+    with ydl.make() as downloader:
+        status = jsruntime.check(downloader)
+    assert status.ok, status.problem
+    assert status.runtime == f"deno {metadata.version('deno')}"
+    assert status.ejs == f"{metadata.version('yt-dlp-ejs')} (python package)"
+
+
+def test_a_runtime_that_does_not_run_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    from workbench.ingest import jsruntime, ydl
+
+    monkeypatch.setenv("WORKBENCH_DENO", shutil.which("false") or "/bin/false")
+    with ydl.make() as downloader:
+        status = jsruntime.check(downloader)
+    assert not status.ok and "no JavaScript runtime" in status.problem

@@ -45,36 +45,72 @@ def case_init(directory: Path, title: str, summary: str, actor: str) -> None:
 @click.argument("sources", nargs=-1, required=True)
 @click.option(
     "--max-height",
-    default=1080,
-    show_default=True,
-    help="For URLs: the best single file no taller than this.",
+    type=int,
+    default=None,
+    help="For URLs: the best single file no taller than this (default 1080).",
 )
 @click.option("--no-screenshot", is_flag=True, help="For URLs: skip the page screenshot.")
+@click.option(
+    "--cookies",
+    "cookies_file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="A cookies file (Netscape format) for logged-in sources; never copied into the case.",
+)
+@click.option(
+    "--cookies-from-browser",
+    default=None,
+    metavar="BROWSER[:PROFILE]",
+    help="Read the login cookies from a browser (firefox, chrome, chromium, ...).",
+)
+@click.option(
+    "--proxy", default=None, metavar="URL", help="http, https, socks5 or socks5h proxy URL."
+)
+@click.option("--rate-limit", default=None, metavar="RATE", help="Bytes per second: 500K, 2M.")
+@click.option("--retries", type=int, default=None, help="Retries per request (default 3).")
+@click.option(
+    "--timeout", "timeout_s", type=float, default=None, help="Seconds of silence (default 20)."
+)
+@click.option("--max-videos", type=int, default=None, help="Collections: the first N videos only.")
+@click.option(
+    "--date-after", default=None, metavar="DATE", help="Collections: uploaded on or after."
+)
+@click.option(
+    "--date-before", default=None, metavar="DATE", help="Collections: uploaded on or before."
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per ingested video.")
 @by_option
 def ingest(
     directory: Path,
     sources: tuple[str, ...],
-    max_height: int,
     no_screenshot: bool,
     as_json: bool,
     actor: str,
+    **given,
 ) -> None:
     """Add SOURCES (URLs or local files) to the case in DIRECTORY.
 
-    Prints the video id (first 12 hex digits of its sha256) and the full sha256.
+    A playlist, channel or search URL adds each video as its own source. Prints the video
+    id (first 12 hex digits of its sha256) and the full sha256. Network options can also be
+    set for the case in case.toml's [ingest] table.
     """
     from workbench.case import Case
     from workbench.cli_progress import RichProgress
-    from workbench.ingest import UrlOptions
-    from workbench.ingest import ingest as run_ingest
+    from workbench.ingest import ingest_file, is_url
+    from workbench.ingest.options import build
+    from workbench.ingest.url import fetch
 
-    options = UrlOptions(max_height=max_height, screenshot=not no_screenshot)
     failures = 0
     with Case.open(directory) as c, RichProgress() as progress:
+        options = build(c.root, screenshot=False if no_screenshot else None, **given)
         for source in sources:
+            skipped = []
             try:
-                results = run_ingest(c, source, actor, options, progress)
+                if is_url(source):
+                    got = fetch(c, source, actor, options, progress)
+                    results, skipped = got.results, got.skipped
+                else:
+                    results = [ingest_file(c, Path(source), actor, progress)]
             except WorkbenchError as exc:
                 if len(sources) == 1:
                     raise
@@ -106,6 +142,8 @@ def ingest(
                         f"{r.video_sha256[:12]}  sha256 {r.video_sha256}  ({state}; "
                         f"{r.info.frame_count} frames, {r.info.width}x{r.info.height})"
                     )
+            for skip in skipped:
+                click.echo(f"skipped {skip.item}: {skip.reason}", err=True)
     if failures:
         raise WorkbenchError(f"{failures} of {len(sources)} sources could not be ingested.")
 
@@ -178,6 +216,9 @@ def verify(path: Path, key: Path | None, as_json: bool) -> None:
             f"{report.files_checked} files, {report.audit_entries} audit entries; "
             f"audit head {report.audit_head}"
         )
+        for t in report.timestamps:
+            state = "ok" if t["ok"] else "FAILS"
+            click.echo(f"time-stamp {t['stamp_id']} {state}: {t['what']}, {t['detail']}")
     if not report.ok:
         raise WorkbenchError(f"verification failed: {len(report.problems)} mismatch(es) in {path}.")
     if not as_json:
@@ -720,6 +761,10 @@ def _attach_groups() -> None:
     from workbench.cli_graph import graph
 
     main.add_command(graph)
+    from workbench.cli_capture import COMMANDS as capture_commands
+
+    for command in capture_commands:
+        main.add_command(command)
 
 
 _attach_groups()

@@ -27,6 +27,10 @@ def button(at: AppTest, label: str):  # type: ignore[no-untyped-def]
     return next(b for b in at.button if b.label == label)
 
 
+def uploader(at: AppTest, label: str):  # type: ignore[no-untyped-def]
+    return next(u for u in at.file_uploader if u.label.startswith(label))
+
+
 @pytest.mark.parametrize(
     ("name", "safe"),
     [
@@ -78,7 +82,7 @@ def test_create_a_case(tmp_path: Path) -> None:
 
 def test_upload_is_ingested_with_its_own_name_and_listed(case_dir: Path, clip: Path) -> None:
     at = page(case_dir).run()
-    at.file_uploader[0].set_value(("../../numbered.mp4", clip.read_bytes(), "video/mp4"))
+    uploader(at, "video file").set_value(("../../numbered.mp4", clip.read_bytes(), "video/mp4"))
     button(at, "Ingest file").click().run()
     assert not at.exception and not at.error
     assert any("ingested" in s.value for s in at.success)
@@ -95,7 +99,7 @@ def test_upload_is_ingested_with_its_own_name_and_listed(case_dir: Path, clip: P
 def test_a_bad_upload_says_why_and_changes_nothing(case_dir: Path) -> None:
     before = snapshot(case_dir)
     at = page(case_dir).run()
-    at.file_uploader[0].set_value(("notes.mp4", b"not a video at all\n" * 50, "video/mp4"))
+    uploader(at, "video file").set_value(("notes.mp4", b"not a video at all\n" * 50, "video/mp4"))
     button(at, "Ingest file").click().run()
     assert not at.exception
     assert any("is not a video file" in e.value for e in at.error)
@@ -168,3 +172,35 @@ def test_every_page_says_when_the_case_is_fictional(tmp_path: Path, case_dir: Pa
         assert not at.exception
         labels = [w.value for w in at.sidebar.warning]
         assert any("FICTIONAL" in v for v in labels) is expected
+
+
+def test_a_logged_in_url_ingests_with_an_uploaded_cookies_file_kept_out_of_the_case(
+    case_dir: Path, clip: Path, tmp_path: Path
+) -> None:
+    from tests.netservers import COOKIE_VALUE, cookie_file, web_server
+
+    jar = cookie_file(tmp_path / "cookies.txt").read_bytes()
+    with web_server({"/m/clip.mp4": clip.read_bytes()}, need_cookie=True) as (base, _):
+        at = page(case_dir).run()
+        url_box = next(t for t in at.text_input if t.label.startswith("video page URL"))
+        url_box.input(f"{base}/m/clip.mp4")
+        uploader(at, "cookies file").set_value(("cookies.txt", jar, "text/plain"))
+        button(at, "Ingest URL").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any("1 video(s) ingested" in s.value for s in at.success)
+    with Case.open(case_dir) as case:
+        (source,) = records.sources(case.conn)
+        info = records.source_info_json(case.conn, source.id)
+    assert info["fetched_with"] == {"cookies": "file"}
+    held = b"".join(p.read_bytes() for p in case_dir.rglob("*") if p.is_file())
+    assert COOKIE_VALUE.encode() not in held
+
+
+def test_the_page_shows_what_works_on_this_machine(case_dir: Path) -> None:
+    at = page(case_dir).run()
+    button(at, "Check this machine").click().run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert {"state", "what", "found", "fix"} <= set(table.columns)
+    runtime = table[table["what"] == "JS runtime for YouTube"].iloc[0]
+    assert runtime["state"] == "ok" and runtime["found"].startswith("deno ")

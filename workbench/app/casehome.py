@@ -89,6 +89,47 @@ def sources_rows(case: Case) -> list[dict[str, Any]]:
     return rows
 
 
+def ingest_link(
+    case: Case,
+    url: str,
+    actor: str,
+    cookies: bytes | None = None,
+    cookies_from_browser: str = "",
+    proxy: str = "",
+    max_videos: int = 0,
+    progress: ProgressSink | None = None,
+):
+    """Ingest a URL from the app's form. An uploaded cookies file lives only in a private
+    temporary folder outside the case, for the length of the download."""
+    from workbench.ingest.options import build
+    from workbench.ingest.url import fetch
+
+    with tempfile.TemporaryDirectory(prefix="workbench-cookies-") as private:
+        jar = None
+        if cookies:
+            jar = Path(private) / "cookies.txt"
+            jar.write_bytes(cookies)
+            jar.chmod(0o600)
+        options = build(
+            case.root,
+            cookies_file=jar,
+            cookies_from_browser=cookies_from_browser.strip() or None,
+            proxy=proxy.strip() or None,
+            max_videos=max_videos or None,
+        )
+        return fetch(case, url.strip(), actor, options, progress)
+
+
+def readiness(case_root: Path | None = None) -> list[dict[str, Any]]:
+    """The rows `workbench doctor` prints: state, what, found, fix."""
+    from workbench.doctor import diagnose
+
+    return [
+        {"state": c.state, "what": c.name, "found": c.detail, "fix": "" if c.ok else c.fix}
+        for c in diagnose(case_root).checks
+    ]
+
+
 def recent_cases(root: Path) -> list[Path]:
     """Case folders directly under `root` (e.g. ./cases)."""
     if not root.is_dir():

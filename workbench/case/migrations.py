@@ -200,12 +200,31 @@ CREATE TABLE stage_items (
 );
 """
 
+# independent RFC 3161 time-stamps: over an original's SHA-256 or the audit chain's head
+TIMESTAMPS = """
+CREATE TABLE timestamps (
+    id            INTEGER PRIMARY KEY,
+    target_kind   TEXT NOT NULL CHECK (target_kind IN ('original', 'audit')),
+    target        TEXT NOT NULL,                -- the original's sha256, or the audit seq
+    digest        TEXT NOT NULL,                -- hex SHA-256 the token is over
+    tsa_url       TEXT NOT NULL,
+    token         BLOB NOT NULL,                -- the TimeStampResp (DER) as the TSA sent it
+    chain_pem     TEXT NOT NULL,                -- the TSA's certificates, for offline checks
+    gen_time      TEXT NOT NULL,                -- the TSA's time
+    serial        TEXT NOT NULL,
+    requested_at  TEXT NOT NULL,
+    actor         TEXT NOT NULL
+);
+CREATE INDEX timestamps_target ON timestamps(target_kind, target, tsa_url);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial: videos, sources, append-only audit log", _script(INITIAL)),
     Migration(2, "web captures of URL sources (page HTML, screenshot)", _script(SOURCE_CAPTURES)),
     Migration(4, "observations and resumable stage runs", _script(OBSERVATIONS)),
     Migration(3, "shots and keyframes, keyed by analysis parameters", _script(SHOTS_KEYFRAMES)),
     Migration(5, "graph: entities, relations, evidence, merges", _script(GRAPH_SCHEMA)),
+    Migration(6, "RFC 3161 time-stamps over originals and the audit head", _script(TIMESTAMPS)),
 )
 MIGRATIONS = tuple(sorted(MIGRATIONS, key=lambda m: m.version))  # registered out of order
 assert len({m.version for m in MIGRATIONS}) == len(MIGRATIONS), "duplicate migration version"

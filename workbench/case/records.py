@@ -120,3 +120,13 @@ def sources(conn: sqlite3.Connection, video_sha256: str | None = None) -> list[S
 def source_info_json(conn: sqlite3.Connection, source_id: int) -> dict[str, Any] | None:
     row = conn.execute("SELECT info_json FROM sources WHERE id = ?", (source_id,)).fetchone()
     return json.loads(row[0]) if row and row[0] else None
+
+
+def collection_items(conn: sqlite3.Connection, collection_url: str) -> set[str]:
+    """Ids of the videos already ingested from a playlist, channel or search URL."""
+    rows = conn.execute(
+        "SELECT json_extract(info_json, '$.id') FROM sources"
+        " WHERE uri = ? AND json_extract(info_json, '$.playlist.url') = ?",
+        (collection_url, collection_url),
+    )
+    return {str(r[0]) for r in rows if r[0] is not None}

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from workbench.case import audit
+from workbench.case import audit, timestamps
 from workbench.case.folder import Case
 from workbench.case.media import sha256_file
 from workbench.progress import ByteCounter, NullProgress, ProgressSink
@@ -20,6 +20,7 @@ class VerifyReport:
     files_checked: int = 0
     audit_entries: int = 0
     audit_head: str = audit.GENESIS
+    timestamps: list[dict] = field(default_factory=list)  # each RFC 3161 token checked
 
     @property
     def ok(self) -> bool:
@@ -33,6 +34,7 @@ class VerifyReport:
             "files_checked": self.files_checked,
             "audit_entries": self.audit_entries,
             "audit_head": self.audit_head,
+            "timestamps": self.timestamps,
         }
 
 
@@ -109,4 +111,7 @@ def verify_case(case: Case, progress: ProgressSink | None = None) -> VerifyRepor
     for (source_id,) in case.conn.execute("SELECT id FROM sources ORDER BY id"):
         if source_id not in ingested_sources:
             report.problems.append(f"source {source_id} has no ingest entry in the audit log")
+    checks, problems = timestamps.verify(case.conn)  # offline: tokens and stored chains
+    report.timestamps = [asdict(c) for c in checks]
+    report.problems += problems
     return report

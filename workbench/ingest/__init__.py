@@ -6,8 +6,9 @@ from pathlib import Path
 
 from workbench.case.folder import Case
 from workbench.ingest.local import ingest_file
+from workbench.ingest.options import UrlOptions
 from workbench.ingest.store import IngestResult
-from workbench.ingest.url import UrlOptions, ingest_url, is_url
+from workbench.ingest.url import ingest_url, is_url
 from workbench.progress import ProgressSink
 
 __all__ = ["IngestResult", "UrlOptions", "ingest", "ingest_file", "ingest_url", "is_url"]

@@ -12,6 +12,7 @@ import subprocess
 import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from workbench.case.folder import Case
 from workbench.case.media import bytes_to_temp
@@ -103,12 +104,31 @@ def page_title(data: bytes, content_type: str = "") -> str | None:
     return title or None
 
 
+def chromium_proxy(proxy: str | None) -> str | None:
+    """Chromium's --proxy-server value for a proxy URL; "" when Chromium cannot use it
+    (it takes no user name or password), None for no proxy."""
+    if not proxy:
+        return None
+    parts = urlsplit(proxy)
+    if parts.username or parts.password:
+        return ""
+    scheme = "socks5" if parts.scheme.lower().startswith("socks") else parts.scheme.lower()
+    return f"{scheme}://{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+
+
 def screenshot(
-    case: Case, url: str, width: int = 1280, height: int = 1600, timeout_s: int = 90
+    case: Case,
+    url: str,
+    width: int = 1280,
+    height: int = 1600,
+    timeout_s: int = 90,
+    proxy: str | None = None,
 ) -> CaptureDraft | None:
-    """A dated full-window screenshot of `url`, or None when no Chromium is installed."""
+    """A dated full-window screenshot of `url`, or None when no Chromium is installed or
+    Chromium cannot go through the proxy the download used (it must never go around it)."""
     binary = find_chromium()
-    if not binary:
+    via = chromium_proxy(proxy)
+    if not binary or via == "":
         return None
     with tempfile.TemporaryDirectory(prefix="shot-", dir=case.tmp_dir) as tmp:
         out = Path(tmp) / "shot.png"
@@ -119,6 +139,7 @@ def screenshot(
             f"--user-data-dir={tmp}/profile",
             f"--window-size={width},{height}",
             f"--screenshot={out}",
+            *([f"--proxy-server={via}"] if via else []),
             url,
         ]
         try:

@@ -12,8 +12,10 @@ def tool_versions() -> dict[str, str]:
     import yt_dlp.version
 
     from workbench import __version__
+    from workbench.ingest.jsruntime import runtime_versions
 
     return {
+        **runtime_versions(),
         "workbench": __version__,
         "yt-dlp": yt_dlp.version.__version__,
         "pyav": av.__version__,

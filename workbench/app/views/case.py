@@ -7,7 +7,6 @@ import streamlit as st
 
 from workbench.app import casehome, state
 from workbench.errors import WorkbenchError
-from workbench.ingest import ingest_url
 from workbench.recognize.pipeline import STAGES, analyze_case
 from workbench.resources import data_dir
 
@@ -51,12 +50,21 @@ try:
     st.markdown("#### Add footage")
     url_col, file_col = st.columns(2)
     with url_col.form("ingest_url"):
-        url = st.text_input("video page URL (yt-dlp)")
+        url = st.text_input("video page URL (yt-dlp): a video, playlist or channel")
+        with st.expander("login, proxy, collections"):
+            jar = st.file_uploader("cookies file (Netscape format; never stored)")
+            browser = st.text_input("or cookies from browser (firefox, chrome[:profile])")
+            proxy = st.text_input("proxy (socks5h://127.0.0.1:9050, http://…)")
+            max_videos = st.number_input("at most this many videos (0: all)", 0, step=1)
         if st.form_submit_button("Ingest URL") and url.strip():
             try:
-                results = ingest_url(case, url.strip(), state.reviewer(), None,
-                                     state.StreamlitProgress())  # fmt: skip
-                st.success(f"{len(results)} video(s) ingested")
+                got = casehome.ingest_link(
+                    case, url, state.reviewer(), jar.getvalue() if jar else None,
+                    browser, proxy, int(max_videos), state.StreamlitProgress(),
+                )  # fmt: skip
+                st.success(f"{len(got.results)} video(s) ingested")
+                for skip in got.skipped:
+                    st.write(f"skipped {skip.item}: {skip.reason}")
             except WorkbenchError as exc:
                 st.error(str(exc))
     with file_col.form("ingest_file"):
@@ -70,6 +78,14 @@ try:
                 st.success(f"ingested {r.video_sha256[:12]}")
             except WorkbenchError as exc:
                 st.error(str(exc))
+
+    with st.expander("This machine: what works here (workbench doctor)"):
+        if st.button("Check this machine", key="case_doctor"):
+            st.session_state["readiness"] = casehome.readiness(case.root)
+        if st.session_state.get("readiness"):
+            st.dataframe(
+                pd.DataFrame(st.session_state["readiness"]), hide_index=True, width="stretch"
+            )
 
     st.markdown("#### Sources")
     rows = casehome.sources_rows(case)
