@@ -158,7 +158,7 @@ def check_tesseract() -> list[Check]:
 
 
 def check_chromium() -> list[Check]:
-    from workbench.ingest.capture import chromium_version, find_chromium
+    from workbench.chromium import chromium_version, find_chromium
 
     binary = find_chromium()
     if not binary:

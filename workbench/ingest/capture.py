@@ -6,8 +6,6 @@ the Berkeley Protocol on digital open-source investigations asks of online evide
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import tempfile
 from html.parser import HTMLParser
@@ -16,40 +14,15 @@ from urllib.parse import urlsplit
 
 from workbench.case.folder import Case
 from workbench.case.media import bytes_to_temp
+from workbench.chromium import BASE_FLAGS, chromium_version, find_chromium
 from workbench.ingest.store import CaptureDraft, now
 
 MAX_PAGE_BYTES = 50 * 1024 * 1024
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "chrome")
 CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
+    *BASE_FLAGS,
     "--hide-scrollbars",
     "--disable-quic",
 )
-
-
-def find_chromium() -> str | None:
-    explicit = os.environ.get("WORKBENCH_CHROMIUM")
-    if explicit:
-        return explicit if Path(explicit).exists() else None
-    for name in CHROMIUM_NAMES:
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
-def chromium_version(binary: str) -> str:
-    try:
-        out = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=30)
-        return out.stdout.strip() or "chromium"
-    except (OSError, subprocess.SubprocessError):
-        return "chromium"
 
 
 def capture_page(case: Case, ydl, url: str, method: str) -> CaptureDraft | None:

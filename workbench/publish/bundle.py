@@ -246,7 +246,8 @@ def _graph_exports(case, actor, view, staging, detector, policy, log) -> str | N
 
 
 def _write_reports(staging: Path, report: content.ReportData, options: PublishOptions) -> None:
-    from workbench.publish.pdf import find_chromium, print_pdf
+    from workbench.chromium import find_chromium
+    from workbench.publish.pdf import print_pdf
 
     chromium = find_chromium() if options.pdf else None
     if not options.pdf:

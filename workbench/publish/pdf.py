@@ -6,37 +6,18 @@ Chromium runs with a throw-away profile, no network services, no header or foote
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
-CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-ENV = "WORKBENCH_CHROMIUM"
+from workbench.chromium import BASE_FLAGS
+
 FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
+    *BASE_FLAGS,
     "--disable-extensions",
-    "--no-first-run",
     "--no-default-browser-check",
     "--no-pdf-header-footer",
 )
-
-
-def find_chromium() -> str | None:
-    explicit = os.environ.get(ENV)
-    if explicit:
-        return explicit if Path(explicit).is_file() else None
-    for name in CANDIDATES:
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
 
 
 def print_pdf(html: Path, out: Path, chromium: str, timeout_s: float = 120.0) -> str | None:
