@@ -200,11 +200,11 @@ def verify(path: Path, key: Path | None, as_json: bool) -> None:
     if key is not None:
         raise WorkbenchError(f"--key checks a bundle's signature; {path} is not a bundle.")
     from workbench.case import Case
-    from workbench.case.verify import verify_case
     from workbench.cli_progress import RichProgress
+    from workbench.publish.case_check import verify_case_folder
 
     with Case.open(path) as c, RichProgress() as progress:
-        report = verify_case(c, progress)
+        report = verify_case_folder(c, progress)
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2))
     else:

@@ -125,3 +125,25 @@ def test_symmetric_relations_are_stored_once(gcase: Case, parties: dict) -> None
     assert (r.source_id, r.target_id) == tuple(sorted((parties["vendor"], parties["integrator"])))
     with pytest.raises(GraphError, match="already"):
         add_relation(gcase, "t", "partner_of", parties["integrator"], parties["vendor"])
+
+
+def test_verify_checks_the_saved_copies_cited_as_evidence(
+    gcase: Case, parties: dict[str, str], tmp_path: Path
+) -> None:
+    """`workbench verify` covers originals only the graph records (saved evidence copies)."""
+    from tests.helpers import run_cli
+
+    r = add_relation(gcase, "t", "integrates", parties["integrator"], parties["site"])
+    brochure = tmp_path / "brochure.pdf"
+    brochure.write_bytes(b"%PDF-1.4 brochure")
+    ev = add_evidence(gcase, "t", r.id, NewEvidence("document", title="Brochure"), copy=brochure)
+    ok = run_cli("verify", gcase.root)
+    assert ok.exit_code == 0, ok.stderr
+    assert "1 files" in ok.stdout
+    stored = gcase.root / ev.media_path
+    stored.chmod(0o644)
+    stored.write_bytes(b"%PDF-1.4 brochure, edited")
+    stored.chmod(0o444)
+    bad = run_cli("verify", gcase.root)
+    assert bad.exit_code == 1
+    assert f"evidence copy {ev.id}: {ev.media_path}" in bad.stderr

@@ -65,6 +65,15 @@ def append(
     return AuditEntry(seq, at, actor, action, target, params or {}, prev, digest)
 
 
+def _params(text: str) -> dict[str, Any]:
+    """An entry's parameters; a damaged entry's text is kept, not fatal (verify reports it)."""
+    try:
+        value = json.loads(text)
+    except (TypeError, json.JSONDecodeError):
+        return {"unreadable": text}
+    return value if isinstance(value, dict) else {"value": value}
+
+
 def entries(
     conn: sqlite3.Connection, *, prefix: str | None = None, since: str | None = None,
     skip: tuple[str, ...] = (),
@@ -89,7 +98,7 @@ def entries(
             r["actor"],
             r["action"],
             r["target"],
-            json.loads(r["params"]),
+            _params(r["params"]),
             r["prev_hash"],
             r["hash"],
         )

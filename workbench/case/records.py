@@ -100,6 +100,10 @@ def captures(conn: sqlite3.Connection, source_id: int) -> tuple[Capture, ...]:
     return tuple(Capture(**dict(r)) for r in rows)
 
 
+def source_ids(conn: sqlite3.Connection) -> list[int]:
+    return [r[0] for r in conn.execute("SELECT id FROM sources ORDER BY id")]
+
+
 def sources(conn: sqlite3.Connection, video_sha256: str | None = None) -> list[Source]:
     sql = (
         "SELECT id, video_sha256, kind, uri, retrieved_at, title, uploader, upload_date,"

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from workbench.case import audit, timestamps
+from workbench.case import audit, records, timestamps
 from workbench.case.folder import Case
 from workbench.case.media import sha256_file
 from workbench.progress import ByteCounter, NullProgress, ProgressSink
@@ -27,46 +27,48 @@ class VerifyReport:
         return not self.problems
 
     def to_dict(self) -> dict:
-        return {
-            "ok": self.ok,
-            "problems": self.problems,
-            "warnings": self.warnings,
-            "files_checked": self.files_checked,
-            "audit_entries": self.audit_entries,
-            "audit_head": self.audit_head,
-            "timestamps": self.timestamps,
-        }
+        return {"ok": self.ok, **asdict(self)}
 
 
-def _stored_files(case: Case) -> list[tuple[str, str, int, str]]:
-    """(what, relpath, size, sha256) for every original the store references."""
-    rows = [
-        (f"video {r['sha256'][:12]}", r["media_path"], r["size_bytes"], r["sha256"])
-        for r in case.conn.execute("SELECT sha256, media_path, size_bytes FROM videos")
+@dataclass(frozen=True)
+class StoredFile:
+    """An original the store refers to: what it is, where, and its recorded size and hash."""
+
+    what: str
+    relpath: str
+    size: int
+    sha256: str
+
+
+def stored_files(case: Case) -> list[StoredFile]:
+    """Every original the case layer records: videos and page captures."""
+    files = [
+        StoredFile(f"video {v.sha256[:12]}", v.media_path, v.size_bytes, v.sha256)
+        for v in records.videos(case.conn)
     ]
-    rows += [
-        (f"{r['kind']} of source {r['source_id']}", r["media_path"], r["size_bytes"], r["sha256"])
-        for r in case.conn.execute(
-            "SELECT DISTINCT source_id, kind, media_path, size_bytes, sha256 FROM captures"
-        )
-    ]
-    rows += [
-        (f"evidence copy {r['id']}", r["media_path"], r["size_bytes"], r["sha256"])
-        for r in case.conn.execute(
-            "SELECT id, media_path, size_bytes, sha256 FROM evidence"
-            " WHERE media_path IS NOT NULL AND sha256 IS NOT NULL"
-        )
-    ]
-    return rows
+    seen: set[tuple[int, str, str]] = set()
+    for source in records.sources(case.conn):
+        for c in source.captures:
+            if (source.id, c.kind, c.media_path) in seen:
+                continue
+            seen.add((source.id, c.kind, c.media_path))
+            files.append(
+                StoredFile(f"{c.kind} of source {source.id}", c.media_path, c.size_bytes, c.sha256)
+            )
+    return files
 
 
-def verify_case(case: Case, progress: ProgressSink | None = None) -> VerifyReport:
+def verify_case(
+    case: Case, progress: ProgressSink | None = None, more_files: Iterable[StoredFile] = ()
+) -> VerifyReport:
+    """Check every original (those of the case layer, and `more_files` that higher layers
+    record, e.g. saved copies cited as evidence), the audit chain and the time-stamps."""
     report = VerifyReport()
-    files = _stored_files(case)
-    total = sum(size for _, _, size, _ in files)
+    files = [*stored_files(case), *more_files]
+    total = sum(f.size for f in files)
     counter = ByteCounter(progress or NullProgress(), "verify media", total)
     referenced: set[str] = set()
-    for what, rel, size, expected in files:
+    for what, rel, size, expected in ((f.what, f.relpath, f.size, f.sha256) for f in files):
         referenced.add(rel)
         try:
             path = case.path(rel)
@@ -100,15 +102,14 @@ def verify_case(case: Case, progress: ProgressSink | None = None) -> VerifyRepor
         )
 
     report.problems += audit.verify_chain(case.conn)
-    entries = case.conn.execute("SELECT action, target, params, hash FROM audit ORDER BY seq")
     ingested_sources: set[int] = set()
-    for row in entries:
+    for entry in audit.entries(case.conn):
         report.audit_entries += 1
-        report.audit_head = row["hash"]
-        if row["action"] == "ingest":
-            with contextlib.suppress(ValueError, TypeError, json.JSONDecodeError):
-                ingested_sources.add(int(json.loads(row["params"]).get("source_id")))
-    for (source_id,) in case.conn.execute("SELECT id FROM sources ORDER BY id"):
+        report.audit_head = entry.hash
+        if entry.action == "ingest":
+            with contextlib.suppress(ValueError, TypeError, AttributeError):
+                ingested_sources.add(int(entry.params.get("source_id")))
+    for source_id in records.source_ids(case.conn):
         if source_id not in ingested_sources:
             report.problems.append(f"source {source_id} has no ingest entry in the audit log")
     checks, problems = timestamps.verify(case.conn)  # offline: tokens and stored chains

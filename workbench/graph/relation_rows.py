@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from workbench.case import rows
+from workbench.case.verify import StoredFile
 from workbench.graph.records import Evidence, Relation
 
 if TYPE_CHECKING:
@@ -178,3 +179,14 @@ def evidence_table(conn: sqlite3.Connection, columns: Iterable[str]) -> Iterator
     """The named columns of every piece of evidence, by id, as plain tuples."""
     cols = ", ".join(rows.name(c) for c in columns)
     return rows.tuples(conn, f"SELECT {cols} FROM evidence ORDER BY id")
+
+
+def saved_copies(conn: sqlite3.Connection) -> list[StoredFile]:
+    """The saved copies of documents cited as evidence, as originals to verify."""
+    return [
+        StoredFile(f"evidence copy {r[0]}", r[1], r[2], r[3])
+        for r in conn.execute(
+            "SELECT id, media_path, size_bytes, sha256 FROM evidence"
+            " WHERE media_path IS NOT NULL AND sha256 IS NOT NULL"
+        )
+    ]
