@@ -128,3 +128,14 @@ def verify_chain(conn: sqlite3.Connection) -> list[str]:
         prev = r["hash"]
         expected_seq = seq + 1
     return problems
+
+
+def head(conn: sqlite3.Connection) -> tuple[int, str] | None:
+    """(seq, hash) of the newest entry: what a time-stamp over the chain covers."""
+    row = conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+    return (int(row[0]), row[1]) if row else None
+
+
+def hashes(conn: sqlite3.Connection) -> list[tuple[int, str]]:
+    """(seq, hash) of every entry, in order."""
+    return [(int(r[0]), r[1]) for r in conn.execute("SELECT seq, hash FROM audit ORDER BY seq")]

@@ -100,6 +100,12 @@ def captures(conn: sqlite3.Connection, source_id: int) -> tuple[Capture, ...]:
     return tuple(Capture(**dict(r)) for r in rows)
 
 
+def original_hashes(conn: sqlite3.Connection) -> list[str]:
+    """SHA-256 of every original the case holds: videos and web captures, sorted."""
+    rows = conn.execute("SELECT sha256 FROM videos UNION SELECT sha256 FROM captures ORDER BY 1")
+    return [r[0] for r in rows]
+
+
 def source_ids(conn: sqlite3.Connection) -> list[int]:
     return [r[0] for r in conn.execute("SELECT id FROM sources ORDER BY id")]
 

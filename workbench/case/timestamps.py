@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from workbench.case import audit
+from workbench.case import audit, records
 
 
 @dataclass(frozen=True)
@@ -87,13 +87,11 @@ def stamped(conn: sqlite3.Connection, tsa_url: str) -> set[tuple[str, str]]:
 
 def originals(conn: sqlite3.Connection) -> list[str]:
     """SHA-256 of every original the case holds: videos and web captures."""
-    rows = conn.execute("SELECT sha256 FROM videos UNION SELECT sha256 FROM captures ORDER BY 1")
-    return [r[0] for r in rows]
+    return records.original_hashes(conn)
 
 
 def audit_head(conn: sqlite3.Connection) -> tuple[int, str] | None:
-    row = conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
-    return (int(row[0]), row[1]) if row else None
+    return audit.head(conn)
 
 
 @dataclass(frozen=True)
@@ -143,7 +141,7 @@ def check_token(token: bytes, digest_hex: str, chain_pem: str) -> tuple[bool, st
 def verify(conn: sqlite3.Connection) -> tuple[list[TokenCheck], list[str]]:
     """Check every stored token; returns the checks and the problems (mismatches)."""
     known = set(originals(conn))
-    audit_hashes = {str(r[0]): r[1] for r in conn.execute("SELECT seq, hash FROM audit")}
+    audit_hashes = {str(seq): digest for seq, digest in audit.hashes(conn)}
     checks, problems = [], []
     for s in stamps(conn):
         if s.target_kind == "original":

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench import __version__
-from workbench.case import audit, clock
+from workbench.case import audit, clock, records
 from workbench.case.folder import Case
 from workbench.case.store import transaction
 from workbench.progress import NullProgress, ProgressSink
@@ -276,8 +276,7 @@ def _write_reports(staging: Path, report: content.ReportData, options: PublishOp
 def _guard(case: Case, staging: Path, forbidden: tuple[str, ...], log: ImageLog) -> None:
     """Refuse to finish a bundle that could leak what it must not."""
     logged = {e["file"] for e in log.entries}
-    originals = {r[0] for r in case.conn.execute("SELECT sha256 FROM videos")}
-    originals |= {r[0] for r in case.conn.execute("SELECT sha256 FROM captures")}
+    originals = set(records.original_hashes(case.conn))
     needles = [s.encode("utf-8") for s in forbidden]
     for path in sorted(staging.rglob("*")):
         rel = path.relative_to(staging).as_posix()
