@@ -7,6 +7,7 @@ import sqlite3
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from workbench.case import rows
 from workbench.errors import WorkbenchError
 
 
@@ -89,6 +90,42 @@ def require_video(
             "unique prefix of at least 6 hex digits)."
         )
     return found
+
+
+def video_file(conn: sqlite3.Connection, sha256: str) -> tuple[str, int] | None:
+    """(media path, size) of a video the case holds, by its full sha256."""
+    row = conn.execute(
+        "SELECT media_path, size_bytes FROM videos WHERE sha256 = ?", (sha256,)
+    ).fetchone()
+    return (row[0], int(row[1])) if row else None
+
+
+def insert_video(conn: sqlite3.Connection, video: Video, probe_json: str) -> None:
+    """Record a newly placed original (inside the ingest's transaction)."""
+    rows.insert(conn, "videos", {**asdict(video), "probe_json": probe_json})
+
+
+def insert_source(
+    conn: sqlite3.Connection,
+    values: dict[str, Any],
+    info: dict[str, Any] | None,
+    tool_versions: dict[str, str],
+) -> int:
+    """Record where a video came from; its id. yt-dlp's info keeps its own key order."""
+    source_id = rows.insert(
+        conn,
+        "sources",
+        {
+            **values,
+            "info_json": json.dumps(info, ensure_ascii=False) if info is not None else None,
+            "tool_versions": json.dumps(tool_versions, sort_keys=True),
+        },
+    )
+    return int(source_id or 0)
+
+
+def insert_capture(conn: sqlite3.Connection, source_id: int, capture: Capture) -> None:
+    rows.insert(conn, "captures", {"source_id": source_id, **asdict(capture)})
 
 
 def captures(conn: sqlite3.Connection, source_id: int) -> tuple[Capture, ...]:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from workbench.case import audit
+from workbench.case import audit, clock, records
 from workbench.case.folder import Case
 from workbench.case.media import StoredFile, is_disk_full, place, safe_ext
 from workbench.errors import DiskFullError
@@ -57,8 +55,7 @@ class IngestResult:
     title: str | None
 
 
-def now() -> str:
-    return datetime.now(timezone.utc).isoformat()
+now = clock.now
 
 
 def commit_video(
@@ -80,71 +77,63 @@ def commit_video(
     placed: list[Path] = []  # originals this ingest created, taken back out on failure
     try:
         ext = safe_ext(original_name)
-        existing = conn.execute(
-            "SELECT media_path, size_bytes FROM videos WHERE sha256 = ?", (sha256,)
-        ).fetchone()
+        existing = records.video_file(conn, sha256)
         if existing:
             tmp.unlink(missing_ok=True)
-            stored = StoredFile(sha256, existing["media_path"], existing["size_bytes"])
+            stored = StoredFile(sha256, *existing)
             new_video = False
         else:
             stored = _place(case, tmp, sha256, ext, placed)
-            conn.execute(
-                "INSERT INTO videos (sha256, media_path, size_bytes, container, codec, fps,"
-                " frame_count, duration_s, width, height, rotation, probe_json, added_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    sha256,
-                    stored.relpath,
-                    stored.size,
-                    info.container,
-                    info.codec,
-                    info.fps,
-                    info.frame_count,
-                    info.duration_s,
-                    info.width,
-                    info.height,
-                    info.rotation,
-                    info.to_json(),
-                    now(),
+            records.insert_video(
+                conn,
+                records.Video(
+                    sha256=sha256,
+                    media_path=stored.relpath,
+                    size_bytes=stored.size,
+                    container=info.container,
+                    codec=info.codec,
+                    fps=info.fps,
+                    frame_count=info.frame_count,
+                    duration_s=info.duration_s,
+                    width=info.width,
+                    height=info.height,
+                    rotation=info.rotation,
+                    added_at=now(),
                 ),
+                probe_json=info.to_json(),
             )
             new_video = True
         versions = {**tool_versions(), **draft.extra_versions}
-        cur = conn.execute(
-            "INSERT INTO sources (video_sha256, kind, uri, retrieved_at, title, uploader,"
-            " upload_date, webpage_url, extractor, info_json, tool_versions, actor)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                sha256,
-                draft.kind,
-                draft.uri,
-                draft.retrieved_at,
-                draft.title,
-                draft.uploader,
-                draft.upload_date,
-                draft.webpage_url,
-                draft.extractor,
-                json.dumps(draft.info, ensure_ascii=False) if draft.info is not None else None,
-                json.dumps(versions, sort_keys=True),
-                actor,
-            ),
+        source_id = records.insert_source(
+            conn,
+            {
+                "video_sha256": sha256,
+                "kind": draft.kind,
+                "uri": draft.uri,
+                "retrieved_at": draft.retrieved_at,
+                "title": draft.title,
+                "uploader": draft.uploader,
+                "upload_date": draft.upload_date,
+                "webpage_url": draft.webpage_url,
+                "extractor": draft.extractor,
+                "actor": actor,
+            },
+            info=draft.info,
+            tool_versions=versions,
         )
-        source_id = int(cur.lastrowid)
         for cap in draft.captures:
             cap_stored = _place(case, cap.tmp, cap.sha256, cap.ext, placed)
-            conn.execute(
-                "INSERT INTO captures (source_id, kind, sha256, media_path, size_bytes, url,"
-                " captured_at, method) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    source_id,
-                    cap.kind,
-                    cap_stored.sha256,
-                    cap_stored.relpath,
-                    cap_stored.size,
-                    cap.url,
-                    cap.captured_at,
-                    cap.method,
+            records.insert_capture(
+                conn,
+                source_id,
+                records.Capture(
+                    kind=cap.kind,
+                    sha256=cap_stored.sha256,
+                    media_path=cap_stored.relpath,
+                    size_bytes=cap_stored.size,
+                    url=cap.url,
+                    captured_at=cap.captured_at,
+                    method=cap.method,
                 ),
             )
         audit.append(
