@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 from tests.graph.conftest import VIDEO_SHA, add_observation, add_video, write
 from tests.helpers import snapshot
 from workbench.case import Case
-from workbench.cli_graph import graph
+from workbench.cli.graph import graph
 
 PROCUREMENT = (
     "Заказчик,Поставщик,supplier_country,amount,currency,date,url\n"

@@ -3,12 +3,11 @@ log and the case's facts, with local paths scrubbed."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 from typing import Any
 
+from workbench import tabular
 from workbench.publish.content import ORIGIN_TEXT, FindingItem
 from workbench.publish.safe import scrub
 from workbench.recognize.findings import FIELDS, record
@@ -29,24 +28,8 @@ def finding_record(f: FindingItem, forbidden: tuple[str, ...]) -> dict[str, Any]
     return scrub(rec, forbidden)
 
 
-def _cell(value: str) -> str:
-    """Keep spreadsheets from running text as a formula (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def findings_csv(records: list[dict[str, Any]]) -> str:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=[*FIELDS, *EXTRA], lineterminator="\n")
-    writer.writeheader()
-    for rec in records:
-        row = dict(rec)
-        for k in ("bbox", "quad", "tags", "params", "provisions"):
-            row[k] = json.dumps(row[k], ensure_ascii=False) if row[k] is not None else ""
-        for k, v in row.items():
-            if isinstance(v, str):
-                row[k] = _cell(v)
-        writer.writerow(row)
-    return buf.getvalue()
+    return tabular.to_csv(records, [*FIELDS, *EXTRA])
 
 
 def write_json(path: Path, value: Any) -> None:

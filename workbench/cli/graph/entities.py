@@ -7,8 +7,8 @@ from typing import Any
 
 import click
 
-from workbench.cli_graph.options import (
-    GraphGroup,
+from workbench.cli.options import (
+    Group,
     by_option,
     dir_arg,
     echo_json,
@@ -22,7 +22,7 @@ from workbench.cli_graph.options import (
 ENTITY_KINDS = ("organisation", "product", "site", "person")
 
 
-@click.group(cls=GraphGroup)
+@click.group(cls=Group)
 def entity() -> None:
     """Add, change and inspect entities."""
 

@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import click
 
-from workbench.cli_graph.entities import entity
-from workbench.cli_graph.footage import accept_cmd, link_video_cmd, proposals_cmd, propose_cmd
-from workbench.cli_graph.merges import merge_cmd, merges_cmd, unmerge_cmd
-from workbench.cli_graph.options import GraphGroup
-from workbench.cli_graph.queries import changes_cmd, query_cmd
-from workbench.cli_graph.records import export_cmd, import_cmd
-from workbench.cli_graph.relations import evidence, relation
+from workbench.cli.graph.entities import entity
+from workbench.cli.graph.footage import accept_cmd, link_video_cmd, proposals_cmd, propose_cmd
+from workbench.cli.graph.merges import merge_cmd, merges_cmd, unmerge_cmd
+from workbench.cli.graph.queries import changes_cmd, query_cmd
+from workbench.cli.graph.records import export_cmd, import_cmd
+from workbench.cli.graph.relations import evidence, relation
+from workbench.cli.options import Group
 
 __all__ = ["graph"]
 
 
-@click.group(cls=GraphGroup)
+@click.group(cls=Group)
 def graph() -> None:
     """The vendor graph: entities, evidence-backed relations, queries, exports."""
 

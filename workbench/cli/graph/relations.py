@@ -8,8 +8,8 @@ from typing import Any
 
 import click
 
-from workbench.cli_graph.options import (
-    GraphGroup,
+from workbench.cli.options import (
+    Group,
     by_option,
     dir_arg,
     echo_json,
@@ -20,7 +20,7 @@ from workbench.cli_graph.options import (
 from workbench.errors import WorkbenchError
 
 
-@click.group(cls=GraphGroup)
+@click.group(cls=Group)
 def relation() -> None:
     """Add and inspect relations."""
 
@@ -70,7 +70,7 @@ def relation_show(directory: Path, relation_id: int) -> None:
     echo_json({**asdict(r), "hypothesis": r.hypothesis})
 
 
-@click.group(cls=GraphGroup)
+@click.group(cls=Group)
 def evidence() -> None:
     """Add evidence to relations."""
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from workbench.cli_graph.options import by_option, dir_arg, open_case, print_frame, table_option
+from workbench.cli.options import by_option, dir_arg, open_case, print_frame, table_option
 
 
 @click.command("merge")

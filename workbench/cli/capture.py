@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from workbench.cli_common import by_option
+from workbench.cli.common import by_option
 from workbench.errors import WorkbenchError
 
 
@@ -83,7 +83,7 @@ def timestamp(
     stamped by a TSA are skipped; the audit head is stamped on every run.
     """
     from workbench.case import Case
-    from workbench.cli_progress import RichProgress
+    from workbench.cli.progress import RichProgress
     from workbench.ingest.options import build
     from workbench.ingest.tsa import authorities, stamp_case
 

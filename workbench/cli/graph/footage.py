@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from workbench.cli_graph.options import by_option, dir_arg, echo_json, json_option, open_case
+from workbench.cli.options import by_option, dir_arg, echo_json, json_option, open_case
 
 
 @click.command("link-video")

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from workbench.cli_graph.options import dir_arg, open_case, print_frame, table_option
+from workbench.cli.options import dir_arg, open_case, print_frame, table_option
 from workbench.graph.countries import HOME
 from workbench.graph.model import QUESTIONS
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from workbench.cli_graph.options import by_option, dir_arg, echo_json, json_option, open_case
+from workbench.cli.options import by_option, dir_arg, echo_json, json_option, open_case
 
 FORMATS = ("graphml", "gexf", "json", "csv", "ftm", "html", "png")
 IMPORT_KINDS = ("procurement", "customs", "registry", "relations")

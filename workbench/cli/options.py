@@ -1,18 +1,18 @@
-"""What the `workbench graph` commands share: the group class, options, printing, parsing."""
+"""What every command shares: the group class, the case-folder argument, --json and
+--format, opening a case, and one way of printing a table as text, JSON or CSV."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 
-from workbench.cli_common import Group, by_option
+from workbench.cli.common import Group, by_option
 
-# the graph's groups share the main tree's error handling and --by option
-GraphGroup = Group
-__all__ = ["GraphGroup", "by_option"]
+__all__ = ["Group", "by_option"]
 
 dir_arg = click.argument("directory", type=click.Path(path_type=Path))
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -44,6 +44,20 @@ def print_frame(df: Any, fmt: str) -> None:
 
         with pd.option_context("display.max_rows", None, "display.width", 200):
             click.echo(df.to_string(index=False))
+
+
+def print_rows(rows: list[dict[str, Any]], fmt: str, columns: Sequence[str] = ()) -> None:
+    """The one printer of records: JSON, CSV (workbench.tabular) or a table."""
+    from workbench import tabular
+
+    if fmt == "json":
+        click.echo(tabular.to_json(rows))
+    elif fmt == "csv":
+        click.echo(tabular.to_csv(rows, columns or None), nl=False)
+    else:
+        import pandas as pd
+
+        print_frame(pd.DataFrame(rows, columns=list(columns) or None), fmt)
 
 
 def echo_json(data: Any) -> None:
