@@ -255,3 +255,16 @@ def vendors(conn: sqlite3.Connection) -> list[str]:
             "SELECT DISTINCT vendor FROM observations WHERE vendor IS NOT NULL ORDER BY vendor"
         )
     ]
+
+
+def of_run(
+    conn: sqlite3.Connection, run_key: str, first_index: int, last_index: int | None = None
+) -> list[Observation]:
+    """What one analysis run recorded on frames FIRST..LAST (one frame when LAST is None)."""
+    last = first_index if last_index is None else last_index
+    rows = conn.execute(
+        "SELECT * FROM observations WHERE run_key = ? AND frame_index BETWEEN ? AND ?"
+        " ORDER BY id",
+        (run_key, first_index, last),
+    ).fetchall()
+    return [_row(r) for r in rows]

@@ -7,12 +7,11 @@ same place is suggested once.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.case.folder import Case
-from workbench.case.observations import NewObservation
+from workbench.case.observations import NewObservation, of_run
 from workbench.progress import NullProgress, ProgressSink
 from workbench.recognize import runs
 from workbench.recognize.per_keyframe import KeyframeRun, run_keyframes, video_keyframes
@@ -57,9 +56,9 @@ def run_logo_stage(case: Case, video_sha256: str, library_dir: Path,
 
     def skip(n: int, stored: StoredKeyframe) -> None:
         shot_seen = seen.setdefault(stored.keyframe.shot_no, [])
-        for r in case.conn.execute("SELECT label, bbox FROM observations WHERE run_key = ? AND"
-                                   " frame_index = ?", (key, stored.keyframe.index)):
-            shot_seen.append((r["label"], tuple(json.loads(r["bbox"]))))
+        for o in of_run(case.conn, key, stored.keyframe.index):
+            if o.bbox is not None:
+                shot_seen.append((o.label, tuple(o.bbox)))
 
     def compute(n: int, stored: StoredKeyframe, reader: FrameReader):
         shot_seen = seen.setdefault(stored.keyframe.shot_no, [])

@@ -15,7 +15,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from workbench.case.folder import Case
-from workbench.case.observations import NewObservation
+from workbench.case.observations import NewObservation, of_run
 from workbench.progress import NullProgress, ProgressSink
 from workbench.recognize import runs
 from workbench.recognize.capabilities import METHOD as CAP_METHOD
@@ -356,17 +356,10 @@ def _reload_seen(case: Case, key: str, shot_no: int, analysis, state: _ShotState
     shot = next((s for s in analysis.shots if s.shot_no == shot_no), None)
     if shot is None:
         return
-    rows = case.conn.execute(
-        "SELECT text, bbox, kind, label FROM observations WHERE run_key = ? AND"
-        " frame_index BETWEEN ? AND ?",
-        (key, shot.first_index, shot.last_index),
-    ).fetchall()
-    import json
-
-    for r in rows:
-        if r["kind"] == "ocr" and r["text"]:
-            bbox = tuple(json.loads(r["bbox"]))
-            state.seen.append((normalized(r["text"]), bbox))  # type: ignore[arg-type]
-            state.lines.append(TextHit(r["text"], bbox, 1.0, "stored"))  # type: ignore[arg-type]
-        elif r["kind"] == "interface" and r["label"]:
-            state.products.add(r["label"])
+    for o in of_run(case.conn, key, shot.first_index, shot.last_index):
+        if o.kind == "ocr" and o.text and o.bbox is not None:
+            bbox = tuple(o.bbox)
+            state.seen.append((normalized(o.text), bbox))  # type: ignore[arg-type]
+            state.lines.append(TextHit(o.text, bbox, 1.0, "stored"))  # type: ignore[arg-type]
+        elif o.kind == "interface" and o.label:
+            state.products.add(o.label)
