@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from workbench.case import audit, clock
+from workbench.case.boxes import XYXY
 from workbench.case.store import transaction
 from workbench.errors import WorkbenchError
 
@@ -34,7 +35,7 @@ class NewObservation:
     text: str | None = None
     label: str | None = None
     vendor: str | None = None
-    bbox: tuple[int, int, int, int] | None = None
+    bbox: XYXY | tuple[int, int, int, int] | None = None  # corners, in the frame's pixels
     quad: tuple[tuple[float, float], ...] | None = None
     score: float | None = None
     status: str = "suggested"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from workbench.case.boxes import XYWH
 from workbench.cli.common import by_option
 from workbench.cli.options import dir_arg, print_rows
 from workbench.errors import WorkbenchError
@@ -68,12 +69,11 @@ def review(
             click.echo(f"{o.id}  {o.status}  {o.kind}  {o.text or o.label or ''}")
 
 
-def _box(text: str) -> tuple[int, int, int, int]:
+def _box(text: str) -> XYWH:
     try:
-        x, y, w, h = (int(v) for v in text.split(","))
-    except ValueError:
-        raise click.BadParameter("give the box as X,Y,W,H in the frame's pixels") from None
-    return x, y, w, h
+        return XYWH.parse(text)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 @click.command()
