@@ -53,10 +53,12 @@ def write_video(
     options = {"movflags": "faststart"} if faststart else {}
     count = 0
     with av.open(str(path), "w", options=options) as container:
-        stream = None
+        stream: av.VideoStream | None = None
         for rgb in frames:
             if stream is None:
-                stream = container.add_stream(codec, rate=Fraction(fps))
+                added = container.add_stream(codec, rate=Fraction(fps))
+                assert isinstance(added, av.VideoStream)
+                stream = added
                 stream.height, stream.width = rgb.shape[:2]
                 stream.pix_fmt = "yuv420p"
                 if codec == "libx264":

@@ -111,7 +111,7 @@ def insert(conn: sqlite3.Connection, obs: NewObservation) -> int:
             obs.run_key,
         ),
     )
-    return int(cur.lastrowid)
+    return int(cur.lastrowid or 0)
 
 
 def _row(r: sqlite3.Row) -> Observation:
@@ -148,7 +148,8 @@ def query(
     vendor: str | None = None,
     ids: list[int] | None = None,
 ) -> list[Observation]:
-    sql, args = "SELECT * FROM observations WHERE 1=1", []
+    sql = "SELECT * FROM observations WHERE 1=1"
+    args: list[Any] = []
     for column, value in (("kind", kind), ("status", status), ("vendor", vendor)):
         if value:
             sql += f" AND {column} = ?"

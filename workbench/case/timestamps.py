@@ -50,7 +50,7 @@ def add(conn: sqlite3.Connection, stamps: list[dict[str, Any]], actor: str) -> l
                 f"INSERT INTO timestamps ({_COLS}) VALUES ({', '.join('?' * 10)})",
                 tuple(row[f] for f in _COLS.split(", ")),
             )
-            ids.append(int(cur.lastrowid))
+            ids.append(int(cur.lastrowid or 0))
         audit.append(
             conn,
             actor,

@@ -107,8 +107,8 @@ def verify_case(
         report.audit_entries += 1
         report.audit_head = entry.hash
         if entry.action == "ingest":
-            with contextlib.suppress(ValueError, TypeError, AttributeError):
-                ingested_sources.add(int(entry.params.get("source_id")))
+            with contextlib.suppress(ValueError, TypeError, KeyError):
+                ingested_sources.add(int(entry.params["source_id"]))
     for source_id in records.source_ids(case.conn):
         if source_id not in ingested_sources:
             report.problems.append(f"source {source_id} has no ingest entry in the audit log")

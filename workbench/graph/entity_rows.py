@@ -109,7 +109,8 @@ def entity(row_: sqlite3.Row, aliases: tuple[str, ...], idents: tuple[Identifier
 
 
 def active_ids(conn: sqlite3.Connection, kind: str | None = None) -> list[str]:
-    where, args = "merged_into IS NULL", ()
+    where = "merged_into IS NULL"
+    args: tuple[str, ...] = ()
     if kind:
         where, args = where + " AND kind = ?", (kind,)
     return [r[0] for r in rows.select(conn, "entities", where, args, columns=("id",), order="id")]

@@ -227,14 +227,14 @@ def add_evidence(
                 str(relation_id),
                 {"ref": ref, "kind": checked.kind, "sha256": checked.sha256},
             )
-            stored = relation_rows.cites(conn, relation_id, ref)
+            cited = relation_rows.cites(conn, relation_id, ref)
     except BaseException:
         if placed is not None:
             placed.chmod(0o644)
             placed.unlink(missing_ok=True)
         raise
-    assert stored is not None
-    return stored
+    assert cited is not None
+    return cited
 
 
 def get_relation(case: Case, relation_id: int) -> Relation:

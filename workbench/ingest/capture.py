@@ -47,7 +47,8 @@ def capture_page(case: Case, ydl, url: str, method: str) -> CaptureDraft | None:
 class _TitleParser(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.inside, self.parts, self.done = False, [], False
+        self.inside, self.done = False, False
+        self.parts: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
         if tag == "title" and not self.done:

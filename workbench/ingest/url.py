@@ -261,8 +261,8 @@ class _Job:
 
     def report(self, info: dict[str, Any] | None, logger: ydl.Logger) -> UrlIngest:
         result = self.result
-        is_collection = bool(info) and info.get("_type") == "playlist"
-        if is_collection:
+        is_collection = info is not None and info.get("_type") == "playlist"
+        if info is not None and is_collection:
             result.collection = info.get("title") or self.url
             entries = info.get("entries") or []
             result.total = len(entries)
