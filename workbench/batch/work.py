@@ -114,11 +114,11 @@ def run_task(task: Task) -> object:
         ocr = engine(task.params.engine)
         reader = _reader(task.video.path, task.video.sha256)
         reads = []
-        last: tuple[int, object] | None = None
+        held: tuple[int, object] | None = None  # the previous keyframe's small grey picture
         for index, previous in task.items:
-            gray = last[1] if last is not None and last[0] == previous else None
+            gray = held[1] if held is not None and held[0] == previous else None
             read, small = read_keyframe(reader, ocr, task.params, index, previous, gray)  # type: ignore[arg-type]
             reads.append(read)
-            last = (index, small)
+            held = (index, small)
         return ReadResult(tuple(reads))
     raise TypeError(f"unknown task {type(task).__name__}")
