@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from workbench.case import audit
+from workbench.case import audit, frame_index
 from workbench.case.folder import Case
 from workbench.case.media import StoredFile, is_disk_full, place, safe_ext
 from workbench.errors import DiskFullError
@@ -109,6 +109,8 @@ def commit_video(
                     now(),
                 ),
             )
+            if info.index is not None:  # the decoder's frame index, so nobody decodes again
+                frame_index.save(conn, sha256, info.index.to_dict())
             new_video = True
         versions = {**tool_versions(), **draft.extra_versions}
         cur = conn.execute(
