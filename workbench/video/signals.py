@@ -28,6 +28,9 @@ class ScanParams:
     cut_area: float = 0.5  # ... over at least this share of the picture (a panel opening
     #                       on a screen changes a part of it: that is no cut)
     min_shot_frames: int = 6
+    flash_frames: int = 5  # a jump that returns to the picture before it within this many
+    flash_return: float = 0.35  # frames (luma change back under this share of the jump,
+    flash_back: float = 6.0  # or under this 0-255 level) is a flash or strobe, not a cut
     black_level: float = 20.0  # mean luma (0-255) under which a frame counts as black
     dissolve_window: int = 24  # frames; a dissolve is checked over this window
     dissolve_change: float = 0.3  # mean abs difference of the window's normalised ends
