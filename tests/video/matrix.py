@@ -77,8 +77,9 @@ class Truth:
         return [read_index_strip(p) for p in self.pictures]
 
 
-def ffmpeg_truth(path: Path) -> Truth:
-    """Every picture FFmpeg's decoder outputs (no frame-rate conversion) and its time."""
+def ffmpeg_truth(path: Path, size: tuple[int, int] | None = None) -> Truth:
+    """Every picture FFmpeg's decoder outputs (no frame-rate conversion) and its time;
+    `size`: (height, width) as displayed, when the clip is not one of the matrix."""
     cmd = [ffmpeg(), "-v", "info", "-i", str(path), "-map", "0:v:0", "-fps_mode", "passthrough"]
     cmd += ["-vf", "showinfo", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
     out = subprocess.run(cmd, capture_output=True, check=True)
@@ -86,20 +87,17 @@ def ffmpeg_truth(path: Path) -> Truth:
     for line in out.stderr.decode(errors="replace").splitlines():
         if "Parsed_showinfo" in line and " n:" in line and "pts_time:" in line:
             times.append(float(line.split("pts_time:")[1].split()[0]))
+    h, w = size or _size(path)
     data = np.frombuffer(out.stdout, np.uint8)
-    size = data.size // max(1, len(times))
-    h, w = (W, H) if size == W * H * 3 and _rotated(path) else (H, W)
-    if size != w * h * 3:
-        h, w = _size(path)
     return Truth(data.reshape(len(times), h, w, 3), tuple(times))
 
 
-def ffmpeg_select(path: Path, n: int) -> np.ndarray:
+def ffmpeg_select(path: Path, n: int, size: tuple[int, int] | None = None) -> np.ndarray:
     """FFmpeg's picture n, exactly as the definition writes it: select=eq(n\\,N)."""
     cmd = [ffmpeg(), "-v", "error", "-i", str(path), "-vf", f"select=eq(n\\,{n})"]
     cmd += ["-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
     data = subprocess.run(cmd, capture_output=True, check=True).stdout
-    h, w = _size(path)
+    h, w = size or _size(path)
     return np.frombuffer(data, np.uint8).reshape(h, w, 3)
 
 
