@@ -130,7 +130,10 @@ class ShotDetector:
             return []
         centre = round(statistics.median(self._run))
         self._run = []
-        if centre - self.last_boundary >= self.p.min_shot_frames and centre < now:
+        # a gradual change right after another boundary is its tail (one dissolve seen
+        # as two runs, or the end of a fade-in): no second boundary
+        gap = max(self.p.min_shot_frames, self.p.dissolve_window // 2)
+        if centre - self.last_boundary >= gap and centre < now:
             return [self._mark(centre, "dissolve")]
         return []
 

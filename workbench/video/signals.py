@@ -116,12 +116,9 @@ def phash64(gray: np.ndarray) -> int:
     """DCT perceptual hash: the 8x8 lowest frequencies of a 32x32 image, against their median."""
     img = cv2.resize(gray.astype(np.float32), (32, 32), interpolation=cv2.INTER_AREA)
     block = cv2.dct(img)[:8, :8].flatten()
-    median = float(np.median(block[1:]))
-    value = 0
-    for bit, on in enumerate(block > median):
-        if on:
-            value |= 1 << bit
-    return value
+    median = float(np.partition(block[1:], 31)[31])  # the median of the 63 AC terms
+    bits = np.packbits(block > median, bitorder="little")  # bit k is term k
+    return int.from_bytes(bits.tobytes(), "little")
 
 
 def hamming(a: int, b: int) -> int:
