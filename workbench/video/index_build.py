@@ -112,7 +112,7 @@ def decode_index(path: Path, threads: int = 0) -> FrameIndex:
         missing=tuple(sorted(set(missing))),
         packets=packets,
         declared=declared,
-        timing=_timing(line.ticks, line.step, line.discontinuities, fps, time_base),
+        timing=_timing(line.ticks, line.step, line.discontinuities, fps, time_base, missing),
         repaired=line.repaired,
         method=METHOD,
     )
@@ -135,18 +135,27 @@ def _measured_fps(ticks: tuple[int, ...], time_base: Fraction) -> float:
     return (len(ticks) - 1) / span if span > 0 else 0.0
 
 
-def _timing(ticks: tuple[int, ...], step: int, jumps: int, fps: float, time_base: Fraction) -> str:
+def _timing(
+    ticks: tuple[int, ...],
+    step: int,
+    jumps: int,
+    fps: float,
+    time_base: Fraction,
+    missing: list[int],
+) -> str:
     """constant | variable (uneven steps) | sparse (fewer pictures than the rate's slots,
-    with gaps) | discontinuous (timestamps jumped back and were re-laid)."""
+    with gaps) | discontinuous (timestamps jumped back and were re-laid). The holes that
+    damaged data leaves (before the `missing` frames) are damage, not timing."""
     if jumps:
         return "discontinuous"
-    if len(ticks) < 2:
+    holes = set(missing)
+    gaps = [b - a for n, (a, b) in enumerate(itertools.pairwise(ticks), 1) if n not in holes]
+    if not gaps:
         return "constant"
-    gaps = [b - a for a, b in itertools.pairwise(ticks)]
     nominal = 1 / (fps * time_base) if fps else Fraction(step)
     if max(gaps) >= 3 * nominal:
-        slots = (ticks[-1] - ticks[0]) / nominal + 1
-        if len(ticks) < 0.9 * slots:
+        slots = sum(gaps) / nominal + 1
+        if len(gaps) + 1 < 0.9 * slots:
             return "sparse"
     tolerance = max(1, step // 50)
     return "variable" if max(gaps) - min(gaps) > tolerance else "constant"
