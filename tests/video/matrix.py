@@ -116,6 +116,11 @@ def h264_mp4(d: Path) -> Path:
     return encode(d / "h264-bframes.mp4", ["-c:v", "libx264", "-bf", "3", "-g", "12"])
 
 
+def h264_raw(d: Path) -> Path:
+    """A raw Annex B stream: no container, no timestamps at all."""
+    return encode(d / "h264-raw.h264", ["-c:v", "libx264", "-bf", "3", "-g", "12", "-f", "h264"])
+
+
 def h264_mkv_open_gop(d: Path) -> Path:
     args = ["-c:v", "libx264", "-bf", "3", "-g", "12", "-x264-params", "open-gop=1:keyint_min=1"]
     return encode(d / "h264-opengop.mkv", args)
@@ -226,6 +231,7 @@ def rotated_mp4(d: Path) -> Path:
 CLIPS: dict[str, Callable[[Path], Path]] = {
     "h264-bframes-mp4": h264_mp4,
     "h264-opengop-mkv": h264_mkv_open_gop,
+    "h264-raw-no-timestamps": h264_raw,
     "hevc-mp4": hevc_mp4,
     "vp9-altref-webm": vp9_webm,
     "av1-mkv": av1_mkv,
