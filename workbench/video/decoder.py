@@ -16,7 +16,6 @@ from typing import Any
 
 import numpy as np
 
-from workbench.video.errors import VideoError
 from workbench.video.index import FrameIndex
 
 
@@ -27,25 +26,12 @@ def upright(array: np.ndarray, rotation: int) -> np.ndarray:
 
 
 class Decoder:
-    """Owns one open container; yields (index, av.VideoFrame) from wherever it stands.
+    """Owns one open container; yields (index, av.VideoFrame) from wherever it stands."""
 
-    `options` go to the codec (e.g. {"skip_loop_filter": "all"}); `skip_frame` makes
-    the decoder drop pictures ("NONREF": those no other picture refers to) — frames it
-    still returns keep their true index."""
-
-    def __init__(
-        self,
-        path: Path,
-        index: FrameIndex,
-        threads: int = 0,
-        options: dict[str, str] | None = None,
-        skip_frame: str | None = None,
-    ):
+    def __init__(self, path: Path, index: FrameIndex, threads: int = 0):
         self.path = Path(path)
         self.index = index
         self._threads = threads
-        self._options = dict(options or {})
-        self._skip = skip_frame
         self._by_stamp: dict[int | None, int] | None = None
         if index.seekable:
             self._by_stamp = {index.stamp(i): i for i in range(len(index))}
@@ -61,10 +47,6 @@ class Decoder:
         if self._container is not None:
             self._container.close()
         self._container, self._stream = open_video(self.path, self._threads)
-        if self._options:
-            self._stream.codec_context.options = self._options
-        if self._skip:
-            self._stream.codec_context.skip_frame = self._skip
 
     def close(self) -> None:
         self._frames = None
@@ -97,8 +79,6 @@ class Decoder:
 
     def _counted(self) -> Iterator[tuple[int, Any]]:
         """From the start of the file: the n-th picture out is frame n."""
-        if self._skip:
-            raise VideoError("Frames cannot be skipped on a file that must be read in order.")
         yield from enumerate(self._decoded())
 
     def _stamped(self) -> Iterator[tuple[int, Any]]:
@@ -120,7 +100,7 @@ class Decoder:
 
     def _from_start(self) -> None:
         self._open()
-        self._frames = self._stamped() if self._skip and self._by_stamp else self._counted()
+        self._frames = self._counted()
         self.last = -1
 
     def seek_before(self, target: int) -> None:
