@@ -1,6 +1,13 @@
 """Benchmark of the footage engine (not a test): prints timings and ratios.
 
     .venv/bin/python bench/bench_frames.py [--seconds 20] [--keep DIR]
+    .venv/bin/python bench/bench_frames.py --pass-seconds 120 [--long-minutes 10] [--keep DIR]
+
+The second form runs the whole keyframe pass (`workbench analyze --stages keyframes`)
+against `ffmpeg -f null`, PySceneDetect, on a generated 2-minute control-room clip with
+cuts, flashes, a strobe, fades and dissolves (bench/footage_clip.py), on Debian
+opencv-doc's real sample videos, and its peak memory on a clip N minutes long
+(bench/footage_pass.py).
 
 Generates a 1280x720, 25 fps H.264 clip (a keyframe every 50 frames, B-frames, a cut
 every 4 s, each frame's index burned in), then measures on it, in this run:
@@ -30,6 +37,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from workbench.synth import draw_text, read_index_strip
 from workbench.video import FrameReader, analyze_video
@@ -228,7 +236,16 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=int, default=20)
     ap.add_argument("--keep", type=Path)
+    ap.add_argument("--pass-seconds", type=int, default=0)
+    ap.add_argument("--long-minutes", type=int, default=0)
     args = ap.parse_args()
+    if args.pass_seconds:
+        from footage_pass import main as pass_main
+
+        folder = args.keep or Path(tempfile.mkdtemp(prefix="bench-pass-"))
+        folder.mkdir(parents=True, exist_ok=True)
+        pass_main(folder, args.pass_seconds, args.long_minutes)
+        return
     import av
     import imageio_ffmpeg
 

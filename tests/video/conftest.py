@@ -63,3 +63,20 @@ def static(vdir: Path) -> Path:
 @pytest.fixture(scope="session")
 def pan(vdir: Path) -> Path:
     return footage.pan_clip(vdir / "pan.mp4")
+
+
+@pytest.fixture(scope="session")
+def matrix_clip(vdir: Path):
+    """Make (once per session) a clip of the container/codec/timing matrix by name."""
+    from tests.video import matrix
+
+    made: dict[str, Path] = {}
+    folder = vdir / "matrix"
+    folder.mkdir(exist_ok=True)
+
+    def make(name: str) -> Path:
+        if name not in made:
+            made[name] = matrix.CLIPS[name](folder)
+        return made[name]
+
+    return make

@@ -104,3 +104,14 @@ def test_parallel_segments_equal_one_pass(
     assert parallel == single
     assert updates[-1][0] == updates[-1][1] == single.frame_count
     assert [u[0] for u in updates] == sorted(u[0] for u in updates)
+
+
+def test_flashes_are_not_cuts_and_transitions_stay(vdir: Path) -> None:
+    result = analyze_video(footage.flash_clip(vdir / "flashes.mp4"))
+    found = [(s.first_index, s.transition) for s in result.shots[1:]]
+    kinds = [k for _, k in found]
+    assert kinds == ["cut", "cut", "fade", "dissolve"], found
+    assert [i for i, _ in found[:2]] == list(footage.FLASH_CUTS)
+    assert abs(found[2][0] - footage.FLASH_FADE) <= 3
+    assert abs(found[3][0] - footage.FLASH_DISSOLVE) <= 3
+    assert not {k.index for k in result.keyframes} & set(footage.FLASHES)

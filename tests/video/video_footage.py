@@ -147,3 +147,39 @@ def panel_clip(path: Path) -> Path:
     opened[90:170, 150:310] = (235, 235, 240)
     write(path, [still] * 20 + [opened] * 20)
     return path
+
+
+def flash(picture: np.ndarray, strength: float) -> np.ndarray:
+    """The picture under a camera flash: washed towards white by `strength` (0-1)."""
+    return (picture * (1 - strength) + 255 * strength).clip(0, 255).astype(np.uint8)
+
+
+FLASH_CUTS = (40, 90)  # hard cuts
+FLASH_FADE = 150  # first frame of the picture after a fade through black
+FLASH_DISSOLVE = 204  # half-way point of a 16-frame dissolve
+FLASHES = (12, 60, 61, 118, 121, 124, 172, 230)  # frames under a flash (never cuts)
+
+
+def flash_clip(path: Path) -> Path:
+    """Shots with camera flashes and a strobe inside them, a cut, a fade and a dissolve:
+    A 0-39 (flash at 12) | cut | B 40-89 (a 2-frame decaying flash at 60) | cut |
+    C 90-135 (strobe 118, 121, 124) | fade out 136-147, black 148-149, in 150-161 |
+    D 162-195 (flash 172) | dissolve 196-211 | E 212-243 (flash 230)."""
+    a, b, c, d, e = (scene(80 + k) for k in range(5))
+    frames = [moving(a, i) for i in range(40)]
+    frames += [moving(b, i) for i in range(40, 90)]
+    frames += [moving(c, i) for i in range(90, 136)]
+    frames += [(moving(c, 136 + k) * (1 - (k + 1) / 12)).astype(np.uint8) for k in range(12)]
+    frames += [np.zeros_like(a)] * 2
+    frames += [(moving(d, 150 + k) * ((k + 1) / 12)).astype(np.uint8) for k in range(12)]
+    frames += [moving(d, i) for i in range(162, 196)]
+    for k in range(16):
+        w = (k + 0.5) / 16
+        blend = (d.astype(np.float32) * (1 - w) + e.astype(np.float32) * w).astype(np.uint8)
+        frames.append(moving(blend, 196 + k))
+    frames += [moving(e, i) for i in range(212, 244)]
+    strength = {12: 0.8, 60: 0.85, 61: 0.4, 118: 0.7, 121: 0.7, 124: 0.7, 172: 0.9, 230: 0.75}
+    for i, s in strength.items():
+        frames[i] = flash(frames[i], s)
+    write(path, frames)
+    return path

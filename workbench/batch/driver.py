@@ -173,6 +173,11 @@ class _Driver:
             if done is not None:
                 state.reports.append(_kf_report(sha, True, len(done.shots), len(done.keyframes)))
             else:
+                from pathlib import Path
+
+                from workbench.video.analysis import ensure_index
+
+                ensure_index(self.case, sha, Path(state.ref.path))  # stored once, read by workers
                 state.scanning = True
                 self.frames_total += state.ref.frames
                 self.progress.update(FRAMES, self.counts["frames"], self.frames_total)

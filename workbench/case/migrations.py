@@ -218,6 +218,22 @@ CREATE TABLE timestamps (
 CREATE INDEX timestamps_target ON timestamps(target_kind, target, tsa_url);
 """
 
+# Each video's frame index as the decoder built it (owner: workbench.case.frame_index).
+FRAME_INDEXES = """
+CREATE TABLE frame_indexes (
+    video_sha256    TEXT PRIMARY KEY REFERENCES videos(sha256),
+    method          TEXT NOT NULL,              -- what built it, and how
+    frame_count     INTEGER NOT NULL,           -- pictures the decoder outputs
+    declared_frames INTEGER NOT NULL,           -- frames (or slots) the header declares
+    packets         INTEGER NOT NULL,           -- non-empty packets
+    timing          TEXT NOT NULL,              -- constant | variable | sparse | discontinuous
+    damaged_json    TEXT NOT NULL,              -- JSON list of frames decoded with errors
+    missing_json    TEXT NOT NULL,              -- JSON list: frames before which data was lost
+    index_json      TEXT NOT NULL,              -- the whole index (times, keyframes, stamps)
+    built_at        TEXT NOT NULL
+);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial: videos, sources, append-only audit log", _script(INITIAL)),
     Migration(2, "web captures of URL sources (page HTML, screenshot)", _script(SOURCE_CAPTURES)),
@@ -225,6 +241,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "shots and keyframes, keyed by analysis parameters", _script(SHOTS_KEYFRAMES)),
     Migration(5, "graph: entities, relations, evidence, merges", _script(GRAPH_SCHEMA)),
     Migration(6, "RFC 3161 time-stamps over originals and the audit head", _script(TIMESTAMPS)),
+    Migration(7, "frame indexes: each video's decoded pictures", _script(FRAME_INDEXES)),
 )
 MIGRATIONS = tuple(sorted(MIGRATIONS, key=lambda m: m.version))  # registered out of order
 assert len({m.version for m in MIGRATIONS}) == len(MIGRATIONS), "duplicate migration version"

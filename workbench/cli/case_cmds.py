@@ -39,15 +39,16 @@ def sources(directory: Path, as_json: bool) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from workbench.case import Case, records
+    from workbench.case import Case, frame_index, records
 
     with Case.open(directory) as c:
         srcs = records.sources(c.conn)
         vids = {v.sha256: v for v in records.videos(c.conn)}
+        notes = {sha: frame_index.summary(c.conn, sha) for sha in vids}
     if as_json:
-        print_rows([s.to_dict() for s in srcs], "json")
+        print_rows([s.to_dict() | {"frames": notes[s.video_sha256]} for s in srcs], "json")
         return
-    table = Table("id", "video", "kind", "title", "retrieved", "frames", "size")
+    table = Table("id", "video", "kind", "title", "retrieved", "frames", "size", "frame notes")
     for s in srcs:
         v = vids[s.video_sha256]
         table.add_row(
@@ -58,6 +59,7 @@ def sources(directory: Path, as_json: bool) -> None:
             s.retrieved_at[:19],
             str(v.frame_count),
             f"{v.width}x{v.height}",
+            escape(frame_index.describe(notes[s.video_sha256])),
         )
     Console().print(table)
 

@@ -1,18 +1,29 @@
 """Read a video's technical metadata with PyAV (FFmpeg's libraries) and check it is whole.
 
-The probe demuxes every packet of the first video stream (cheap: no decoding) to count
-frames exactly and to catch files whose index promises more frames than the file holds
-(a truncated download), then decodes the first frame to prove the codec is available.
+The probe demuxes every packet of the first video stream to catch files whose index
+promises more than the file holds (a truncated download), then decodes the whole stream
+once to count its pictures as FFmpeg does (`workbench.video.index_build`): that frame
+index is returned with the metadata and stored in the case at ingest.
+
+"Truncated" means data really is missing: frame data that runs past the end of the
+file, or fewer packets than the header lists *and* timestamps that stop short of the
+duration it declares. A sparse file (a recorder that writes a picture only now and
+then: an AVI header that counts 444 slots of a 15 fps clock over 68 pictures) is whole;
+its declared and decoded counts are both recorded and its timing is flagged.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field, fields
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from workbench.errors import IngestError
+
+if TYPE_CHECKING:
+    from workbench.video.index import FrameIndex
 
 # FFmpeg demuxers for single images: a still is not footage
 IMAGE_FORMATS = frozenset(
@@ -42,9 +53,17 @@ class VideoInfo:
     variable_frame_rate: bool
     bit_rate: int | None
     tool: str  # e.g. "PyAV 18.1.0 / FFmpeg 7.1"
+    declared_frames: int = 0  # frames (or frame slots) the container's header declares
+    packets: int = 0  # non-empty packets of the video stream
+    timing: str = "constant"  # constant | variable | sparse | discontinuous
+    damaged_frames: tuple[int, ...] = ()  # pictures the decoder marked corrupt
+    missing_before: tuple[int, ...] = ()  # frames before which data gave no picture
+    index: FrameIndex | None = field(default=None, compare=False, repr=False)
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), sort_keys=True)
+        d: dict[str, Any] = {f.name: getattr(self, f.name) for f in fields(self)}
+        d.pop("index")
+        return json.dumps(d, sort_keys=True)
 
 
 def tool_version() -> str:
@@ -78,7 +97,8 @@ def probe(path: Path, display_name: str | None = None) -> VideoInfo:
         stream = container.streams.video[0]
         cc = stream.codec_context
         declared = int(stream.frames or 0)
-        packets, durations, last_end = 0, set(), 0
+        packets, durations, last_end, read_error = 0, set(), 0, False
+        end_ts: int | None = None
         try:
             for packet in container.demux(stream):
                 if packet.size == 0:
@@ -88,13 +108,15 @@ def probe(path: Path, display_name: str | None = None) -> VideoInfo:
                     durations.add(int(packet.duration))
                 if packet.pos is not None and packet.pos >= 0:
                     last_end = max(last_end, packet.pos + packet.size)
-        except av.error.FFmpegError as exc:
-            raise IngestError(
-                f"{name} is damaged: reading it failed after {packets} frames ({exc})."
-            ) from exc
+                ts = packet.pts if packet.pts is not None else packet.dts
+                if ts is not None:
+                    end = int(ts) + int(packet.duration or 0)
+                    end_ts = end if end_ts is None else max(end_ts, end)
+        except av.error.FFmpegError:
+            read_error = True  # damaged from here on: what was read is decoded below
         if packets == 0:
             raise IngestError(f"{name} has a video stream with no frames in it.")
-        if declared and packets < declared:
+        if declared and packets < declared and _stops_short(stream, declared, end_ts):
             raise IngestError(
                 f"{name} is truncated: its index lists {declared} frames but only "
                 f"{packets} are in the file."
@@ -102,6 +124,7 @@ def probe(path: Path, display_name: str | None = None) -> VideoInfo:
         if last_end > size:
             raise IngestError(f"{name} is truncated: frame data runs past the end of the file.")
         rotation = _first_frame_rotation(path, name)
+        index = _decoded_index(path, name)
         rate = stream.average_rate or stream.guessed_rate
         fps = float(rate) if rate else None
         duration = None
@@ -113,17 +136,49 @@ def probe(path: Path, display_name: str | None = None) -> VideoInfo:
             container=container.format.name,
             codec=cc.name,
             fps=round(fps, 6) if fps else None,
-            frame_count=packets,
+            frame_count=len(index),
             duration_s=round(duration, 6) if duration else None,
             width=int(cc.width),
             height=int(cc.height),
             rotation=rotation,
-            variable_frame_rate=len(durations) > 1,
+            variable_frame_rate=len(durations) > 1 or index.timing != "constant",
             bit_rate=int(container.bit_rate) if container.bit_rate else None,
             tool=tool_version(),
+            declared_frames=declared,
+            packets=packets,
+            timing=index.timing,
+            damaged_frames=index.damaged,
+            missing_before=(*index.missing, *([len(index)] if read_error else [])),
+            index=index,
         )
     finally:
         container.close()
+
+
+def _stops_short(stream: Any, declared: int, end_ts: int | None) -> bool:
+    """True when the packets' timestamps end well before the duration the header declares
+    (data is missing), False when they reach it (a sparse file: slots, not pictures)."""
+    if end_ts is None or not stream.time_base:
+        return True
+    rate = stream.average_rate or stream.guessed_rate
+    start = int(stream.start_time or 0)
+    if stream.duration:
+        expected = int(stream.duration)
+    elif rate:
+        expected = int(declared / (rate * stream.time_base))
+    else:
+        return True
+    return end_ts - start < 0.9 * expected
+
+
+def _decoded_index(path: Path, name: str) -> FrameIndex:
+    from workbench.video.errors import VideoError
+    from workbench.video.index_build import decode_index
+
+    try:
+        return decode_index(path)
+    except VideoError as exc:
+        raise IngestError(f"{name} has no decodable video frame ({exc})") from exc
 
 
 def _first_frame_rotation(path: Path, name: str) -> int:

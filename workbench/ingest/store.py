@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from workbench.case import audit, clock, records
+from workbench.case import audit, clock, frame_index, records
 from workbench.case.folder import Case
 from workbench.case.media import StoredFile, is_disk_full, place, safe_ext
 from workbench.errors import DiskFullError
@@ -102,6 +102,8 @@ def commit_video(
                 ),
                 probe_json=info.to_json(),
             )
+            if info.index is not None:  # the decoder's frame index, so nobody decodes again
+                frame_index.save(conn, sha256, info.index.to_dict())
             new_video = True
         versions = {**tool_versions(), **draft.extra_versions}
         source_id = records.insert_source(

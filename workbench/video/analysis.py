@@ -18,12 +18,13 @@ from typing import Any
 import cv2
 import numpy as np
 
-from workbench.case import audit, records
+from workbench.case import audit, frame_index, records
 from workbench.case.folder import Case
 from workbench.case.store import transaction
 from workbench.progress import NullProgress, ProgressSink
 from workbench.video.errors import VideoError
 from workbench.video.frames import FrameReader, decoder_version
+from workbench.video.index import FrameIndex, build_index, remember, stored_index
 from workbench.video.keyframes import METHOD, Keyframe, ShotAnalysis
 from workbench.video.scan import analyze_video
 from workbench.video.shots import Shot
@@ -73,9 +74,22 @@ def analyze_keyframes(
     if done is not None:
         return done
     path = case.path(video.media_path)
+    ensure_index(case, video.sha256, path)
     result = analyze_video(path, params, workers=workers, progress=progress)
     stored = keyframe_thumbnails(case.root, case.tmp_dir, path, video.sha256, key, result, progress)
     return commit_analysis(case, video.sha256, key, params, result, stored, actor)
+
+
+def ensure_index(case: Case, video_sha256: str, path: Path) -> FrameIndex:
+    """The video's stored frame index; built and stored now for a video ingested before
+    indexes were stored (or by an older method)."""
+    index = stored_index(path)
+    if index is None:
+        index = build_index(path)
+        with transaction(case.conn) as conn:
+            frame_index.save(conn, video_sha256, index.to_dict())
+    remember(path, index)
+    return index
 
 
 def commit_analysis(
@@ -121,6 +135,7 @@ def commit_analysis(
                 "frames": result.frame_count,
                 "shots": len(result.shots),
                 "keyframes": len(stored),
+                "keyframes_skipped": len(result.keyframes) - len(stored),
             },
         )
     return StoredAnalysis(video_sha256, key, result.method, result.shots, tuple(stored), False)
@@ -151,7 +166,10 @@ def keyframe_thumbnails(
     out: list[StoredKeyframe] = []
     with FrameReader(path, video_sha256=sha256, cache_frames=2) as reader:
         for n, kf in enumerate(result.keyframes):
-            frame = reader.get(kf.index)
+            try:
+                frame = reader.get(kf.index)
+            except VideoError:  # one frame that cannot be decoded never fails the video:
+                continue  # it is left out, and the audit entry counts what was skipped
             rel = (folder / f"{kf.index:07d}.jpg").as_posix()
             _write_thumbnail(root / rel, frame.rgb, tmp_dir)
             out.append(StoredKeyframe(kf, frame.ref.pixel_sha256, rel))

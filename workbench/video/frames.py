@@ -207,11 +207,14 @@ class FrameReader:
         backward = decoder.last >= target
         first = max(0, target - self.cache_frames // 2) if backward else target
         found: Frame | None = None
-        for pos, av_frame in decoder.frames(first, target):
-            frame = self._cache.get(pos) or self._wrap(pos, av_frame)
-            self._remember(frame)
-            if pos == target:
-                found = frame
+        for from_start in (False, True):  # a seek that misses: read from the start, as indexed
+            for pos, av_frame in decoder.frames(first, target, from_start=from_start):
+                frame = self._cache.get(pos) or self._wrap(pos, av_frame)
+                self._remember(frame)
+                if pos == target:
+                    found = frame
+            if found is not None:
+                break
         if found is None:
             raise VideoError(f"Frame {target} of {self.path.name} could not be decoded.")
         return found

@@ -1,35 +1,52 @@
-"""The frame index of a video: every frame's presentation timestamp, found by demuxing once.
+"""The frame index of a video: frame N is the N-th picture FFmpeg's decoder outputs.
 
-Frame N is the N-th frame in presentation order (packets sorted by pts), which holds
-for constant and variable frame rates alike. Building the index reads packets only,
-never decodes them (except one frame, for the rotation), and is memoised per file.
+Packets are not pictures (a packed-B-frame AVI holds two pictures in one packet and a
+placeholder in the next; a damaged stretch holds packets that give none), so the index
+is built by decoding the whole stream once (`index_build`) and recording each picture's
+timestamp, keyframe flag and damage. Its time comes from a repaired, monotone timeline
+(`timeline`), relative to the container's start as FFmpeg counts it.
+
+An index is built once per file: memoised in the process, and, for an original in a
+case folder, stored in the case (`workbench.case.frame_index`) so that the app, the
+workers and later commands read it instead of decoding the file again.
 """
 
 from __future__ import annotations
 
 import bisect
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 from workbench.video.errors import VideoError
 
+METHOD = "workbench.video.index/2 decode"  # what built the index, stored with it
 _MEMO: OrderedDict[tuple[str, int, int], FrameIndex] = OrderedDict()
 _MEMO_SIZE = 16
 
 
 @dataclass(frozen=True)
 class FrameIndex:
-    """Presentation timestamps (sorted) and keyframe positions of one video stream."""
+    """Every picture of one video stream in decoder output order."""
 
-    pts: tuple[int, ...]
-    keyframes: tuple[int, ...]  # frame indices (presentation order) of keyframes, ascending
+    pts: tuple[int, ...]  # display time of each picture in time_base ticks, non-decreasing
+    keyframes: tuple[int, ...]  # frame indices of pictures decoding can start at, ascending
     time_base: Fraction
     fps: float
     rotation: int  # degrees counter-clockwise the picture must turn to display upright
     width: int  # stored (coded) size, before rotation
     height: int
+    stamps: tuple[int | None, ...] = ()  # the pts each picture carries out of the decoder
+    seekable: bool = True  # False: stamps do not identify pictures after a seek; decode from 0
+    damaged: tuple[int, ...] = ()  # pictures the decoder marked corrupt (concealed errors)
+    missing: tuple[int, ...] = ()  # frame indices before which packets gave no picture
+    packets: int = 0  # non-empty packets in the stream
+    declared: int = 0  # frames (or frame slots) the container's header declares
+    timing: str = "constant"  # constant | variable | sparse | discontinuous
+    repaired: int = 0  # pictures whose time is not their own timestamp
+    method: str = METHOD
 
     def __len__(self) -> int:
         return len(self.pts)
@@ -41,7 +58,7 @@ class FrameIndex:
         return self.pts[index] * self.time_base
 
     def index_at(self, t: float | Fraction) -> int:
-        """The frame shown at time `t` seconds: the last frame whose pts is not after `t`."""
+        """The frame shown at time `t` seconds: the last frame whose time is not after `t`."""
         if t < 0:
             raise VideoError(f"A time cannot be negative ({float(t):.3f} s).")
         limit = self.end_time()
@@ -52,7 +69,7 @@ class FrameIndex:
         return max(pos, 0)
 
     def end_time(self) -> float:
-        """When the last frame stops being shown (its pts plus one average frame duration)."""
+        """When the last frame stops being shown (its time plus one average frame duration)."""
         step = 1.0 / self.fps if self.fps else 0.0
         return self.time(len(self.pts) - 1) + step
 
@@ -65,12 +82,43 @@ class FrameIndex:
         pos = bisect.bisect_left(self.keyframes, keyframe) - 1
         return self.keyframes[pos] if pos >= 0 else None
 
+    def stamp(self, index: int) -> int | None:
+        return self.stamps[index] if self.stamps else self.pts[index]
+
     @property
     def display_size(self) -> tuple[int, int]:
         """(width, height) as displayed, after rotation."""
         if self.rotation % 180:
             return self.height, self.width
         return self.width, self.height
+
+    @property
+    def problems(self) -> dict[str, Any]:
+        """What a person should know about this file's frames (empty when nothing)."""
+        out: dict[str, Any] = {}
+        if self.damaged:
+            out["damaged_frames"] = list(self.damaged)
+        if self.missing:
+            out["missing_before"] = list(self.missing)
+        if self.timing != "constant":
+            out["timing"] = self.timing
+        if self.declared and self.declared != len(self):
+            out["declared_frames"] = self.declared
+            out["decoded_frames"] = len(self)
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["time_base"] = [self.time_base.numerator, self.time_base.denominator]
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> FrameIndex:
+        num, den = d["time_base"]
+        fields = {k: v for k, v in d.items() if k in cls.__dataclass_fields__}
+        for name in ("pts", "keyframes", "stamps", "damaged", "missing"):
+            fields[name] = tuple(fields.get(name) or ())
+        return cls(**(fields | {"time_base": Fraction(num, den)}))
 
 
 def seconds(t: float | int | Fraction) -> Fraction:
@@ -79,7 +127,8 @@ def seconds(t: float | int | Fraction) -> Fraction:
 
 
 def build_index(path: Path) -> FrameIndex:
-    """Demux every packet of the first video stream once; memoised by path, size and mtime."""
+    """The index of `path`: memoised by path, size and mtime; read from the case when the
+    file is an original in a case folder and its index is stored; else decoded once."""
     path = Path(path)
     try:
         st = path.stat()
@@ -89,67 +138,31 @@ def build_index(path: Path) -> FrameIndex:
     if key in _MEMO:
         _MEMO.move_to_end(key)
         return _MEMO[key]
-    index = _demux_index(path)
-    _MEMO[key] = index
-    while len(_MEMO) > _MEMO_SIZE:
-        _MEMO.popitem(last=False)
+    index = stored_index(path)
+    if index is None:
+        from workbench.video.index_build import decode_index
+
+        index = decode_index(path)
+    remember(path, index)
     return index
 
 
-def _demux_index(path: Path) -> FrameIndex:
-    import av
-
-    try:
-        container = av.open(str(path))
-    except av.error.FFmpegError as exc:
-        raise VideoError(f"{path.name} cannot be opened as a video ({exc}).") from exc
-    with container:
-        if not container.streams.video:
-            raise VideoError(f"{path.name} holds no video stream.")
-        stream = container.streams.video[0]
-        pts_list: list[int] = []
-        key_pts: list[int] = []
-        for packet in container.demux(stream):
-            if packet.size == 0 or packet.is_discard:
-                continue
-            ts = packet.pts if packet.pts is not None else packet.dts
-            if ts is None:
-                raise VideoError(f"{path.name} has frames without timestamps; remux it first.")
-            pts_list.append(int(ts))
-            if packet.is_keyframe:
-                key_pts.append(int(ts))
-        if not pts_list:
-            raise VideoError(f"{path.name} has a video stream with no frames in it.")
-        pts_list.sort()
-        position = {p: i for i, p in enumerate(pts_list)}
-        keyframes = sorted({position[p] for p in key_pts} | {0})
-        if stream.time_base is None:
-            raise VideoError(f"{path.name} has no time base for its video stream.")
-        time_base = Fraction(stream.time_base)
-        rate = stream.average_rate or stream.guessed_rate
-        if rate:
-            fps = float(rate)
-        elif len(pts_list) > 1:
-            fps = (len(pts_list) - 1) / float((pts_list[-1] - pts_list[0]) * time_base)
-        else:
-            fps = 0.0
-        cc = stream.codec_context
-        width, height = int(cc.width), int(cc.height)
-    return FrameIndex(
-        pts=tuple(pts_list),
-        keyframes=tuple(keyframes),
-        time_base=time_base,
-        fps=fps,
-        rotation=_rotation(path),
-        width=width,
-        height=height,
-    )
+def remember(path: Path, index: FrameIndex) -> None:
+    st = Path(path).stat()
+    _MEMO[(str(Path(path).resolve()), st.st_size, st.st_mtime_ns)] = index
+    while len(_MEMO) > _MEMO_SIZE:
+        _MEMO.popitem(last=False)
 
 
-def _rotation(path: Path) -> int:
-    import av
+def stored_index(path: Path) -> FrameIndex | None:
+    """The index stored in the case for an original at `<case>/media/<sha256>.<ext>`."""
+    path = Path(path)
+    db = path.parent.parent / "case.db"
+    if path.parent.name != "media" or not db.is_file():
+        return None
+    from workbench.case import frame_index
 
-    with av.open(str(path)) as container:
-        for frame in container.decode(video=0):
-            return round(getattr(frame, "rotation", 0) or 0) % 360
-    return 0
+    record = frame_index.load_file(db, path.stem)
+    if record is None or record.get("method") != METHOD:
+        return None
+    return FrameIndex.from_dict(record)

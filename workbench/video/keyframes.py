@@ -14,7 +14,7 @@ from typing import Any
 from workbench.video.shots import Shot, ShotDetector
 from workbench.video.signals import FrameSignal, ScanParams, hamming, region_change
 
-METHOD = "workbench.video.shots/1"
+METHOD = "workbench.video.shots/2"  # 2: flashes are not cuts
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,9 @@ class Analyzer:
 
     def _change(self, sig: FrameSignal) -> str | None:
         p, kf = self.p, self._kf
+        if sig.index in self.detector.flashes:
+            self.detector.flashes.discard(sig.index)
+            return None  # a flash over the picture is no new content
         if kf is None or sig.luma < p.black_level or sig.contrast < p.min_contrast:
             return None
         if kf.luma < p.black_level or kf.contrast < p.min_contrast:

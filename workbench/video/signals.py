@@ -28,6 +28,9 @@ class ScanParams:
     cut_area: float = 0.5  # ... over at least this share of the picture (a panel opening
     #                       on a screen changes a part of it: that is no cut)
     min_shot_frames: int = 6
+    flash_frames: int = 5  # a jump that returns to the picture before it within this many
+    flash_return: float = 0.35  # frames (luma change back under this share of the jump,
+    flash_back: float = 6.0  # or under this 0-255 level) is a flash or strobe, not a cut
     black_level: float = 20.0  # mean luma (0-255) under which a frame counts as black
     dissolve_window: int = 24  # frames; a dissolve is checked over this window
     dissolve_change: float = 0.3  # mean abs difference of the window's normalised ends
@@ -56,28 +59,66 @@ class FrameSignal:
     dissolve: float | None  # where a gradual transition crosses half-way, if one is seen
 
 
+# planar 8-bit YUV formats read straight from the decoder's planes: (full range?)
+_PLANAR = {"yuv420p": False, "yuv422p": False, "yuv444p": False, "yuvj420p": True}
+_PLANAR |= {"yuvj422p": True, "yuvj444p": True}
+SUBSAMPLE = 5  # planes are sampled down to about 5x the analysis size before averaging
+
+
 def small_frame(av_frame: Any, params: ScanParams, rotation: int) -> np.ndarray:
-    """The frame scaled down (area average) to the analysis size, upright, RGB."""
-    small = av_frame.reformat(
-        width=params.width,
-        height=params.height,
-        format="rgb24",
-        interpolation="AREA",
-        threads=1,
-    ).to_ndarray()
-    return upright(small, rotation)
+    """The frame scaled down (area average) to the analysis size, upright, RGB.
+
+    Planar 8-bit YUV (nearly every camera and broadcast codec) is averaged plane by plane
+    straight from the decoder's buffers and only then turned into RGB (BT.601), 64x36
+    pixels instead of a full-size conversion: this step costs as much as decoding when
+    it goes through a full-size scaler."""
+    size = (params.width, params.height)
+    full = _PLANAR.get(av_frame.format.name)
+    if full is None:
+        small = av_frame.reformat(
+            width=size[0], height=size[1], format="rgb24", interpolation="AREA", threads=1
+        ).to_ndarray()
+        return upright(small, rotation)
+    if av_frame.color_range == 2:  # AVCOL_RANGE_JPEG
+        full = True
+    w, h = av_frame.width, av_frame.height
+    planes = []
+    for k, plane in enumerate(av_frame.planes):
+        pw, ph = (w, h) if k == 0 else (plane.width, plane.height)
+        data = np.frombuffer(plane, np.uint8).reshape(ph, plane.line_size)[:, :pw]
+        step = max(1, min(pw // (size[0] * SUBSAMPLE), ph // (size[1] * SUBSAMPLE)))
+        if step > 1:  # every step-th pixel first: a 1280-wide plane costs what a 320 one does
+            data = data[::step, ::step]
+        planes.append(cv2.resize(data, size, interpolation=cv2.INTER_AREA).astype(np.float32))
+    return upright(_yuv_to_rgb(*planes, full=full), rotation)
+
+
+def _yuv_to_rgb(y: np.ndarray, u: np.ndarray, v: np.ndarray, full: bool) -> np.ndarray:
+    """BT.601 YUV (limited or full range) to RGB uint8."""
+    yuv = np.stack([y, u, v], axis=2).reshape(-1, 3)
+    matrix, offset = _FULL if full else _LIMITED
+    rgb = yuv @ matrix + offset
+    return np.clip(rgb, 0, 255).astype(np.uint8).reshape(y.shape[0], y.shape[1], 3)
+
+
+def _yuv_matrix(scale: float, cr: float, cg_u: float, cg_v: float, cb: float, y0: float):
+    """(3x3 matrix, offset) so that rgb = [y, u, v] @ matrix + offset (rounded on +0.5)."""
+    m = np.array([[scale, scale, scale], [0.0, -cg_u, cb], [cr, -cg_v, 0.0]], np.float32)
+    offset = -np.array([y0, 128.0, 128.0], np.float32) @ m + 0.5
+    return m, offset
+
+
+_FULL = _yuv_matrix(1.0, 1.402, 0.344136, 0.714136, 1.772, 0.0)
+_LIMITED = _yuv_matrix(255 / 219, 1.596027, 0.391762, 0.812968, 2.017232, 16.0)
 
 
 def phash64(gray: np.ndarray) -> int:
     """DCT perceptual hash: the 8x8 lowest frequencies of a 32x32 image, against their median."""
     img = cv2.resize(gray.astype(np.float32), (32, 32), interpolation=cv2.INTER_AREA)
     block = cv2.dct(img)[:8, :8].flatten()
-    median = float(np.median(block[1:]))
-    value = 0
-    for bit, on in enumerate(block > median):
-        if on:
-            value |= 1 << bit
-    return value
+    median = float(np.partition(block[1:], 31)[31])  # the median of the 63 AC terms
+    bits = np.packbits(block > median, bitorder="little")  # bit k is term k
+    return int.from_bytes(bits.tobytes(), "little")
 
 
 def hamming(a: int, b: int) -> int:

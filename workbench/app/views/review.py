@@ -16,7 +16,7 @@ from streamlit_image_coordinates import streamlit_image_coordinates
 
 from workbench.app import coords, overlays, reviewing, state
 from workbench.app.frames import PRESETS, ChainError, FrameService, encode, parse_chain
-from workbench.case import records
+from workbench.case import frame_index, records
 from workbench.case.observations import query
 from workbench.errors import WorkbenchError
 from workbench.video.analysis import load_analysis
@@ -176,6 +176,10 @@ st.caption(
     f"frame {index} / {len(frames) - 1} · {timecode(ref_time)} · source {sha[:12]}",
     help=f"source sha256 {sha}",
 )
+if frames.damaged or frames.missing or frames.timing != "constant":  # what the decoder found
+    note = frame_index.describe(frame_index.summary(case.conn, sha))
+    here = " This frame was decoded with errors." if index in frames.damaged else ""
+    st.warning(f"Frames of this video: {note}.{here}")
 
 # -- enhancement chain --------------------------------------------------------------
 with st.sidebar:

@@ -1,0 +1,201 @@
+"""Build a `FrameIndex` by decoding every picture once, as FFmpeg's command line would.
+
+Empty packets (the slots a sparse AVI leaves) are skipped, a packet that fails to
+decode is recorded and passed over (FFmpeg goes on too), pictures the decoder marks
+corrupt are listed as damaged. Afterwards a few seeks check that a picture's timestamp
+still names it when decoding starts at a keyframe; where it does not, the index says
+the file must be read from the start.
+"""
+
+from __future__ import annotations
+
+import itertools
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from workbench.video.errors import VideoError
+from workbench.video.index import METHOD, FrameIndex
+from workbench.video.timeline import build_timeline
+
+SEEK_CHECKS = 3  # keyframes whose seek is tried after the decode
+SEEK_RUN = 6  # pictures compared after each of those seeks
+# formats whose timestamps may jump (FFmpeg's AVFMT_TS_DISCONT): forward jumps re-laid
+DISCONT_FORMATS = frozenset({"mpegts", "mpegtsraw", "mpeg", "mpegvideo", "vob", "dvd"})
+JUMP_S = 10  # FFmpeg's -dts_delta_threshold
+
+
+def open_video(path: Path, threads: int = 0) -> tuple[Any, Any]:
+    """(container, first video stream), decoding with frame and slice threads."""
+    import av
+
+    try:
+        container = av.open(str(path))
+    except av.error.FFmpegError as exc:
+        raise VideoError(f"{Path(path).name} cannot be opened as a video ({exc}).") from exc
+    if not container.streams.video:
+        container.close()
+        raise VideoError(f"{Path(path).name} holds no video stream.")
+    stream = container.streams.video[0]
+    if threads == 1:
+        stream.thread_count = 1
+    else:
+        stream.thread_type = "AUTO"
+        stream.thread_count = threads
+    return container, stream
+
+
+def decode_index(path: Path, threads: int = 0) -> FrameIndex:
+    """Decode the whole first video stream once and index its pictures."""
+    import av
+
+    path = Path(path)
+    container, stream = open_video(path, threads)
+    stamps: list[int | None] = []
+    keys: list[int] = []
+    damaged: list[int] = []
+    missing: list[int] = []
+    packets = 0
+
+    def take(frames: Any) -> None:
+        for frame in frames:
+            n = len(stamps)
+            stamps.append(frame.pts)
+            if frame.key_frame:
+                keys.append(n)
+            if frame.is_corrupt:
+                damaged.append(n)
+
+    with container:
+        if stream.time_base is None:
+            raise VideoError(f"{path.name} has no time base for its video stream.")
+        time_base = Fraction(stream.time_base)
+        try:
+            for packet in container.demux(stream):
+                if packet.size == 0:
+                    continue
+                packets += 1
+                try:
+                    take(packet.decode())
+                except av.error.FFmpegError:
+                    missing.append(len(stamps))
+        except av.error.FFmpegError:
+            missing.append(len(stamps))  # the container itself is damaged from here on
+        try:
+            take(stream.codec_context.decode(None))
+        except av.error.FFmpegError:
+            missing.append(len(stamps))
+        if not stamps:
+            raise VideoError(f"{path.name} has a video stream with no decodable frames in it.")
+        rate = stream.average_rate or stream.guessed_rate
+        declared = int(stream.frames or 0)
+        origin = _origin(container, stream, stamps)
+        jump = None
+        if set(container.format.name.split(",")) & DISCONT_FORMATS:
+            jump = int(JUMP_S / time_base)
+        cc = stream.codec_context
+        width, height = int(cc.width), int(cc.height)
+    fallback = round(1 / (float(rate) * time_base)) if rate else 1
+    line = build_timeline(stamps, origin, fallback, jump)
+    fps = float(rate) if rate else _measured_fps(line.ticks, time_base)
+    index = FrameIndex(
+        pts=line.ticks,
+        keyframes=tuple(sorted({0, *keys})),
+        time_base=time_base,
+        fps=fps,
+        rotation=_rotation(path),
+        width=width,
+        height=height,
+        stamps=tuple(stamps),
+        seekable=False,
+        damaged=tuple(damaged),
+        missing=tuple(sorted(set(missing))),
+        packets=packets,
+        declared=declared,
+        timing=_timing(line.ticks, line.step, line.discontinuities, fps, time_base, missing),
+        repaired=line.repaired,
+        method=METHOD,
+    )
+    if _unique(stamps):
+        seekable = _seeks_agree(path, index)
+        index = FrameIndex(**{**index.__dict__, "seekable": seekable})
+    return index
+
+
+def _origin(container: Any, stream: Any, stamps: list[int | None]) -> int:
+    """Time zero, in stream ticks: the container's start as FFmpeg counts it."""
+    if container.start_time is not None:
+        return int(Fraction(container.start_time, 1_000_000) / Fraction(stream.time_base))
+    known = [s for s in stamps if s is not None]
+    return min(known) if known else 0
+
+
+def _measured_fps(ticks: tuple[int, ...], time_base: Fraction) -> float:
+    span = float((ticks[-1] - ticks[0]) * time_base) if len(ticks) > 1 else 0.0
+    return (len(ticks) - 1) / span if span > 0 else 0.0
+
+
+def _timing(
+    ticks: tuple[int, ...],
+    step: int,
+    jumps: int,
+    fps: float,
+    time_base: Fraction,
+    missing: list[int],
+) -> str:
+    """constant | variable (uneven steps) | sparse (fewer pictures than the rate's slots,
+    with gaps) | discontinuous (timestamps jumped back and were re-laid). The holes that
+    damaged data leaves (before the `missing` frames) are damage, not timing."""
+    if jumps:
+        return "discontinuous"
+    holes = set(missing)
+    gaps = [b - a for n, (a, b) in enumerate(itertools.pairwise(ticks), 1) if n not in holes]
+    if not gaps:
+        return "constant"
+    nominal = 1 / (fps * time_base) if fps else Fraction(step)
+    if max(gaps) >= 3 * nominal:
+        slots = sum(gaps) / nominal + 1
+        if len(gaps) + 1 < 0.9 * slots:
+            return "sparse"
+    tolerance = max(1, step // 50)
+    return "variable" if max(gaps) - min(gaps) > tolerance else "constant"
+
+
+def _unique(stamps: list[int | None]) -> bool:
+    return None not in stamps and len(set(stamps)) == len(stamps)
+
+
+def _seeks_agree(path: Path, index: FrameIndex) -> bool:
+    """Seek to a few keyframes; the stamps decoded from each must be the index's own."""
+    from workbench.video.decoder import Decoder
+
+    keys = [k for k in index.keyframes if k > 0]
+    if not keys:
+        return True
+    picks = sorted({keys[len(keys) * (j + 1) // (SEEK_CHECKS + 1)] for j in range(SEEK_CHECKS)})
+    probe = FrameIndex(**{**index.__dict__, "seekable": True})
+    decoder = Decoder(path, probe)
+    try:
+        for key in picks:
+            last = min(len(index) - 1, key + SEEK_RUN - 1)
+            got = [pos for pos, _ in decoder.frames(key, last)]
+            if got != list(range(key, last + 1)):
+                return False
+            decoder.reset()
+    except VideoError:
+        return False
+    finally:
+        decoder.close()
+    return True
+
+
+def _rotation(path: Path) -> int:
+    import av
+
+    try:
+        with av.open(str(path)) as container:
+            for frame in container.decode(video=0):
+                return round(getattr(frame, "rotation", 0) or 0) % 360
+    except av.error.FFmpegError:
+        return 0
+    return 0
