@@ -389,7 +389,7 @@ def paste_logo(scene: np.ndarray, logo: np.ndarray | None, p: Placement) -> tupl
     src = np.array([[0, 0], [sw, 0], [sw, sh], [0, sh]], np.float32)
     x0, y0 = np.clip(np.floor(quad.min(0)).astype(int) - 2, 0, None)
     x1, y1 = np.minimum(np.ceil(quad.max(0)).astype(int) + 2, frame.shape[1::-1])
-    h_mat = cv2.getPerspectiveTransform(src, quad - np.float32([x0, y0]))
+    h_mat = cv2.getPerspectiveTransform(src, quad - np.array([x0, y0], np.float32))
     roi = (int(x1 - x0), int(y1 - y0))
     warped = cv2.warpPerspective(small, h_mat, roi, flags=cv2.INTER_LINEAR)
     mask = cv2.warpPerspective(np.ones((sh, sw), np.float32), h_mat, roi)[..., None]

@@ -117,7 +117,7 @@ class _Scene:
         self.screens: list[Screen] = []
         for k in range(n):
             corners = _place_screen(rng, (bounds[k], bounds[k + 1]), s)
-            panel = np.float32([[0, 0], [PANEL[0], 0], PANEL, [0, PANEL[1]]])
+            panel = np.array([[0, 0], [PANEL[0], 0], PANEL, [0, PANEL[1]]], np.float32)
             hom = cv2.getPerspectiveTransform(panel, corners)
             scale = float(np.sqrt(cv2.contourArea(corners) / (PANEL[0] * PANEL[1])))
             theme = str(rng.choice(["dark", "light"], p=[0.6, 0.4]))

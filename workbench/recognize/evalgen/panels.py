@@ -66,7 +66,7 @@ def font(name: str, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
 def ink(xy: tuple[int, int], text: str, name: str, size: int) -> np.ndarray:
     """Corners (TL, TR, BR, BL) of the ink box of `text` drawn at `xy`."""
     x0, y0, x1, y1 = ImageDraw.Draw(Image.new("L", (1, 1))).textbbox(xy, text, font(name, size))
-    return np.float32([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
+    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32)
 
 
 @lru_cache(maxsize=1)

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import cv2
 import numpy as np
 
 from workbench.recognize.logos.errors import LogoMatchError
 from workbench.recognize.logos.params import MatchParams
+
+# OpenCV's stubs lack names it has (SIFT_create, flann_Index): reach them untyped
+_cv: Any = cv2
 
 
 @dataclass(frozen=True)
@@ -24,7 +29,7 @@ class Features:
 
     def scaled(self, factor: float, offset: tuple[float, float] = (0.0, 0.0)) -> Features:
         """The same features with coordinates divided by `factor`, then shifted by `offset`."""
-        pts = self.pts / factor + np.float32(offset)
+        pts = self.pts / factor + np.array(offset, np.float32)
         return Features(pts.astype(np.float32), self.sizes / factor, self.angles, self.desc)
 
 
@@ -45,9 +50,9 @@ def detector(kind: str, max_features: int) -> cv2.Feature2D:
 
 def _create(kind: str, max_features: int) -> cv2.Feature2D:
     if kind == "sift":
-        return cv2.SIFT_create(nfeatures=max_features)
+        return _cv.SIFT_create(nfeatures=max_features)
     if kind == "orb":
-        return cv2.ORB_create(nfeatures=max_features or 5000, edgeThreshold=15, patchSize=15)
+        return _cv.ORB_create(nfeatures=max_features or 5000, edgeThreshold=15, patchSize=15)
     if kind == "akaze" and hasattr(cv2, "AKAZE_create"):
         return cv2.AKAZE_create()
     raise LogoMatchError(
@@ -56,7 +61,7 @@ def _create(kind: str, max_features: int) -> cv2.Feature2D:
     )
 
 
-def _arrays(kps: list[cv2.KeyPoint] | tuple, desc: np.ndarray | None, kind: str) -> Features:
+def _arrays(kps: Sequence[Any], desc: np.ndarray | None, kind: str) -> Features:
     if desc is None or not len(kps):
         dim, dtype = (128, np.float32) if kind == "sift" else (32, np.uint8)
         empty = np.zeros(0, np.float32)

@@ -88,7 +88,7 @@ def quad_ok(quad: np.ndarray, ref_size: tuple[float, float], min_area: float = 2
 
 def _compare_scale(h_mat: np.ndarray, w: int, h: int) -> float:
     """Reference px -> comparison px: the size the logo has in the frame, at most 1."""
-    corners = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
     quad = cv2.perspectiveTransform(corners[None], h_mat)[0]
     width = (np.hypot(*(quad[1] - quad[0])) + np.hypot(*(quad[2] - quad[3]))) / 2
     return float(np.clip(width / w, 48 / w, 1.0))
@@ -143,7 +143,8 @@ def align(frame_gray: np.ndarray, h_mat: np.ndarray, ref_gray: np.ndarray,
     h, w = ref_gray.shape
     k = _compare_scale(h_mat, w, h)
     tmpl = _template(ref_gray, k, inverted)
-    corners = cv2.perspectiveTransform(np.float32([[0, 0], [w, 0], [w, h], [0, h]])[None], h_mat)[0]
+    outline = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
+    corners = cv2.perspectiveTransform(outline[None], h_mat)[0]
     pad = 0.2 * float(np.ptp(corners[:, 0])) + 4
     x0, y0 = np.maximum(np.floor(corners.min(0) - pad).astype(int), 0)
     x1, y1 = np.minimum(np.ceil(corners.max(0) + pad).astype(int), frame_gray.shape[1::-1])
@@ -187,7 +188,7 @@ def verify(
     if n_inl < min_inliers:
         return None
     w, h = index.sizes[ref]
-    corners = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
     quad = cv2.perspectiveTransform(corners[None], h_mat)[0]
     if not quad_ok(quad, (float(w), float(h))):
         return None
@@ -213,7 +214,8 @@ def judged(v: Verified, frame_gray: np.ndarray, ref_gray: np.ndarray) -> Verifie
     if polished is None:
         return v
     h, w = ref_gray.shape
-    quad = cv2.perspectiveTransform(np.float32([[0, 0], [w, 0], [w, h], [0, h]])[None], polished)[0]
+    outline = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
+    quad = cv2.perspectiveTransform(outline[None], polished)[0]
     moved = float(np.abs(quad - v.quad).max())
     if not quad_ok(quad, (w, h)) or moved > 0.1 * float(np.ptp(v.quad[:, 0])):
         return v

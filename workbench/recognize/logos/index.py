@@ -16,6 +16,7 @@ import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -23,6 +24,9 @@ import numpy as np
 from workbench.recognize.logos.features import Features, binary, extract
 from workbench.recognize.logos.library import LogoLibrary
 from workbench.recognize.logos.params import MatchParams
+
+# OpenCV's stubs lack names it has (SIFT_create, flann_Index): reach them untyped
+_cv: Any = cv2
 
 GRID = (8, 4)  # cells over a reference, for the coverage of its inliers
 VERSION = 1  # of how references are described; part of the cache key
@@ -47,7 +51,7 @@ class ReferenceIndex:
     kind: str
     key: str
     trees: int = 4
-    _flann: cv2.flann_Index | None = None
+    _flann: Any = None  # cv2.flann_Index, built on first use
     _per_ref: dict = field(default_factory=dict)  # reference -> (rows, its own FLANN index)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -127,7 +131,7 @@ class ReferenceIndex:
                    trees=params.flann_trees, **arrays)  # fmt: skip
 
     @property
-    def flann(self) -> cv2.flann_Index:
+    def flann(self) -> Any:  # cv2.flann_Index
         with self._lock:
             if self._flann is None:
                 self._flann = _flann(self.desc, self.kind, self.trees)
@@ -155,11 +159,11 @@ class ReferenceIndex:
         return rows[idx].astype(np.int64), dist.astype(np.float32)
 
 
-def _flann(desc: np.ndarray, kind: str, trees: int) -> cv2.flann_Index:
+def _flann(desc: np.ndarray, kind: str, trees: int) -> Any:  # cv2.flann_Index
     if binary(kind):
         lsh = {"algorithm": 6, "table_number": 6, "key_size": 12, "multi_probe_level": 1}
-        return cv2.flann_Index(desc, lsh)
-    return cv2.flann_Index(desc, {"algorithm": 1, "trees": trees})
+        return _cv.flann_Index(desc, lsh)
+    return _cv.flann_Index(desc, {"algorithm": 1, "trees": trees})
 
 
 def _views(base: np.ndarray, params: MatchParams) -> list[tuple[float, np.ndarray]]:

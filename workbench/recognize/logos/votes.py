@@ -134,7 +134,7 @@ def consistent(frame: Features, putative: Putative, index: ReferenceIndex, cand:
     if not len(sel):
         return sel
     w, h = index.sizes[cand.ref]
-    rel = index.pts[t[sel]] - np.float32([w / 2, h / 2])
-    pred = np.float32(cand.center) + cand.scale * _rotate(rel, np.deg2rad(cand.angle))
+    rel = index.pts[t[sel]] - np.array([w / 2, h / 2], np.float32)
+    pred = np.array(cand.center, np.float32) + cand.scale * _rotate(rel, np.deg2rad(cand.angle))
     err = np.hypot(*(frame.pts[q[sel]] - pred).T)
     return sel[err <= slack * cand.scale * max(w, h) / 2]
