@@ -51,6 +51,8 @@ def decode_index(path: Path, threads: int = 0) -> FrameIndex:
 
     path = Path(path)
     container, stream = open_video(path, threads)
+    # deblocking changes pixels, never which pictures come out or their stamps: skip it
+    stream.codec_context.options = {"skip_loop_filter": "all"}
     stamps: list[int | None] = []
     keys: list[int] = []
     damaged: list[int] = []
