@@ -51,6 +51,8 @@ def decode_index(path: Path, threads: int = 0) -> FrameIndex:
 
     path = Path(path)
     container, stream = open_video(path, threads)
+    # deblocking changes pixels, never which pictures come out or their stamps: skip it
+    stream.codec_context.options = {"skip_loop_filter": "all"}
     stamps: list[int | None] = []
     keys: list[int] = []
     damaged: list[int] = []
@@ -95,7 +97,7 @@ def decode_index(path: Path, threads: int = 0) -> FrameIndex:
             jump = int(JUMP_S / time_base)
         cc = stream.codec_context
         width, height = int(cc.width), int(cc.height)
-    fallback = round(1 / (float(rate) * time_base)) if rate else 1
+    fallback = round(1 / (float(rate) * time_base)) if rate else None
     line = build_timeline(stamps, origin, fallback, jump)
     fps = float(rate) if rate else _measured_fps(line.ticks, time_base)
     index = FrameIndex(

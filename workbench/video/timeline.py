@@ -7,7 +7,8 @@ the decoder whatever its stamp says; its time is read from this timeline, which 
 each picture's own timestamp wherever the stamps are sane and repairs them locally
 where they are not:
 
-- a picture without a timestamp gets the previous one's plus one frame step;
+- a picture without a timestamp gets the previous one's plus one frame at the stream's
+  rate (the typical step between stamps when the rate is unknown);
 - within a run of pictures, stamps are sorted (a local reordering, as B-frames cause);
 - a stamp that jumps back by more than `REORDER_FRAMES` frame steps starts a new run,
   which is placed one step after the end of the run before it (a discontinuity); in
@@ -34,24 +35,29 @@ class Timeline:
     discontinuities: int  # jumps back that started a new run
 
 
-def frame_step(stamps: Sequence[int | None], fallback: int) -> int:
+def frame_step(stamps: Sequence[int | None], fallback: int | None) -> int:
     """The typical distance between neighbouring stamps (the median of the positive ones)."""
     known = sorted({s for s in stamps if s is not None})
     gaps = [b - a for a, b in itertools.pairwise(known) if b > a]
-    return max(1, int(statistics.median(gaps))) if gaps else max(1, fallback)
+    return max(1, int(statistics.median(gaps))) if gaps else max(1, fallback or 1)
 
 
 def build_timeline(
-    stamps: Sequence[int | None], origin: int, fallback_step: int, jump: int | None = None
+    stamps: Sequence[int | None],
+    origin: int,
+    fallback_step: int | None,
+    jump: int | None = None,
 ) -> Timeline:
-    """Ticks relative to `origin` for every picture, in output order, never decreasing;
-    `jump`: a forward jump of more ticks than this is a discontinuity too."""
+    """Ticks relative to `origin` for every picture, in output order, never decreasing.
+    `fallback_step`: one frame at the stream's declared rate (None: unknown); `jump`: a
+    forward jump of more ticks than this is a discontinuity too."""
     step = frame_step(stamps, fallback_step)
+    fill = max(1, fallback_step) if fallback_step else step
     runs: list[list[int]] = []
     run_max: int | None = None
     last: int | None = None
     for stamp in stamps:
-        value = stamp if stamp is not None else (last + step if last is not None else origin)
+        value = stamp if stamp is not None else (last + fill if last is not None else origin)
         back = run_max is not None and value < run_max - REORDER_FRAMES * step
         ahead = jump is not None and last is not None and value > last + jump
         if run_max is None or back or ahead:
