@@ -268,6 +268,7 @@ def _observations(
                         for s in suggestions
                     ],
                     "vendor_method": VENDOR_METHOD,
+                    **_readings(hit),
                 },
             )
         )
@@ -320,6 +321,13 @@ def _observations(
             )
         )
     return out
+
+
+def _readings(hit: TextHit) -> dict[str, Any]:
+    """Every engine's raw reading of the line, when several were compared."""
+    if not hit.readings:
+        return {}
+    return {"readings": [{"engine": e, "text": t, "score": s} for e, t, s in hit.readings]}
 
 
 def plausible(hit: TextHit) -> bool:

@@ -12,6 +12,8 @@ ENGINES = (
     "lines+tesseract",
     "screens+tesseract",
     "rectify+tesseract",
+    "ppocr",
+    "routed",
 )
 DEFAULT = "screens+tesseract"  # chosen by bench/bench_ocr.py on this project's CPU machines
 
@@ -42,6 +44,14 @@ def make_engine(name: str = DEFAULT) -> OcrEngine:
         from workbench.recognize.ocr.screens import RectifyOcr
 
         return RectifyOcr()
+    if name == "ppocr":
+        from workbench.recognize.ocr.ppocr import PpOcr
+
+        return PpOcr()
+    if name == "routed":
+        from workbench.recognize.ocr.routed import RoutedOcr
+
+        return RoutedOcr()
     raise OcrUnavailable(f"Unknown OCR engine {name!r}; choose one of {', '.join(ENGINES)}.")
 
 
