@@ -135,3 +135,36 @@ def test_generator_b_is_deterministic_and_its_truth_lies_in_the_frame() -> None:
         scripts |= {t.script for t in a.texts}
     assert len(scripts) >= 3, scripts
     assert "h264_kbps" in make_frame_b(1, 1.0).params
+
+
+@pytest.mark.skipif(not CJK_FONT.is_file(), reason="fonts-wqy-zenhei is not installed")
+def test_the_text_stage_keeps_every_reading_and_resolves_a_chinese_vendor(tmp_path: Path) -> None:
+    import json
+
+    from workbench.case import Case
+    from workbench.ingest import ingest_file
+    from workbench.recognize.stage_text import TextStageParams, run_text_stage
+    from workbench.synth import write_video
+    from workbench.video.analysis import analyze_keyframes
+
+    img = Image.new("RGB", (640, 360), (240, 240, 236))
+    draw = ImageDraw.Draw(img)
+    draw.text((30, 40), "欢迎使用海康威视", font=_font(34, "chinese"), fill=(10, 10, 10))
+    draw.text((30, 140), "Поиск по лицу", font=_font(30, "cyrillic"), fill=(10, 10, 10))
+    frame = np.asarray(img)
+    clip = tmp_path / "cn.mp4"
+    write_video(clip, (frame for _ in range(10)), fps=10, gop=10, crf=16)
+    with Case.init(tmp_path / "case", "Chinese vendor", actor="tester") as case:
+        sha = ingest_file(case, clip, "tester").video_sha256
+        analyze_keyframes(case, sha)
+        run_text_stage(case, sha, TextStageParams(engine="routed"))
+        rows = case.conn.execute(
+            "SELECT text, vendor, params, method FROM observations WHERE kind = 'ocr'"
+        ).fetchall()
+    by_text = {r["text"]: r for r in rows}
+    chinese = next(r for t, r in by_text.items() if "海康威视" in t)
+    assert chinese["vendor"].startswith("Hangzhou Hikvision")
+    assert chinese["method"].startswith("routed[")
+    readings = json.loads(chinese["params"])["readings"]
+    assert {r["engine"] for r in readings} == {"ppocr", "tesseract"}
+    assert any(fuzz.ratio("поиск по лицу", t.casefold()) >= 85 for t in by_text), list(by_text)
