@@ -19,10 +19,11 @@ from functools import lru_cache
 
 import cv2
 import numpy as np
+from rapidfuzz import fuzz
 
 from workbench.recognize.ocr.base import OcrEngine
 from workbench.recognize.ocr.ppocr import PpOcr, PpParams, crop_quad, make_hit
-from workbench.recognize.ocr.scripts import CYR_TO_LAT, repair_scripts
+from workbench.recognize.ocr.scripts import CYR_TO_LAT, fold_lookalikes, repair_scripts
 from workbench.recognize.ocr.tesseract import TesseractOcr
 from workbench.recognize.records import TextHit
 
@@ -67,6 +68,10 @@ def lexicon() -> frozenset[str]:
 
 
 def lexicon_share(text: str, words: frozenset[str]) -> float:
+    """Share of the text's words in the lexicon (Chinese: 1 when a lexicon word is in it,
+    as Chinese has no spaces)."""
+    if any(is_cjk(ch) for ch in text):
+        return float(any(w in text for w in words if w and is_cjk(w[0])))
     tokens = [t.casefold() for t in _TOKEN.findall(text)]
     return sum(t in words for t in tokens) / len(tokens) if tokens else 0.0
 
@@ -78,6 +83,8 @@ class RouteParams:
     min_tess: float = 0.35  # Tesseract readings below this confidence are not chosen
     lexicon_weight: float = 0.3
     min_score: float = 0.5
+    sure: float = 0.9  # a PP-OCR reading this confident is Latin whatever Tesseract says
+    alone: float = 0.75  # a PP-OCR reading that Tesseract does not confirm needs this
 
 
 def read_stacked(
@@ -143,7 +150,7 @@ class RoutedOcr(OcrEngine):
         p = self.params
         return (
             f"routed[{self.pp.version()} | {self.tess.version()}] h{p.page_height} "
-            f"c{p.cyrillic} l{p.lexicon_weight}"
+            f"c{p.cyrillic} l{p.lexicon_weight} s{p.sure} a{p.alone}"
         )
 
     def read(self, image: np.ndarray) -> list[TextHit]:
@@ -166,15 +173,30 @@ class RoutedOcr(OcrEngine):
     def choose(
         self, pp: tuple[str, float], ts: tuple[str, float], words: frozenset[str]
     ) -> tuple[str, float]:
-        """The reading to keep, by script, confidence and lexicon."""
+        """The reading to keep, by script, confidence, agreement and lexicon; ("", 0) when
+        neither reading can be trusted."""
         p = self.params
-        if script_shares(pp[0])[2] > 0.3:
-            return pp  # Chinese: Tesseract here has no Chinese model
-        ts_cyr = script_shares(ts[0])[0]
-        if ts_cyr >= p.cyrillic and ts[1] >= p.min_tess:
-            return ts  # a Cyrillic line: PP-OCR has no Cyrillic letters
-        pp_score = pp[1] + p.lexicon_weight * lexicon_share(pp[0], words)
-        ts_score = ts[1] + p.lexicon_weight * lexicon_share(ts[0], words)
-        if ts[1] >= p.min_tess and ts_score > pp_score + 0.05 and ts_cyr < p.cyrillic:
+        (pp_text, pp_conf), (ts_text, ts_conf) = pp, ts
+        if script_shares(pp_text)[2] > 0.3:  # Chinese: Tesseract here has no Chinese model
+            return pp if pp_conf >= 0.7 or lexicon_share(pp_text, words) > 0 else ("", 0.0)
+        ts_cyr = script_shares(ts_text)[0]
+        pp_letters = sum(c.isalnum() for c in pp_text)
+        ts_letters = sum(c.isalnum() for c in ts_text)
+        if ts_cyr >= p.cyrillic and pp_conf < p.sure:
+            # a Cyrillic line: PP-OCR has no Cyrillic letters, Tesseract reads it or nobody
+            return ts if ts_conf >= p.min_tess else ("", 0.0)
+        cyrillic = ts_cyr >= p.cyrillic and ts_conf >= p.min_tess
+        if cyrillic and (ts_conf >= pp_conf - 0.1 or pp_letters < 0.5 * ts_letters):
             return ts
-        return pp
+        pp_score = pp_conf + p.lexicon_weight * lexicon_share(pp_text, words)
+        ts_score = ts_conf + p.lexicon_weight * lexicon_share(ts_text, words)
+        if ts_conf >= p.min_tess and ts_score > pp_score + 0.05 and ts_cyr < p.cyrillic:
+            return ts
+        agree = fuzz.ratio(_folded(pp_text), _folded(ts_text)) >= 80
+        if agree or pp_conf >= p.alone or lexicon_share(pp_text, words) > 0:
+            return pp
+        return "", 0.0
+
+
+def _folded(text: str) -> str:
+    return " ".join(fold_lookalikes(text).casefold().split())
