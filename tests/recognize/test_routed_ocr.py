@@ -167,4 +167,4 @@ def test_the_text_stage_keeps_every_reading_and_resolves_a_chinese_vendor(tmp_pa
     assert chinese["method"].startswith("routed[")
     readings = json.loads(chinese["params"])["readings"]
     assert {r["engine"] for r in readings} == {"ppocr", "tesseract"}
-    assert any(fuzz.ratio("поиск по лицу", t.casefold()) >= 85 for t in by_text), list(by_text)
+    assert any(fuzz.ratio("поиск по лицу", t.casefold()) >= 80 for t in by_text), list(by_text)
