@@ -254,7 +254,8 @@ def log(directory: Path, as_json: bool) -> None:
     "ocr_engine",
     default=None,
     metavar="ENGINE",
-    help="OCR engine: tesseract, easyocr, both, craft+tesseract (default: the benchmark's choice).",
+    help="OCR engine: routed, ppocr, screens+tesseract, tesseract, easyocr, both, "
+    "craft+tesseract, ... (default: the benchmark's choice).",
 )
 @click.option(
     "--logos",

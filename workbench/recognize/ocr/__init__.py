@@ -17,7 +17,7 @@ ENGINES = (
     "routed",
     "routed-small",
 )
-DEFAULT = "screens+tesseract"  # chosen by bench/bench_ocr.py on this project's CPU machines
+DEFAULT = "routed"  # chosen by bench/bench_ocr_table.py (generators A, B and real photographs)
 
 
 def make_engine(name: str = DEFAULT) -> OcrEngine:
