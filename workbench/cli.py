@@ -309,8 +309,6 @@ def analyze(
     spec = parse_executor(executor_spec)
     with Case.open(directory) as c, RichProgress(bytes_mode=False) as progress:
         choice = choose_stages(stages, logos_dir, c)
-        for note in choice.notes:
-            click.echo(f"note: {note}", err=True)
         if not workers:  # all cores, when there is enough work for them
             frames = [v.frame_count for v in target_videos(c, list(videos) or None)]
             workers = useful_workers(frames, os.cpu_count() or 1)
@@ -331,6 +329,8 @@ def analyze(
             state = "already done" if r.skipped else "done"
             detail = ", ".join(f"{k} {v}" for k, v in r.details.items())
             click.echo(f"{r.video[:12]}  {r.stage:<15} {state}: {detail}")
+    for note in choice.notes:
+        click.echo(f"note: {note}", err=True)
     for f in result.failures:
         click.echo(f"failed: {f.describe()}", err=True)
     if result.failures:

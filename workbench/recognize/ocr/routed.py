@@ -34,6 +34,13 @@ def is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
 
 
+def cyrillic_share(text: str) -> float:
+    """Share of Cyrillic letters (look-alikes included) among the letters of `text`: how
+    Tesseract, reading with its Cyrillic and Latin models at once, scripted the line."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return sum("\u0400" <= ch <= "\u04ff" for ch in letters) / len(letters) if letters else 0.0
+
+
 def script_shares(text: str) -> tuple[float, float, float]:
     """Shares of (Cyrillic-only, Latin, CJK) among the letters of `text`; Cyrillic
     look-alikes of Latin letters count as Latin."""
@@ -79,7 +86,7 @@ def lexicon_share(text: str, words: frozenset[str]) -> float:
 @dataclass(frozen=True)
 class RouteParams:
     page_height: int = 36  # text-line height on the stacked Tesseract page
-    cyrillic: float = 0.3  # share of Cyrillic-only letters that makes a line Cyrillic
+    cyrillic: float = 0.5  # share of Cyrillic letters in Tesseract's reading: a Cyrillic line
     min_tess: float = 0.35  # Tesseract readings below this confidence are not chosen
     lexicon_weight: float = 0.3
     min_score: float = 0.5
@@ -179,7 +186,7 @@ class RoutedOcr(OcrEngine):
         (pp_text, pp_conf), (ts_text, ts_conf) = pp, ts
         if script_shares(pp_text)[2] > 0.3:  # Chinese: Tesseract here has no Chinese model
             return pp if pp_conf >= 0.7 or lexicon_share(pp_text, words) > 0 else ("", 0.0)
-        ts_cyr = script_shares(ts_text)[0]
+        ts_cyr = cyrillic_share(ts_text)
         pp_letters = sum(c.isalnum() for c in pp_text)
         ts_letters = sum(c.isalnum() for c in ts_text)
         if ts_cyr >= p.cyrillic and pp_conf < p.sure:
