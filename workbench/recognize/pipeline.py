@@ -80,9 +80,14 @@ def configured_logos(case: Case) -> Path | None:
         data = tomllib.loads((case.root / "case.toml").read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError):
         return None
-    value = data.get("recognize", {}).get("logos")
-    if not isinstance(value, str) or not value.strip():
+    section = data.get("recognize", {})
+    value = section.get("logos") if isinstance(section, dict) else None
+    if value is None:
         return None
+    if not isinstance(value, str) or not value.strip():
+        raise WorkbenchError(
+            'case.toml: [recognize] logos must name a folder, e.g. logos = "logos".'
+        )
     path = Path(value).expanduser()
     return path if path.is_absolute() else case.root / path
 
