@@ -62,11 +62,21 @@ def iou(a, b) -> float:
     return inter / union if union > 0 else 0.0
 
 
-def make_frames(labels: list[str], others: list[str], count: int, seed: int) -> list[Frame]:
+def make_frames(
+    labels: list[str], others: list[str], count: int, seed: int, heldout: bool = False
+) -> list[Frame]:
+    """`heldout`: scenes from evaluation generator B (video walls, dialogs, phones, signs,
+    paper) instead of synthlogos' own, and B's degradations (motion blur, defocus, moiré,
+    interlacing, glare, H.264 at a low bit rate) over the whole frame after the paste."""
     rng = np.random.default_rng(seed)
     frames = []
     for i in range(count):
-        scene = synth.render_scene(10_000 + i)
+        if heldout:
+            from workbench.recognize.evalgen.second import make_frame_b
+
+            scene = make_frame_b(50_000 + i, float(rng.uniform(0, 0.6))).rgb
+        else:
+            scene = synth.render_scene(10_000 + i)
         positive = i % 2 == 0
         distractor = not positive and i % 4 == 1
         if positive or distractor:
@@ -77,6 +87,10 @@ def make_frames(labels: list[str], others: list[str], count: int, seed: int) -> 
         size = (logo.shape[1], logo.shape[0]) if logo is not None else (360, 130)
         place = synth.random_placement(rng, (1280, 720), size, width=(100.0, 300.0))
         rgb, quad = synth.paste_logo(scene, logo, place)
+        if heldout:
+            from workbench.recognize.evalgen.degrade import degrade
+
+            rgb = degrade(rgb, rng, float(rng.uniform(0, 0.6)))[0]
         box = (*quad.min(0), *quad.max(0)) if positive else None
         frames.append(Frame(rgb, name if positive else None, box, distractor, place.width))
     return frames
@@ -193,6 +207,9 @@ def main() -> None:
     ap.add_argument("--frames", type=int, default=200)
     ap.add_argument("--timing-frames", type=int, default=24)
     ap.add_argument("--quick", action="store_true", help="40 frames, 8 timing frames")
+    ap.add_argument(
+        "--heldout", action="store_true", help="generator B's scenes and degradations"
+    )
     args = ap.parse_args()
     if args.quick:
         args.frames, args.timing_frames = 40, 8
@@ -206,13 +223,15 @@ def main() -> None:
             n: LogoLibrary.load(synth.write_library(root / f"lib{n}", names[:n])) for n in SIZES
         }
         t0 = time.perf_counter()
-        frames = make_frames(names[:EVAL_LIBRARY], others, args.frames, seed=7)
+        frames = make_frames(names[:EVAL_LIBRARY], others, args.frames, 7, args.heldout)
         pos = sum(f.label is not None for f in frames)
         dis = sum(f.distractor for f in frames)
         print(
             f"evaluation set: {len(frames)} frames 1280x720 ({pos} with a library logo "
             f"100-300 px wide, {dis} with a logo not in the library, "
-            f"{len(frames) - pos - dis} with none); made in {time.perf_counter() - t0:.0f} s"
+            f"{len(frames) - pos - dis} with none"
+            f"{'; held-out scenes and degradations' if args.heldout else ''});"
+            f" made in {time.perf_counter() - t0:.0f} s"
         )
         print(f"\nprecision / recall against {EVAL_LIBRARY} references, logos >= 100 px wide:")
         presets = {"workbench": MatchParams(), "workbench-fast": MatchParams.fast()}

@@ -64,3 +64,35 @@ def test_logos_stage_needs_a_library(case_dir: Path, logo_clip: Path) -> None:
     assert result.exit_code == 1 and "needs a logo library" in result.stderr
     result = run_cli("analyze", case_dir, "--stages", "logos", "--logos", case_dir / "nope")
     assert result.exit_code == 1 and result.stderr.startswith("error: ")
+
+
+def test_a_library_alone_runs_logos_without_stages(case_dir: Path, logo_clip: Path) -> None:
+    assert run_cli("ingest", case_dir, logo_clip).exit_code == 0
+    result = run_cli(
+        "analyze", case_dir, "--logos", LIBRARY, "--ocr", "tesseract", "--workers", "1"
+    )
+    assert result.exit_code == 0, result.stderr
+    labels = [o["label"] for o in _logos(case_dir)]
+    assert labels == ["stellar-optics"]
+    assert "logos" in result.stdout and "note:" not in result.stderr
+
+
+def test_a_library_in_case_toml_runs_logos_and_a_left_out_stage_is_reported(
+    case_dir: Path, logo_clip: Path
+) -> None:
+    run_cli("ingest", case_dir, logo_clip)
+    result = run_cli("analyze", case_dir, "--stages", "keyframes", "--logos", LIBRARY)
+    assert result.exit_code == 0 and "leaves out logos" in result.stderr
+    assert json.loads(run_cli("findings", case_dir, "--kind", "logo").stdout) == []
+    plain = run_cli("analyze", case_dir, "--stages", "keyframes")
+    assert "note:" not in plain.stderr
+    with (case_dir / "case.toml").open("a", encoding="utf-8") as f:
+        f.write(f'\n[recognize]\nlogos = "{LIBRARY}"\n')
+    result = run_cli("analyze", case_dir, "--stages", "keyframes,logos")
+    assert result.exit_code == 0, result.stderr
+    labels = [o["label"] for o in _logos(case_dir)]
+    assert labels == ["stellar-optics"]
+
+
+def _logos(case_dir: Path) -> list[dict]:
+    return json.loads(run_cli("findings", case_dir, "--kind", "logo").stdout)

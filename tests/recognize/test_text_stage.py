@@ -166,3 +166,21 @@ def test_review_annotate_and_findings_from_the_cli(analysed) -> None:
     actions = [r[0] for r in case.conn.execute("SELECT action FROM audit ORDER BY seq")]
     assert actions.count("observation.confirm") == 2
     assert "observation.reject" in actions and "observation.annotate" in actions
+
+
+def test_a_blurred_keyframe_is_read_from_its_sharpest_neighbour(tmp_path: Path) -> None:
+    import cv2
+
+    sharp = np.asarray(_brochure())
+    blurred = cv2.GaussianBlur(sharp, (0, 0), 2.2)
+    path = tmp_path / "blur.mp4"
+    write_video(path, (blurred if i % 2 == 0 else sharp for i in range(20)), fps=FPS, crf=16)
+    with Case.init(tmp_path / "case", "Blur", actor="tester") as case:
+        sha = ingest_file(case, path, "tester").video_sha256
+        analyze_keyframes(case, sha)
+        run_text_stage(case, sha, TextStageParams(engine="tesseract"))
+        rows = case.conn.execute(
+            "SELECT frame_index, text FROM observations WHERE kind = 'ocr'"
+        ).fetchall()
+    assert rows and all(r["frame_index"] % 2 == 1 for r in rows), [tuple(r) for r in rows]
+    assert any("Stellar Optics" in r["text"] for r in rows)

@@ -19,22 +19,24 @@ from workbench.errors import WorkbenchError
     "--stages",
     default=None,
     metavar="LIST",
-    help="Comma-separated: keyframes,ocr,logos,interfaces "
-    "(default keyframes,ocr,interfaces; ocr and interfaces run together).",
+    help="Comma-separated: keyframes,ocr,logos,interfaces (default keyframes,ocr,interfaces, "
+    "plus logos when a library is given or configured; ocr and interfaces run together).",
 )
 @click.option(
     "--ocr",
     "ocr_engine",
     default=None,
     metavar="ENGINE",
-    help="OCR engine: tesseract, easyocr, both, craft+tesseract (default: the benchmark's choice).",
+    help="OCR engine: routed, ppocr, screens+tesseract, tesseract, easyocr, both, "
+    "craft+tesseract, ... (default: the benchmark's choice).",
 )
 @click.option(
     "--logos",
     "logos_dir",
     type=click.Path(path_type=Path),
     default=None,
-    help="Logo library folder (each image's stem is its label; optional logos.toml).",
+    help="Logo library folder (each image's stem is its label; optional logos.toml); "
+    "default: [recognize] logos in case.toml. A library means logos run.",
 )
 @click.option(
     "--workers",
@@ -75,20 +77,20 @@ def analyze(
     from workbench.batch.local import useful_workers
     from workbench.case import Case
     from workbench.cli.progress import RichProgress
-    from workbench.recognize.pipeline import parse_stages, target_videos
+    from workbench.recognize.pipeline import choose_stages, target_videos
 
-    chosen = parse_stages(stages)
     spec = parse_executor(executor_spec)
     with Case.open(directory) as c, RichProgress(bytes_mode=False) as progress:
+        choice = choose_stages(stages, logos_dir, c)
         if not workers:  # all cores, when there is enough work for them
             frames = [v.frame_count for v in target_videos(c, list(videos) or None)]
             workers = useful_workers(frames, os.cpu_count() or 1)
         result = run_batch(
             c,
             make_executor(spec, workers),
-            chosen,
+            choice.stages,
             ocr=ocr_engine,
-            logos=logos_dir,
+            logos=choice.logos,
             progress=progress,
             actor=actor,
             videos=list(videos) or None,
@@ -100,6 +102,8 @@ def analyze(
             state = "already done" if r.skipped else "done"
             detail = ", ".join(f"{k} {v}" for k, v in r.details.items())
             click.echo(f"{r.video[:12]}  {r.stage:<15} {state}: {detail}")
+    for note in choice.notes:
+        click.echo(f"note: {note}", err=True)
     for f in result.failures:
         click.echo(f"failed: {f.describe()}", err=True)
     if result.failures:

@@ -58,6 +58,65 @@ def parse_stages(text: str | None) -> tuple[str, ...]:
     return stages
 
 
+@dataclass(frozen=True)
+class StageChoice:
+    """The stages a run of `analyze` does, the logo library it uses, and what the user
+    should be told about stages left out (nothing asked for is skipped in silence)."""
+
+    stages: tuple[str, ...]
+    logos: Path | None
+    notes: tuple[str, ...] = ()
+
+
+def configured_logos(case: Case) -> Path | None:
+    """The logo library named in case.toml (`[recognize] logos = "DIR"`, relative to the
+    case folder), or None."""
+    try:
+        import tomllib
+    except ImportError:  # pragma: no cover - Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+
+    try:
+        data = tomllib.loads((case.root / "case.toml").read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return None
+    section = data.get("recognize", {})
+    value = section.get("logos") if isinstance(section, dict) else None
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise WorkbenchError(
+            'case.toml: [recognize] logos must name a folder, e.g. logos = "logos".'
+        )
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else case.root / path
+
+
+def choose_stages(text: str | None, logos: Path | None, case: Case) -> StageChoice:
+    """Stages from `--stages` (or the defaults), with logos added by default whenever a
+    library is given or configured; a library given while `--stages` leaves logos out is
+    reported, as is a default run that has no library to match against."""
+    library = logos or configured_logos(case)
+    if text:
+        stages = parse_stages(text)
+        notes = []
+        if logos is not None and "logos" not in stages:
+            notes.append(f"--stages {text} leaves out logos: the library {logos} is not used.")
+        if "logos" in stages and library is None:
+            raise WorkbenchError("The logos stage needs a logo library: pass --logos LIBDIR.")
+        return StageChoice(stages, library, tuple(notes))
+    if library is not None:
+        return StageChoice((*DEFAULT_STAGES, "logos"), library)
+    return StageChoice(
+        DEFAULT_STAGES,
+        None,
+        (
+            "No logo library given or configured: logo matching not run "
+            "(pass --logos LIBDIR, or set [recognize] logos in case.toml).",
+        ),
+    )
+
+
 def target_videos(case: Case, videos: list[str] | None = None) -> list[records.Video]:
     """The videos to analyse: all of the case, or those whose sha256 starts with a prefix."""
     targets = [
@@ -83,6 +142,7 @@ def analyze_case(
     from workbench.video.analysis import analyze_keyframes, load_analysis
 
     progress = progress or NullProgress()
+    logos = logos or configured_logos(case)
     if "logos" in stages and logos is None:
         raise WorkbenchError("The logos stage needs a logo library: pass --logos LIBDIR.")
     reports: list[StageReport] = []

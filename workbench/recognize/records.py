@@ -15,6 +15,9 @@ class TextHit:
     score: float  # 0..1, the engine's own confidence
     engine: str  # name and version, e.g. "tesseract 5.3.0 eng+rus+kaz"
     quad: Quad | None = None
+    # every engine's reading of this line, (engine, text, score), when engines were
+    # compared: kept in the observation's provenance
+    readings: tuple[tuple[str, str, float], ...] = ()
 
     def shifted(self, dx: int, dy: int, scale: float = 1.0) -> TextHit:
         """Map a hit read on a crop (offset dx, dy, upscaled by `scale`) to frame pixels."""
@@ -28,7 +31,7 @@ class TextHit:
         quad = None
         if self.quad is not None:
             quad = tuple((x / scale + dx, y / scale + dy) for x, y in self.quad)  # type: ignore[assignment]
-        return TextHit(self.text, box, self.score, self.engine, quad)
+        return TextHit(self.text, box, self.score, self.engine, quad, self.readings)
 
 
 def iou(a: BBox, b: BBox) -> float:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from workbench.recognize.ocr.base import OcrEngine
@@ -15,6 +17,8 @@ def read_region(engine: OcrEngine, frame: np.ndarray, box: BBox, prep: Prep) -> 
     crop = frame[y0:y1, x0:x1]
     if crop.size == 0:
         return []
+    if not engine.frame_upscale and prep.upscale > 1:
+        prep = replace(prep, upscale=1.0)
     ready, scale = prepare(crop, prep)
     return [hit.shifted(x0, y0, scale) for hit in engine.read(ready)]
 

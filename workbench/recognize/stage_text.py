@@ -44,6 +44,9 @@ class TextStageParams:
     prep: Prep = field(default_factory=Prep)
     tiles: TileParams = field(default_factory=TileParams)
     incremental: bool = True  # False: read every keyframe whole (the naive reference)
+    # a whole read takes the sharpest of the frames up to this many either side of the
+    # keyframe that show the same picture: one blurred keyframe does not lose a shot's text
+    sharpest: int = 2
 
 
 @dataclass
@@ -98,9 +101,40 @@ def read_keyframe(
         regions = regions_to_read(previous_gray, gray, (w, h), params.tiles)
     else:
         regions = [(0, 0, w, h)]
+    if regions == [(0, 0, w, h)] and params.sharpest > 0:
+        frame = sharpest_near(reader, frame, gray, params)
     hits = read_frame(engine, frame.rgb, regions, params.prep) if regions else []
     read = KeyframeRead(frame.ref, (w, h), tuple(regions), tuple(hits), engine.version())
     return read, gray
+
+
+def sharpness(gray: np.ndarray) -> float:
+    import cv2
+
+    return float(cv2.Laplacian(gray, cv2.CV_32F).var())
+
+
+def sharpest_near(reader: FrameReader, frame, gray: np.ndarray, params: TextStageParams):
+    """The sharpest frame among `frame` and its neighbours (up to `params.sharpest` either
+    side) that show the same picture (small grey copies alike; a cut is never crossed)."""
+    best, best_sharp = frame, sharpness(gray)
+    index = frame.ref.index
+    for other in range(index - params.sharpest, index + params.sharpest + 1):
+        if other == index or other < 0 or other >= reader.frame_count:
+            continue
+        try:
+            cand = reader.get(other)
+        except VideoError:
+            continue
+        small = small_gray(cand.rgb, params.tiles.work_width)
+        if small.shape != gray.shape:
+            continue
+        if float(np.abs(small.astype(np.int16) - gray.astype(np.int16)).mean()) > 8.0:
+            continue  # another picture: a cut or fast motion
+        sharp = sharpness(small)
+        if sharp > 1.15 * best_sharp:
+            best, best_sharp = cand, sharp
+    return best
 
 
 def text_run(
@@ -112,6 +146,7 @@ def text_run(
         "prep": asdict(params.prep),
         "tiles": asdict(params.tiles),
         "incremental": params.incremental,
+        "sharpest": params.sharpest,
         "keyframes": analysis.params_hash,
         "vendors": VENDOR_METHOD,
         "capabilities": CAP_METHOD,
@@ -268,6 +303,7 @@ def _observations(
                         for s in suggestions
                     ],
                     "vendor_method": VENDOR_METHOD,
+                    **_readings(hit),
                 },
             )
         )
@@ -322,6 +358,13 @@ def _observations(
     return out
 
 
+def _readings(hit: TextHit) -> dict[str, Any]:
+    """Every engine's raw reading of the line, when several were compared."""
+    if not hit.readings:
+        return {}
+    return {"readings": [{"engine": e, "text": t, "score": s} for e, t, s in hit.readings]}
+
+
 def plausible(hit: TextHit) -> bool:
     """Drop OCR noise: single glyphs, and short strings read with low confidence."""
     alnum = sum(ch.isalnum() for ch in hit.text)
@@ -331,6 +374,9 @@ def plausible(hit: TextHit) -> bool:
 def _seen(norm: str, bbox: BBox, seen: list[tuple[str, BBox]]) -> bool:
     for text, box in seen:
         if norm == text and iou(bbox, box) > 0.3:
+            return True
+        # the same line at the same place, read a little differently on another keyframe
+        if iou(bbox, box) > 0.5 and fuzz.ratio(norm, text) >= 70:
             return True
         # a panned or partly covered screen shows a part of a line read before
         if len(norm) >= 8 and fuzz.partial_ratio(norm, text) >= 90 and len(norm) <= len(text):

@@ -12,8 +12,12 @@ ENGINES = (
     "lines+tesseract",
     "screens+tesseract",
     "rectify+tesseract",
+    "ppocr",
+    "ppocr-small",
+    "routed",
+    "routed-small",
 )
-DEFAULT = "screens+tesseract"  # chosen by bench/bench_ocr.py on this project's CPU machines
+DEFAULT = "routed"  # chosen by bench/bench_ocr_table.py (generators A, B and real photographs)
 
 
 def make_engine(name: str = DEFAULT) -> OcrEngine:
@@ -42,6 +46,15 @@ def make_engine(name: str = DEFAULT) -> OcrEngine:
         from workbench.recognize.ocr.screens import RectifyOcr
 
         return RectifyOcr()
+    if name in ("ppocr", "ppocr-small"):
+        from workbench.recognize.ocr.ppocr import PpOcr, PpParams
+
+        return PpOcr(PpParams(models="small" if name.endswith("small") else "tiny"))
+    if name in ("routed", "routed-small"):
+        from workbench.recognize.ocr.ppocr import PpOcr, PpParams
+        from workbench.recognize.ocr.routed import RoutedOcr
+
+        return RoutedOcr(PpOcr(PpParams(models="small" if name.endswith("small") else "tiny")))
     raise OcrUnavailable(f"Unknown OCR engine {name!r}; choose one of {', '.join(ENGINES)}.")
 
 

@@ -16,6 +16,10 @@ class OcrUnavailable(WorkbenchError):
 
 class OcrEngine(ABC):
     name: str = "ocr"
+    # False for engines with a learned detector that scales text itself: a blind 2x
+    # upscale of a whole frame only quadruples the detector's work (the 45 s per
+    # 1280x960 image that easyocr cost inside `analyze`).
+    frame_upscale: bool = True
 
     @abstractmethod
     def read(self, image: np.ndarray) -> list[TextHit]:

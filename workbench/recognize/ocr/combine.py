@@ -74,6 +74,7 @@ class CraftTesseractOcr(OcrEngine):
     Kazakh letters too) reads in a single call per sharpening amount."""
 
     name = "craft+tesseract"
+    frame_upscale = False  # lines are scaled to one text height on the page
 
     def __init__(
         self,

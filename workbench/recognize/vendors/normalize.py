@@ -158,7 +158,9 @@ LEGAL_FORMS = frozenset(
     }
 )
 
-_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+# each Chinese character is a token: Chinese runs words together without spaces
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+_TOKEN = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+", re.UNICODE)
 _CYR = re.compile(r"[\u0400-\u04FF]")
 _LAT = re.compile(r"[A-Za-z]")
 
