@@ -194,21 +194,20 @@ def build_demo(
 def _analyse(case: Case, actor: str, progress: ProgressSink) -> list:
     """Keyframes, then OCR with vendor, capability and interface suggestions (when an OCR
     engine is installed here; the demo still builds without one)."""
-    from workbench.recognize.ocr import OcrUnavailable
-    from workbench.recognize.pipeline import analyze_case
+    from workbench.batch import analyze
+    from workbench.recognize.ocr import OcrUnavailable, make_engine
 
     try:
-        return analyze_case(
-            case,
-            ("keyframes", "ocr", "interfaces", "logos"),
-            logos=data_dir() / "logos",
-            progress=progress,
-            actor=actor,
+        make_engine().version()
+        stages: tuple[str, ...] = ("keyframes", "ocr", "interfaces", "logos")
+    except OcrUnavailable:  # no OCR engine here: the demo still builds, without readings
+        stages = ("keyframes", "logos")
+    run = analyze(case, stages, logos=data_dir() / "logos", progress=progress, actor=actor)
+    if run.result.failures:
+        raise CaseError(
+            "The demo's analysis failed: " + "; ".join(f.describe() for f in run.result.failures)
         )
-    except OcrUnavailable:
-        return analyze_case(
-            case, ("keyframes", "logos"), logos=data_dir() / "logos", progress=progress, actor=actor
-        )
+    return run.result.reports
 
 
 def _remove_case(directory: Path) -> None:

@@ -17,13 +17,12 @@ import pytest
 
 from tests.batch.faults import AlwaysFail, CrashOnce, Recording
 from tests.helpers import run_cli
-from workbench.batch import driver, make_executor, parse_executor, run_batch
+from workbench.batch import analyze, driver, make_executor, parse_executor, run_batch
 from workbench.batch.driver import VIDEOS
 from workbench.batch.ray_executor import RayExecutor, check_reachable, ocr_pool
 from workbench.case import Case
 from workbench.errors import WorkbenchError
 from workbench.ingest import ingest_file
-from workbench.recognize.pipeline import analyze_case
 from workbench.synth import archive_clip
 
 pytestmark = pytest.mark.skipif(
@@ -49,11 +48,11 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def reference(template: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """What the in-process path (`analyze_case`) stores."""
+    """What the in-process path (`analyze` with one worker: this process) stores."""
     path = tmp_path_factory.mktemp("reference") / "case"
     shutil.copytree(template, path)
     with Case.open(path) as case:
-        analyze_case(case, STAGES, ocr="tesseract")
+        analyze(case, STAGES, ocr="tesseract", workers=1)
     return snapshot(path)
 
 

@@ -11,7 +11,6 @@ times; then its video is reported failed and the others go on.
 
 from __future__ import annotations
 
-import time
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -37,14 +36,11 @@ from workbench.batch.tasks import (
 )
 from workbench.case import records
 from workbench.case.folder import Case
-from workbench.errors import WorkbenchError
-from workbench.progress import NullProgress, ProgressSink
+from workbench.progress import ProgressSink
 from workbench.recognize import runs
 from workbench.recognize.pipeline import (
-    DEFAULT_STAGES,
     StageReport,
     logo_report,
-    target_videos,
     text_report,
 )
 from workbench.recognize.stage_text import KeyframeRead, TextStageParams
@@ -91,7 +87,7 @@ class _Video:
     failed: bool = False
 
 
-class _Driver:
+class Driver:
     def __init__(
         self,
         case: Case,
@@ -372,46 +368,3 @@ class _Driver:
 
 def _kf_report(sha: str, skipped: bool, shots: int, keyframes: int) -> StageReport:
     return StageReport(sha, "keyframes", skipped, {"shots": shots, "keyframes": keyframes})
-
-
-def run_batch(
-    case: Case,
-    executor: Executor,
-    stages: tuple[str, ...] = DEFAULT_STAGES,
-    ocr: str | None = None,
-    logos: Path | None = None,
-    progress: ProgressSink | None = None,
-    actor: str = "workbench",
-    videos: list[str] | None = None,
-    max_attempts: int = MAX_ATTEMPTS,
-) -> BatchResult:
-    """Analyse the videos of a case (all, or those whose sha256 starts with one of
-    `videos`) on `executor`; what is already committed is skipped."""
-    from workbench.recognize.ocr import ENGINES, OcrUnavailable
-
-    if "logos" in stages and logos is None:
-        raise WorkbenchError("The logos stage needs a logo library: pass --logos LIBDIR.")
-    if ocr is not None and ocr not in ENGINES:
-        raise OcrUnavailable(f"Unknown OCR engine {ocr!r}; choose one of {', '.join(ENGINES)}.")
-    targets = target_videos(case, videos)
-    began = time.perf_counter()
-    driver = _Driver(
-        case, executor, stages, ocr, logos, progress or NullProgress(), actor, max_attempts
-    )
-    executor.start()
-    try:
-        driver.run(targets)
-    finally:
-        executor.close()
-    reports = [r for v in targets for r in driver.videos[v.sha256].reports]
-    return BatchResult(
-        reports,
-        driver.failures,
-        executor.name,
-        len(targets),
-        tasks=driver.counts["tasks"],
-        retries=driver.counts["retries"],
-        frames=driver.counts["frames"],
-        keyframes_read=driver.counts["keyframes"],
-        seconds=time.perf_counter() - began,
-    )

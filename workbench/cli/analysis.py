@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import click
@@ -73,28 +72,25 @@ def analyze(
     """
     from dataclasses import asdict
 
-    from workbench.batch import make_executor, parse_executor, run_batch
-    from workbench.batch.local import useful_workers
+    from workbench.batch import analyze as run_analysis
+    from workbench.batch import parse_executor
     from workbench.case import Case
     from workbench.cli.progress import RichProgress
-    from workbench.recognize.pipeline import choose_stages, target_videos
 
     spec = parse_executor(executor_spec)
     with Case.open(directory) as c, RichProgress(bytes_mode=False) as progress:
-        choice = choose_stages(stages, logos_dir, c)
-        if not workers:  # all cores, when there is enough work for them
-            frames = [v.frame_count for v in target_videos(c, list(videos) or None)]
-            workers = useful_workers(frames, os.cpu_count() or 1)
-        result = run_batch(
+        run = run_analysis(
             c,
-            make_executor(spec, workers),
-            choice.stages,
+            stages,
             ocr=ocr_engine,
-            logos=choice.logos,
+            logos=logos_dir,
+            executor=spec,
+            workers=workers,
             progress=progress,
             actor=actor,
             videos=list(videos) or None,
         )
+    result = run.result
     if as_json:
         click.echo(json.dumps([asdict(r) for r in result.reports], indent=2))
     else:
@@ -102,7 +98,7 @@ def analyze(
             state = "already done" if r.skipped else "done"
             detail = ", ".join(f"{k} {v}" for k, v in r.details.items())
             click.echo(f"{r.video[:12]}  {r.stage:<15} {state}: {detail}")
-    for note in choice.notes:
+    for note in run.notes:
         click.echo(f"note: {note}", err=True)
     for f in result.failures:
         click.echo(f"failed: {f.describe()}", err=True)

@@ -9,7 +9,6 @@ from pathlib import Path
 from workbench.case import records
 from workbench.case.folder import Case
 from workbench.errors import WorkbenchError
-from workbench.progress import NullProgress, ProgressSink
 
 STAGES = ("keyframes", "ocr", "logos", "interfaces")
 DEFAULT_STAGES = ("keyframes", "ocr", "interfaces")
@@ -127,54 +126,3 @@ def target_videos(case: Case, videos: list[str] | None = None) -> list[records.V
     if not targets:
         raise WorkbenchError("This case has no video to analyse; ingest one first.")
     return targets
-
-
-def analyze_case(
-    case: Case,
-    stages: tuple[str, ...] = DEFAULT_STAGES,
-    ocr: str | None = None,
-    logos: Path | None = None,
-    workers: int = 1,
-    progress: ProgressSink | None = None,
-    actor: str = "workbench",
-    videos: list[str] | None = None,
-) -> list[StageReport]:
-    from workbench.video.analysis import analyze_keyframes, load_analysis
-
-    progress = progress or NullProgress()
-    logos = logos or configured_logos(case)
-    if "logos" in stages and logos is None:
-        raise WorkbenchError("The logos stage needs a logo library: pass --logos LIBDIR.")
-    reports: list[StageReport] = []
-    for video in target_videos(case, videos):
-        if "keyframes" in stages or load_analysis(case, video.sha256) is None:
-            stored = analyze_keyframes(
-                case, video.sha256, progress=progress, workers=workers, actor=actor
-            )
-            reports.append(
-                StageReport(
-                    video.sha256,
-                    "keyframes",
-                    stored.skipped,
-                    {"shots": len(stored.shots), "keyframes": len(stored.keyframes)},
-                )
-            )
-        if "ocr" in stages or "interfaces" in stages:
-            from workbench.recognize.ocr import DEFAULT
-            from workbench.recognize.stage_text import TextStageParams, run_text_stage
-
-            result = run_text_stage(
-                case,
-                video.sha256,
-                TextStageParams(engine=ocr or DEFAULT),
-                progress=progress,
-                actor=actor,
-            )
-            reports.append(text_report(video.sha256, result))
-        if "logos" in stages:
-            from workbench.recognize.stage_logos import run_logo_stage
-
-            assert logos is not None
-            result = run_logo_stage(case, video.sha256, logos, progress=progress, actor=actor)
-            reports.append(logo_report(video.sha256, result))
-    return reports

@@ -6,8 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from workbench.app import casehome, state
+from workbench.batch import analyze
 from workbench.errors import WorkbenchError
-from workbench.recognize.pipeline import STAGES, analyze_case
+from workbench.recognize.pipeline import STAGES
 from workbench.resources import data_dir
 
 st.title("Case")
@@ -99,11 +100,15 @@ try:
     if st.button("Run analysis", key="case_analyze", disabled=not rows):
         logos = data_dir() / "logos" if "logos" in stages else None
         try:
-            reports = analyze_case(
+            run = analyze(
                 case, tuple(stages), logos=logos, progress=state.StreamlitProgress(),
                 actor=state.reviewer(),
-            )  # fmt: skip
-            for r in reports:
+            )  # fmt: skip (in this process: Streamlit runs pages as __main__)
+            for note in run.notes:
+                st.info(note)
+            for f in run.result.failures:
+                st.error(f"Failed: {f.describe()}")
+            for r in run.result.reports:
                 detail = ", ".join(f"{k} {v}" for k, v in r.details.items())
                 st.write(f"{r.video[:12]} {r.stage}: {'already done' if r.skipped else detail}")
         except WorkbenchError as exc:
