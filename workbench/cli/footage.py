@@ -15,12 +15,7 @@ def _reader(c, video: str):
     from workbench.case import records
     from workbench.video.frames import FrameReader
 
-    found = records.video(c.conn, video)
-    if found is None:
-        raise WorkbenchError(
-            f"No video in this case matches {video!r} (give its sha256 or a "
-            "unique prefix of at least 6 hex digits)."
-        )
+    found = records.require_video(c.conn, video)
     return FrameReader(c.path(found.media_path), found.sha256)
 
 

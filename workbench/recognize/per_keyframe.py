@@ -45,9 +45,7 @@ class KeyframeRun:
 
 def video_keyframes(case: Case, video_sha256: str) -> tuple[records.Video, StoredAnalysis]:
     """The video and its stored keyframes, or a VideoError saying which is missing."""
-    video = records.video(case.conn, video_sha256)
-    if video is None:
-        raise VideoError(f"No video {video_sha256} in this case.")
+    video = records.require_video(case.conn, video_sha256, VideoError)
     analysis = load_analysis(case, video.sha256)
     if analysis is None:
         raise VideoError(
