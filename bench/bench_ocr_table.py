@@ -196,12 +196,12 @@ def print_table(results: dict[str, Cells]) -> None:
             _, _, good, read = results[name].total(lambda k, s=source: k[0] == s)
             row += f" {ratio(r, o):>5} {ratio(good, read):>5} {read:>5} |"
         print(row)
-    print(f"{'s/img':<29}|" + "|".join(
-        " " + " ".join(
-            f"{s}{sum(v) / max(1, len(v)):.1f}" for s, v in results[n].seconds.items()
-        ).ljust(17)[:17] + " "
-        for n in names
-    ))  # fmt: skip
+    print("\nseconds per picture (720p for A and B):")
+    for name in names:
+        times = results[name].seconds
+        print(f"  {name:<18} " + "  ".join(
+            f"{src} {sum(v) / max(1, len(v)):.1f}" for src, v in times.items()
+        ))  # fmt: skip
 
 
 if __name__ == "__main__":
