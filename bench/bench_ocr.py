@@ -39,7 +39,7 @@ from workbench.recognize.ocr.prep import Prep
 from workbench.recognize.ocr.scripts import fold_lookalikes
 from workbench.recognize.records import TextHit
 from workbench.recognize.screen import read_frame
-from workbench.recognize.stage_text import plausible
+from workbench.recognize.text_observations import plausible
 from workbench.recognize.vendors import VendorResolver, load_registry
 
 MIN_HEIGHT = 10.0

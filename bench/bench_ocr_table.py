@@ -39,7 +39,7 @@ from workbench.recognize.evalgen.second import make_frame_b
 from workbench.recognize.ocr import make_engine
 from workbench.recognize.ocr.prep import Prep
 from workbench.recognize.screen import read_frame
-from workbench.recognize.stage_text import plausible
+from workbench.recognize.text_observations import plausible
 
 BANDS = (("<10", 0.0), ("10-16", 10.0), (">=16", 16.0))
 ENGINES = (

@@ -12,21 +12,21 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
-from rapidfuzz import fuzz
 
 from workbench.case.folder import Case
-from workbench.case.observations import NewObservation, of_run
+from workbench.case.observations import of_run
 from workbench.progress import NullProgress, ProgressSink
 from workbench.recognize import runs
 from workbench.recognize.capabilities import METHOD as CAP_METHOD
-from workbench.recognize.capabilities import find_capabilities, load_capabilities
+from workbench.recognize.capabilities import load_capabilities
 from workbench.recognize.interfaces import METHOD as IF_METHOD
-from workbench.recognize.interfaces import identify, load_signatures
+from workbench.recognize.interfaces import load_signatures
 from workbench.recognize.ocr import DEFAULT, OcrEngine, make_engine
 from workbench.recognize.ocr.prep import Prep
 from workbench.recognize.per_keyframe import KeyframeRun, run_keyframes, video_keyframes
-from workbench.recognize.records import BBox, TextHit, iou
+from workbench.recognize.records import BBox, TextHit
 from workbench.recognize.screen import read_frame
+from workbench.recognize.text_observations import ShotState, shot_observations
 from workbench.recognize.tiles import TileParams, regions_to_read, small_gray
 from workbench.recognize.vendors import VendorResolver, load_registry
 from workbench.recognize.vendors.normalize import normalized
@@ -155,15 +155,6 @@ def text_run(
     return runs.run_key(video_sha256, STAGE, key_params), key_params
 
 
-@dataclass
-class _ShotState:
-    shot_no: int = -1
-    prev_gray: np.ndarray | None = None
-    seen: list[tuple[str, BBox]] = field(default_factory=list)
-    lines: list[TextHit] = field(default_factory=list)
-    products: set[str] = field(default_factory=set)
-
-
 def run_text_stage(
     case: Case,
     video_sha256: str,
@@ -191,13 +182,13 @@ def run_text_stage(
     signatures = load_signatures()
     key, key_params = text_run(video.sha256, analysis, params, method)
     result = TextStageResult(video.sha256, key)
-    state = _ShotState()
+    state = ShotState()
     keyframes = analysis.keyframes
 
-    def in_shot(shot_no: int) -> _ShotState:
+    def in_shot(shot_no: int) -> ShotState:
         nonlocal state
         if shot_no != state.shot_no:
-            state = _ShotState(shot_no=shot_no)
+            state = ShotState(shot_no=shot_no)
         return state
 
     def skip(n: int, stored: StoredKeyframe) -> None:
@@ -223,7 +214,7 @@ def run_text_stage(
         result.ocr_calls += len(regions)
         result.pixels_read += sum((b[2] - b[0]) * (b[3] - b[1]) for b in regions)
         result.pixels_whole += got.size[0] * got.size[1]
-        new = _observations(
+        new = shot_observations(
             got.ref, got.size, hits, shot, resolver, capabilities, signatures, method, key, regions
         )
         shot.prev_gray = gray
@@ -243,161 +234,7 @@ def run_text_stage(
     return result
 
 
-def _observations(
-    ref: FrameRef,
-    size: tuple[int, int],
-    hits: list[TextHit],
-    state: _ShotState,
-    resolver: VendorResolver,
-    capabilities,
-    signatures,
-    method: str,
-    key: str,
-    regions: list[BBox],
-) -> list[NewObservation]:
-    base = {
-        "video_sha256": ref.video_sha256,
-        "frame_index": ref.index,
-        "time_s": ref.time_s,
-        "pixel_sha256": ref.pixel_sha256,
-        "run_key": key,
-    }
-    out: list[NewObservation] = []
-    # lines outside the re-read regions are still on screen: keep them for interfaces
-    state.lines = [
-        line
-        for line in state.lines
-        if not any(iou(line.bbox, r) > 0 or _inside(line.bbox, r) for r in regions)
-    ]
-    for hit in hits:
-        if not plausible(hit):
-            continue
-        norm = normalized(hit.text)
-        state.lines.append(hit)
-        if not norm or _seen(norm, hit.bbox, state.seen):
-            continue  # the same line (or a cut-off part of it) was read earlier in this shot
-        state.seen.append((norm, hit.bbox))
-        suggestions = resolver.resolve(hit.text)
-        best = suggestions[0] if suggestions else None
-        out.append(
-            NewObservation(
-                **base,
-                kind="ocr",
-                method=method,
-                created_by=method,
-                text=hit.text,
-                vendor=best.vendor if best else None,
-                bbox=hit.bbox,
-                quad=hit.quad,
-                score=hit.score,
-                params={
-                    "normalized": norm,
-                    "vendor_suggestions": [
-                        {
-                            "vendor": s.vendor,
-                            "matched": s.matched,
-                            "kind": s.match_kind,
-                            "score": s.score,
-                            "rule": s.rule,
-                        }
-                        for s in suggestions
-                    ],
-                    "vendor_method": VENDOR_METHOD,
-                    **_readings(hit),
-                },
-            )
-        )
-        for cap in find_capabilities(hit.text, capabilities):
-            out.append(
-                NewObservation(
-                    **base,
-                    kind="capability",
-                    method=CAP_METHOD,
-                    created_by=CAP_METHOD,
-                    text=hit.text,
-                    label=cap.capability,
-                    bbox=hit.bbox,
-                    score=hit.score,
-                    params={
-                        "pattern": cap.pattern,
-                        "capability": cap.label,
-                        "provisions": list(cap.provisions),
-                        "ocr": method,
-                    },
-                )
-            )
-    for match in identify([line.text for line in state.lines], signatures):
-        if match.product in state.products:
-            continue
-        state.products.add(match.product)
-        boxes = [
-            line.bbox
-            for line in state.lines
-            if any(m.casefold() in line.text.casefold() for m in match.matched)
-        ]
-        bbox = _union(boxes) if boxes else (0, 0, size[0], size[1])
-        out.append(
-            NewObservation(
-                **base,
-                kind="interface",
-                method=IF_METHOD,
-                created_by=IF_METHOD,
-                label=match.product,
-                vendor=match.vendor,
-                bbox=bbox,
-                score=match.score,
-                text="; ".join(match.matched),
-                params={
-                    "matched": list(match.matched),
-                    "string_score": match.string_score,
-                    "screenshot_score": match.screenshot_score,
-                    "ocr": method,
-                },
-            )
-        )
-    return out
-
-
-def _readings(hit: TextHit) -> dict[str, Any]:
-    """Every engine's raw reading of the line, when several were compared."""
-    if not hit.readings:
-        return {}
-    return {"readings": [{"engine": e, "text": t, "score": s} for e, t, s in hit.readings]}
-
-
-def plausible(hit: TextHit) -> bool:
-    """Drop OCR noise: single glyphs, and short strings read with low confidence."""
-    alnum = sum(ch.isalnum() for ch in hit.text)
-    return alnum >= 2 and not (alnum <= 3 and hit.score < 0.9)
-
-
-def _seen(norm: str, bbox: BBox, seen: list[tuple[str, BBox]]) -> bool:
-    for text, box in seen:
-        if norm == text and iou(bbox, box) > 0.3:
-            return True
-        # the same line at the same place, read a little differently on another keyframe
-        if iou(bbox, box) > 0.5 and fuzz.ratio(norm, text) >= 70:
-            return True
-        # a panned or partly covered screen shows a part of a line read before
-        if len(norm) >= 8 and fuzz.partial_ratio(norm, text) >= 90 and len(norm) <= len(text):
-            return True
-    return False
-
-
-def _inside(a: BBox, b: BBox) -> bool:
-    return a[0] >= b[0] and a[1] >= b[1] and a[2] <= b[2] and a[3] <= b[3]
-
-
-def _union(boxes: list[BBox]) -> BBox:
-    return (
-        min(b[0] for b in boxes),
-        min(b[1] for b in boxes),
-        max(b[2] for b in boxes),
-        max(b[3] for b in boxes),
-    )
-
-
-def _reload_seen(case: Case, key: str, shot_no: int, analysis, state: _ShotState) -> None:
+def _reload_seen(case: Case, key: str, shot_no: int, analysis, state: ShotState) -> None:
     """After a resume, what this run already recorded in the shot counts as seen."""
     shot = next((s for s in analysis.shots if s.shot_no == shot_no), None)
     if shot is None:
