@@ -48,7 +48,7 @@ from workbench.recognize.pipeline import (
     text_report,
 )
 from workbench.recognize.stage_text import KeyframeRead, TextStageParams
-from workbench.video.scan import MIN_PARALLEL_FRAMES, plan_segments
+from workbench.video.scan import MIN_PARALLEL_FRAMES, THREADED_CORES, plan_segments
 from workbench.video.signals import ScanParams
 
 MAX_ATTEMPTS = 3
@@ -181,8 +181,11 @@ class _Driver:
                 state.scanning = True
                 self.frames_total += state.ref.frames
                 self.progress.update(FRAMES, self.counts["frames"], self.frames_total)
-                if state.ref.frames < MIN_PARALLEL_FRAMES or self.executor.slots <= 1:
-                    threads = 0 if self.executor.slots <= 1 else 1
+                whole = self.executor.slots <= THREADED_CORES and len(self.videos) == 1
+                if state.ref.frames < MIN_PARALLEL_FRAMES or whole:
+                    # alone on few cores: one decode with frame threads (the keyframes'
+                    # pictures kept as met); else one core each, videos side by side
+                    threads = 0 if self.executor.slots <= 1 or whole else 1
                     self.submit(WholeScan(state.ref, self.params, self.thumbs, threads), sha)
                 else:
                     self.submit(IndexVideo(state.ref), sha)

@@ -81,15 +81,15 @@ def run_task(task: Task) -> object:
     _setup()
     if isinstance(task, WholeScan):
         from workbench.video.index import build_index
-        from workbench.video.keyframes import Analyzer
-        from workbench.video.scan import scan_signals
+        from workbench.video.keyframe_pass import Thumbs as Where
+        from workbench.video.keyframe_pass import keyframe_pass
 
-        path, analyzer = Path(task.video.path), Analyzer(task.params)
-        for sig in scan_signals(path, build_index(path), task.params, threads=task.threads):
-            analyzer.push(sig)
-        analysis = analyzer.finish()
-        stored = _thumbs(task.video.path, task.video.sha256, analysis, task.thumbs)
-        return ScanResult(analysis, stored)
+        path, t = Path(task.video.path), task.thumbs
+        where = Where(Path(t.root), Path(t.tmp_dir), task.video.sha256, t.key)
+        analysis, stored = keyframe_pass(
+            path, build_index(path), task.params, where, threads=task.threads
+        )
+        return ScanResult(analysis, tuple(stored))
     if isinstance(task, IndexVideo):
         from workbench.video.index import build_index
 
