@@ -134,6 +134,11 @@ class _Driver:
         self.next_ticket += 1
         self.pending[ticket] = (task, video, attempt)
         self.counts["tasks"] += 1
+        pool = self.executor.name == "local" and self.executor.slots > 1
+        if isinstance(task, WholeScan) and task.threads == 0 and pool:
+            # one video alone on few cores: in this process, no worker process to start
+            self.handle(_inline(ticket, task, self.progress))
+            return
         self.executor.submit(ticket, task)
 
     def run(self, targets: Iterable[records.Video]) -> None:
@@ -371,6 +376,17 @@ class _Driver:
         elif isinstance(task, ReadKeyframes):
             assert isinstance(value, ReadResult)
             self.on_reads(state, value)
+
+
+def _inline(ticket: int, task: WholeScan, progress: ProgressSink) -> Outcome:
+    """Run a whole-video scan in this process (its decoder threads use every core)."""
+    from workbench.batch.local import error_text
+    from workbench.batch.work import whole_scan
+
+    try:
+        return Outcome(ticket, task, value=whole_scan(task, progress))
+    except Exception as exc:
+        return Outcome(ticket, task, error=error_text(exc))
 
 
 def _kf_report(sha: str, skipped: bool, shots: int, keyframes: int) -> StageReport:
