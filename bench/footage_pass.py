@@ -126,11 +126,12 @@ def bench_clip(folder: Path, clip: Path, frames: int, truth, env: dict[str, str]
     print(f"{clip.name}: {frames} frames")
     print(
         f"  ffmpeg -f null            {ff_wall:6.2f} s {frames / ff_wall:5.0f} fps  "
-        f"CPU {ff_cpu:6.2f} s  peak {ff_rss} MiB"
+        f"CPU {ff_cpu:6.2f} s ({ff_cpu / ff_wall:.2f} cores busy)  peak {ff_rss} MiB"
     )
     print(
         f"  workbench keyframe pass   {ours['wall']:6.2f} s {frames / ours['wall']:5.0f} fps  "
-        f"CPU {ours['cpu']:6.2f} s  peak {ours['rss']} MiB  "
+        f"CPU {ours['cpu']:6.2f} s ({ours['cpu'] / ours['wall']:.2f} cores busy)  "
+        f"peak {ours['rss']} MiB  "
         f"= {ff_wall / ours['wall']:.2f}x ffmpeg (wall), {ff_cpu / ours['cpu']:.2f}x (CPU); "
         f"ingest with the index decode {ours['ingest']:.1f} s"
     )
@@ -170,7 +171,7 @@ def main(folder: Path, seconds: int, long_minutes: int) -> None:
         write_clip(clip, seconds)
         print(f"generated {clip.name} in {time.perf_counter() - t0:.0f} s")
     _, truth = frames_and_truth(seconds)
-    print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
+    print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f} (shared: compare CPU s)")
     bench_clip(folder, clip, seconds * FPS, truth, env)
     for name in ("vtest.avi", "Megamind.avi"):
         real = REAL / name

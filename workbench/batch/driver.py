@@ -44,7 +44,7 @@ from workbench.recognize.pipeline import (
     text_report,
 )
 from workbench.recognize.stage_text import KeyframeRead, TextStageParams
-from workbench.video.scan import MIN_PARALLEL_FRAMES, plan_segments
+from workbench.video.scan import MIN_PARALLEL_FRAMES, THREADED_CORES, plan_segments
 from workbench.video.signals import ScanParams
 
 MAX_ATTEMPTS = 3
@@ -130,6 +130,11 @@ class Driver:
         self.next_ticket += 1
         self.pending[ticket] = (task, video, attempt)
         self.counts["tasks"] += 1
+        pool = self.executor.name == "local" and self.executor.slots > 1
+        if isinstance(task, WholeScan) and task.threads == 0 and pool:
+            # one video alone on few cores: in this process, no worker process to start
+            self.handle(_inline(ticket, task, self.progress))
+            return
         self.executor.submit(ticket, task)
 
     def run(self, targets: Iterable[records.Video]) -> None:
@@ -177,8 +182,11 @@ class Driver:
                 state.scanning = True
                 self.frames_total += state.ref.frames
                 self.progress.update(FRAMES, self.counts["frames"], self.frames_total)
-                if state.ref.frames < MIN_PARALLEL_FRAMES or self.executor.slots <= 1:
-                    threads = 0 if self.executor.slots <= 1 else 1
+                whole = self.executor.slots <= THREADED_CORES and len(self.videos) == 1
+                if state.ref.frames < MIN_PARALLEL_FRAMES or whole:
+                    # alone on few cores: one decode with frame threads (the keyframes'
+                    # pictures kept as met); else one core each, videos side by side
+                    threads = 0 if self.executor.slots <= 1 or whole else 1
                     self.submit(WholeScan(state.ref, self.params, self.thumbs, threads), sha)
                 else:
                     self.submit(IndexVideo(state.ref), sha)
@@ -364,6 +372,17 @@ class Driver:
         elif isinstance(task, ReadKeyframes):
             assert isinstance(value, ReadResult)
             self.on_reads(state, value)
+
+
+def _inline(ticket: int, task: WholeScan, progress: ProgressSink) -> Outcome:
+    """Run a whole-video scan in this process (its decoder threads use every core)."""
+    from workbench.batch.local import error_text
+    from workbench.batch.work import whole_scan
+
+    try:
+        return Outcome(ticket, task, value=whole_scan(task, progress))
+    except Exception as exc:
+        return Outcome(ticket, task, error=error_text(exc))
 
 
 def _kf_report(sha: str, skipped: bool, shots: int, keyframes: int) -> StageReport:

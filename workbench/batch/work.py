@@ -22,7 +22,7 @@ from workbench.batch.tasks import (
     Thumbs,
     WholeScan,
 )
-from workbench.progress import NullProgress
+from workbench.progress import NullProgress, ProgressSink
 from workbench.recognize.ocr import OcrEngine, make_engine
 from workbench.video.frames import FrameReader
 from workbench.video.keyframes import ShotAnalysis
@@ -76,20 +76,24 @@ def _thumbs(video_path: str, sha256: str, analysis: ShotAnalysis, thumbs: Thumbs
     )
 
 
+def whole_scan(task: WholeScan, progress: ProgressSink | None = None) -> ScanResult:
+    """Shots, keyframes and thumbnails of one video in one decode."""
+    from workbench.video.index import build_index
+    from workbench.video.keyframe_pass import Thumbs as Where
+    from workbench.video.keyframe_pass import keyframe_pass
+
+    path, t = Path(task.video.path), task.thumbs
+    where = Where(Path(t.root), Path(t.tmp_dir), task.video.sha256, t.key)
+    index = build_index(path)
+    analysis, stored = keyframe_pass(path, index, task.params, where, task.threads, progress)
+    return ScanResult(analysis, tuple(stored))
+
+
 def run_task(task: Task) -> object:
     """Compute one task; raises on failure (the executor reports it to the driver)."""
     _setup()
     if isinstance(task, WholeScan):
-        from workbench.video.index import build_index
-        from workbench.video.keyframes import Analyzer
-        from workbench.video.scan import scan_signals
-
-        path, analyzer = Path(task.video.path), Analyzer(task.params)
-        for sig in scan_signals(path, build_index(path), task.params, threads=task.threads):
-            analyzer.push(sig)
-        analysis = analyzer.finish()
-        stored = _thumbs(task.video.path, task.video.sha256, analysis, task.thumbs)
-        return ScanResult(analysis, stored)
+        return whole_scan(task)
     if isinstance(task, IndexVideo):
         from workbench.video.index import build_index
 

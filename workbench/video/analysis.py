@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import cv2
-import numpy as np
 
 from workbench.case import audit, frame_index, records
 from workbench.case.folder import Case
@@ -25,19 +22,12 @@ from workbench.progress import NullProgress, ProgressSink
 from workbench.video.errors import VideoError
 from workbench.video.frames import FrameReader, decoder_version
 from workbench.video.index import FrameIndex, build_index, remember, stored_index
+from workbench.video.keyframe_pass import Thumbs, keyframe_pass
 from workbench.video.keyframes import METHOD, Keyframe, ShotAnalysis
 from workbench.video.scan import analyze_video
 from workbench.video.shots import Shot
 from workbench.video.signals import ScanParams
-
-THUMB_WIDTH = 320
-
-
-@dataclass(frozen=True)
-class StoredKeyframe:
-    keyframe: Keyframe
-    pixel_sha256: str
-    thumbnail_path: str  # relative to the case folder
+from workbench.video.thumbs import StoredKeyframe, store_picture, thumb_folder
 
 
 @dataclass(frozen=True)
@@ -75,8 +65,16 @@ def analyze_keyframes(
         return done
     path = case.path(video.media_path)
     ensure_index(case, video.sha256, path)
-    result = analyze_video(path, params, workers=workers, progress=progress)
-    stored = keyframe_thumbnails(case.root, case.tmp_dir, path, video.sha256, key, result, progress)
+    if workers <= 1:  # one decode: the keyframes' pictures are kept as the scan meets them
+        index = build_index(path)
+        result, stored = keyframe_pass(
+            path, index, params, Thumbs(case.root, case.tmp_dir, video.sha256, key), 0, progress
+        )
+    else:
+        result = analyze_video(path, params, workers=workers, progress=progress)
+        stored = keyframe_thumbnails(
+            case.root, case.tmp_dir, path, video.sha256, key, result, progress
+        )
     return commit_analysis(case, video.sha256, key, params, result, stored, actor)
 
 
@@ -161,8 +159,7 @@ def keyframe_thumbnails(
 ) -> list[StoredKeyframe]:
     """Decode each keyframe in full, hash its pixels and write a JPEG thumbnail under
     `root` (the case folder; needs no database, so any worker that sees it can do it)."""
-    folder = Path("derived") / "keyframes" / sha256 / key
-    (root / folder).mkdir(parents=True, exist_ok=True)
+    folder = thumb_folder(root, sha256, key)
     out: list[StoredKeyframe] = []
     with FrameReader(path, video_sha256=sha256, cache_frames=2) as reader:
         for n, kf in enumerate(result.keyframes):
@@ -170,28 +167,9 @@ def keyframe_thumbnails(
                 frame = reader.get(kf.index)
             except VideoError:  # one frame that cannot be decoded never fails the video:
                 continue  # it is left out, and the audit entry counts what was skipped
-            rel = (folder / f"{kf.index:07d}.jpg").as_posix()
-            _write_thumbnail(root / rel, frame.rgb, tmp_dir)
-            out.append(StoredKeyframe(kf, frame.ref.pixel_sha256, rel))
+            out.append(store_picture(root, tmp_dir, folder, kf, frame.rgb))
             progress.update("keyframe thumbnails", n + 1, len(result.keyframes))
     return out
-
-
-def _write_thumbnail(dest: Path, rgb: np.ndarray, tmp_dir: Path) -> None:
-    h, w = rgb.shape[:2]
-    if w > THUMB_WIDTH:
-        size = (THUMB_WIDTH, max(1, round(h * THUMB_WIDTH / w)))
-        rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
-    ok, data = cv2.imencode(
-        ".jpg", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 90]
-    )
-    if not ok:
-        raise VideoError(f"Could not encode the thumbnail {dest.name}.")
-    tmp_dir.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix="thumb-", suffix=".jpg", dir=tmp_dir)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data.tobytes())
-    os.replace(tmp, dest)
 
 
 def _has_run(conn: Any, sha256: str, key: str) -> bool:

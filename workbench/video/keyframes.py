@@ -62,6 +62,17 @@ class Analyzer:
         while self._pending and self._pending[0].index <= sig.index - self.detector.latency:
             self._release(self._pending.popleft())
 
+    @property
+    def decided(self) -> list[Keyframe]:
+        """The keyframes decided so far (each frame is decided `detector.latency` frames
+        after it is pushed, or at `finish`)."""
+        return self._keyframes
+
+    @property
+    def undecided(self) -> int | None:
+        """Index of the first frame pushed and not yet decided (None: none is waiting)."""
+        return self._pending[0].index if self._pending else None
+
     def finish(self) -> ShotAnalysis:
         if self._pending:
             for boundary in self.detector.finish(self._pending[-1].index):

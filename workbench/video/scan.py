@@ -12,6 +12,7 @@ import multiprocessing
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from workbench.progress import NullProgress, ProgressSink
 from workbench.video.decoder import Decoder
@@ -22,6 +23,8 @@ from workbench.video.signals import FrameSignal, ScanParams, SignalExtractor, sm
 TASK = "shots and keyframes"
 SEGMENT_FRAMES = 1500  # at most this many frames per parallel task
 MIN_PARALLEL_FRAMES = 1500  # shorter videos are scanned in-process (starting workers costs more)
+THREADED_CORES = 2  # up to this many cores, one process decoding with frame threads (and
+#                     keeping the keyframes it decodes) beats segments in processes
 
 
 def scan_signals(
@@ -32,10 +35,26 @@ def scan_signals(
     last: int | None = None,
     threads: int = 0,
 ) -> Iterator[FrameSignal]:
-    """Signals of frames `first`..`last`, warmed up on the frames just before `first`.
+    """Signals of frames `first`..`last`, warmed up on the frames just before `first`."""
+    for sig, _ in scan_frames(path, index, params, first, last, threads):
+        yield sig
+
+
+def scan_frames(
+    path: Path,
+    index: FrameIndex,
+    params: ScanParams,
+    first: int = 0,
+    last: int | None = None,
+    threads: int = 0,
+) -> Iterator[tuple[FrameSignal, Any]]:
+    """(signal, decoded av.VideoFrame) of frames `first`..`last`, warmed up on the frames
+    just before `first`.
 
     Every picture is decoded in full (skipping the deblocking filter was tried: it
-    saves a sixth of the decoding but moves keyframes on HEVC and on a slow pan)."""
+    saves a sixth of the decoding but moves keyframes on HEVC and on a slow pan).
+    `threads` 0: FFmpeg's frame and slice threads decode the next pictures while this
+    thread analyses the last one (PyAV lets go of the GIL while it decodes)."""
     import cv2
 
     last = len(index) - 1 if last is None else last
@@ -48,7 +67,7 @@ def scan_signals(
         for pos, frame in decoder.frames(start, last):
             sig = extractor.push(pos, index.time(pos), small_frame(frame, params, index.rotation))
             if pos >= first:
-                yield sig
+                yield sig, frame
     finally:
         cv2.setNumThreads(cv_threads)
         decoder.close()

@@ -1,0 +1,105 @@
+"""The whole keyframe pass of one video in one decode: signals, shots, keyframes, and
+each keyframe's pixel hash and thumbnail from the picture the scan just decoded.
+
+A frame's fate is decided `latency` frames after it is decoded, so the decoded frames
+of that window are held (they are the decoder's own buffers, not copies) and a keyframe
+is hashed and thumbnailed from them the moment it is decided: no second decode. When
+that window would take more memory than `HOLD_BYTES` (4K), the keyframes are decoded
+again afterwards instead. Either way the pixels are those `FrameReader` returns.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from workbench.progress import NullProgress, ProgressSink
+from workbench.video.index import FrameIndex
+from workbench.video.keyframes import Analyzer, Keyframe, ShotAnalysis
+from workbench.video.scan import TASK, scan_frames
+from workbench.video.signals import ScanParams
+from workbench.video.thumbs import StoredKeyframe, frame_rgb, store_picture, thumb_folder
+
+HOLD_BYTES = 256 << 20  # decoded frames held while their keyframe decision is pending
+
+
+@dataclass(frozen=True)
+class Thumbs:
+    """Where thumbnails go: the case folder, its temporary folder, the run's key."""
+
+    root: Path
+    tmp_dir: Path
+    sha256: str
+    key: str
+
+
+def holds_frames(index: FrameIndex, params: ScanParams) -> bool:
+    """Whether the decision window of decoded frames fits in `HOLD_BYTES`."""
+    window = Analyzer(params).detector.latency + 2
+    return index.width * index.height * 3 // 2 * window <= HOLD_BYTES
+
+
+def keyframe_pass(
+    path: Path,
+    index: FrameIndex,
+    params: ScanParams,
+    thumbs: Thumbs,
+    threads: int = 0,
+    progress: ProgressSink | None = None,
+    hold: bool | None = None,
+) -> tuple[ShotAnalysis, list[StoredKeyframe]]:
+    """Shots and keyframes of the whole video, and the keyframes stored as pictures
+    (`hold` False: decoded again afterwards; None: held when they fit `HOLD_BYTES`)."""
+    from workbench.video.analysis import keyframe_thumbnails
+
+    progress = progress or NullProgress()
+    root, tmp_dir = Path(thumbs.root), Path(thumbs.tmp_dir)
+    analyzer = Analyzer(params)
+    total = len(index)
+    progress.update(TASK, 0, total)
+    hold = holds_frames(index, params) if hold is None else hold
+    held: deque[tuple[int, Any]] = deque()
+    folder = thumb_folder(root, thumbs.sha256, thumbs.key)
+    stored: list[StoredKeyframe] = []
+
+    missed: list[Keyframe] = []  # not among the held frames (never expected): decoded again
+    done = 0
+
+    def store_decided() -> None:
+        nonlocal done
+        for kf in analyzer.decided[done:]:
+            done += 1
+            while held and held[0][0] < kf.index:
+                held.popleft()
+            if not held or held[0][0] != kf.index:
+                missed.append(kf)
+                continue
+            rgb = frame_rgb(held[0][1], index.rotation)
+            stored.append(store_picture(root, tmp_dir, folder, kf, rgb))
+
+    for sig, frame in scan_frames(Path(path), index, params, threads=threads):
+        analyzer.push(sig)
+        if hold:
+            held.append((sig.index, frame))
+            store_decided()
+            first = analyzer.undecided
+            while held and first is not None and held[0][0] < first:
+                held.popleft()
+        if analyzer.frames % 50 == 0:
+            progress.update(TASK, analyzer.frames, total)
+    result = analyzer.finish()
+    progress.update(TASK, total, total)
+    if not hold:
+        return result, keyframe_thumbnails(
+            root, tmp_dir, Path(path), thumbs.sha256, thumbs.key, result, progress
+        )
+    store_decided()
+    if missed:
+        again = ShotAnalysis((), tuple(missed), result.frame_count, params)
+        stored += keyframe_thumbnails(
+            root, tmp_dir, Path(path), thumbs.sha256, thumbs.key, again, progress
+        )
+        stored.sort(key=lambda s: s.keyframe.index)
+    return result, stored

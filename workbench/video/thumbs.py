@@ -1,0 +1,64 @@
+"""Keyframe thumbnails and pixel hashes: what the case keeps of each keyframe's picture."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from workbench.video.decoder import upright
+from workbench.video.errors import VideoError
+from workbench.video.frames import pixel_sha256
+from workbench.video.keyframes import Keyframe
+
+THUMB_WIDTH = 320
+
+
+@dataclass(frozen=True)
+class StoredKeyframe:
+    keyframe: Keyframe
+    pixel_sha256: str
+    thumbnail_path: str  # relative to the case folder
+
+
+def thumb_folder(root: Path, sha256: str, key: str) -> Path:
+    """The keyframes' folder relative to the case folder (created under `root`)."""
+    folder = Path("derived") / "keyframes" / sha256 / key
+    (root / folder).mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def store_picture(
+    root: Path, tmp_dir: Path, folder: Path, kf: Keyframe, rgb: np.ndarray
+) -> StoredKeyframe:
+    """Hash the full picture's RGB pixels and write its JPEG thumbnail."""
+    rel = (folder / f"{kf.index:07d}.jpg").as_posix()
+    write_thumbnail(root / rel, rgb, tmp_dir)
+    return StoredKeyframe(kf, pixel_sha256(rgb), rel)
+
+
+def frame_rgb(av_frame: Any, rotation: int) -> np.ndarray:
+    """A decoded frame's RGB pixels, upright, exactly as `FrameReader` returns them."""
+    return np.ascontiguousarray(upright(av_frame.to_ndarray(format="rgb24", threads=1), rotation))
+
+
+def write_thumbnail(dest: Path, rgb: np.ndarray, tmp_dir: Path) -> None:
+    h, w = rgb.shape[:2]
+    if w > THUMB_WIDTH:
+        size = (THUMB_WIDTH, max(1, round(h * THUMB_WIDTH / w)))
+        rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+    ok, data = cv2.imencode(
+        ".jpg", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 90]
+    )
+    if not ok:
+        raise VideoError(f"Could not encode the thumbnail {dest.name}.")
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix="thumb-", suffix=".jpg", dir=tmp_dir)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data.tobytes())
+    os.replace(tmp, dest)
