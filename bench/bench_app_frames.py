@@ -37,7 +37,8 @@ from workbench.app.coords import display_size
 from workbench.app.frames import FrameService, encode, resize_to
 from workbench.case.media import sha256_file
 from workbench.synth import draw_text, read_index_strip, write_video
-from workbench.video.index import FrameIndex, build_index
+from workbench.video.index import FrameIndex
+from workbench.video.index_build import build_index
 
 W, H, FPS, GOP, DISPLAY = 1920, 1080, 25, 50, 960
 TARGET_MS = 150.0

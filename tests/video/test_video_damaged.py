@@ -16,7 +16,7 @@ from tests.video import matrix
 from workbench.case import Case, frame_index
 from workbench.synth import read_index_strip
 from workbench.video import FrameReader
-from workbench.video.index import build_index
+from workbench.video.index_build import build_index
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +114,7 @@ def test_stored_index_is_read_not_rebuilt(case_dir: Path, tmp_path: Path) -> Non
                 "UPDATE frame_indexes SET index_json = ? WHERE video_sha256 = ?",
                 (json.dumps(stored), sha),
             )
-    from workbench.video import index as index_module
+    from workbench.video import index_build as index_module
 
     index_module._MEMO.clear()
     assert build_index(media).fps == 99.0

@@ -12,15 +12,14 @@ import pytest
 
 from tests.video import matrix, video_footage
 from workbench.progress import NullProgress
-from workbench.video.analysis import keyframe_thumbnails
 from workbench.video.decoder import Decoder
 from workbench.video.frames import pixel_sha256
-from workbench.video.index import build_index
+from workbench.video.index_build import build_index
 from workbench.video.keyframe_pass import Thumbs, keyframe_pass
 from workbench.video.keyframes import Analyzer
 from workbench.video.scan import scan_signals
 from workbench.video.signals import ScanParams
-from workbench.video.thumbs import frame_rgb
+from workbench.video.thumbs import frame_rgb, keyframe_thumbnails
 
 SHOT_CLIPS = {
     "cuts": video_footage.cuts_clip,

@@ -14,7 +14,7 @@ import pytest
 from tests.video import matrix
 from workbench.synth import read_index_strip
 from workbench.video import FrameReader
-from workbench.video.index import build_index
+from workbench.video.index_build import build_index
 
 CLIPS = sorted(matrix.CLIPS)
 

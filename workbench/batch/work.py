@@ -61,7 +61,7 @@ def _reader(path: str, sha256: str) -> FrameReader:
 
 
 def _thumbs(video_path: str, sha256: str, analysis: ShotAnalysis, thumbs: Thumbs):
-    from workbench.video.analysis import keyframe_thumbnails
+    from workbench.video.thumbs import keyframe_thumbnails
 
     return tuple(
         keyframe_thumbnails(
@@ -78,7 +78,7 @@ def _thumbs(video_path: str, sha256: str, analysis: ShotAnalysis, thumbs: Thumbs
 
 def whole_scan(task: WholeScan, progress: ProgressSink | None = None) -> ScanResult:
     """Shots, keyframes and thumbnails of one video in one decode."""
-    from workbench.video.index import build_index
+    from workbench.video.index_build import build_index
     from workbench.video.keyframe_pass import Thumbs as Where
     from workbench.video.keyframe_pass import keyframe_pass
 
@@ -95,11 +95,11 @@ def run_task(task: Task) -> object:
     if isinstance(task, WholeScan):
         return whole_scan(task)
     if isinstance(task, IndexVideo):
-        from workbench.video.index import build_index
+        from workbench.video.index_build import build_index
 
         return len(build_index(Path(task.video.path)))
     if isinstance(task, ScanSegment):
-        from workbench.video.index import build_index
+        from workbench.video.index_build import build_index
         from workbench.video.scan import scan_signals
 
         path = Path(task.video.path)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 _EXPORTS = {
     "VideoError": "errors",
     "FrameIndex": "index",
-    "build_index": "index",
+    "build_index": "index_build",
     "Frame": "frames",
     "FrameRef": "frames",
     "FrameReader": "frames",
@@ -105,7 +105,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from workbench.video.enhance import Chain
     from workbench.video.errors import VideoError
     from workbench.video.frames import Frame, FrameReader, FrameRef, pixel_sha256
-    from workbench.video.index import FrameIndex, build_index
+    from workbench.video.index import FrameIndex
+    from workbench.video.index_build import build_index
     from workbench.video.keyframes import Keyframe, ShotAnalysis
     from workbench.video.rectify import Quad, order_corners, rectify_quad, suggest_quads
     from workbench.video.scan import analyze_video

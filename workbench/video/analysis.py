@@ -20,14 +20,15 @@ from workbench.case.folder import Case
 from workbench.case.store import transaction
 from workbench.progress import NullProgress, ProgressSink
 from workbench.video.errors import VideoError
-from workbench.video.frames import FrameReader, decoder_version
-from workbench.video.index import FrameIndex, build_index, remember, stored_index
+from workbench.video.frames import decoder_version
+from workbench.video.index import FrameIndex
+from workbench.video.index_build import build_index, remember, stored_index
 from workbench.video.keyframe_pass import Thumbs, keyframe_pass
 from workbench.video.keyframes import METHOD, Keyframe, ShotAnalysis
 from workbench.video.scan import analyze_video
 from workbench.video.shots import Shot
 from workbench.video.signals import ScanParams
-from workbench.video.thumbs import StoredKeyframe, store_picture, thumb_folder
+from workbench.video.thumbs import StoredKeyframe, keyframe_thumbnails
 
 
 @dataclass(frozen=True)
@@ -146,30 +147,6 @@ def _shot_row(s: Shot) -> tuple[Any, ...]:
 def _keyframe_row(k: StoredKeyframe) -> tuple[Any, ...]:
     kf = k.keyframe
     return (kf.index, kf.time, kf.shot_no, kf.reason, kf.phash, k.pixel_sha256, k.thumbnail_path)
-
-
-def keyframe_thumbnails(
-    root: Path,
-    tmp_dir: Path,
-    path: Path,
-    sha256: str,
-    key: str,
-    result: ShotAnalysis,
-    progress: ProgressSink,
-) -> list[StoredKeyframe]:
-    """Decode each keyframe in full, hash its pixels and write a JPEG thumbnail under
-    `root` (the case folder; needs no database, so any worker that sees it can do it)."""
-    folder = thumb_folder(root, sha256, key)
-    out: list[StoredKeyframe] = []
-    with FrameReader(path, video_sha256=sha256, cache_frames=2) as reader:
-        for n, kf in enumerate(result.keyframes):
-            try:
-                frame = reader.get(kf.index)
-            except VideoError:  # one frame that cannot be decoded never fails the video:
-                continue  # it is left out, and the audit entry counts what was skipped
-            out.append(store_picture(root, tmp_dir, folder, kf, frame.rgb))
-            progress.update("keyframe thumbnails", n + 1, len(result.keyframes))
-    return out
 
 
 def _has_run(conn: Any, sha256: str, key: str) -> bool:

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from workbench.video.errors import VideoError
 from workbench.video.index import FrameIndex
 
 
@@ -23,6 +24,26 @@ def upright(array: np.ndarray, rotation: int) -> np.ndarray:
     """Turn a decoded array by `rotation` degrees counter-clockwise (as FFmpeg displays it)."""
     k = (rotation // 90) % 4
     return np.ascontiguousarray(np.rot90(array, k)) if k else array
+
+
+def open_video(path: Path, threads: int = 0) -> tuple[Any, Any]:
+    """(container, first video stream), decoding with frame and slice threads."""
+    import av
+
+    try:
+        container = av.open(str(path))
+    except av.error.FFmpegError as exc:
+        raise VideoError(f"{Path(path).name} cannot be opened as a video ({exc}).") from exc
+    if not container.streams.video:
+        container.close()
+        raise VideoError(f"{Path(path).name} holds no video stream.")
+    stream = container.streams.video[0]
+    if threads == 1:
+        stream.thread_count = 1
+    else:
+        stream.thread_type = "AUTO"
+        stream.thread_count = threads
+    return container, stream
 
 
 class Decoder:
@@ -42,8 +63,6 @@ class Decoder:
         self._open()
 
     def _open(self) -> None:
-        from workbench.video.index_build import open_video
-
         if self._container is not None:
             self._container.close()
         self._container, self._stream = open_video(self.path, self._threads)

@@ -20,7 +20,8 @@ import numpy as np
 from workbench.case.media import sha256_file
 from workbench.video.decoder import Decoder, upright
 from workbench.video.errors import VideoError
-from workbench.video.index import FrameIndex, build_index
+from workbench.video.index import FrameIndex
+from workbench.video.index_build import build_index
 
 
 @cache

@@ -14,17 +14,13 @@ workers and later commands read it instead of decoding the file again.
 from __future__ import annotations
 
 import bisect
-from collections import OrderedDict
 from dataclasses import asdict, dataclass
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 from workbench.video.errors import VideoError
 
 METHOD = "workbench.video.index/2 decode"  # what built the index, stored with it
-_MEMO: OrderedDict[tuple[str, int, int], FrameIndex] = OrderedDict()
-_MEMO_SIZE = 16
 
 
 @dataclass(frozen=True)
@@ -124,45 +120,3 @@ class FrameIndex:
 def seconds(t: float | int | Fraction) -> Fraction:
     """A time as an exact fraction, reading a float as the decimal it prints as (0.2 is 1/5)."""
     return Fraction(repr(t)) if isinstance(t, float) else Fraction(t)
-
-
-def build_index(path: Path) -> FrameIndex:
-    """The index of `path`: memoised by path, size and mtime; read from the case when the
-    file is an original in a case folder and its index is stored; else decoded once."""
-    path = Path(path)
-    try:
-        st = path.stat()
-    except OSError as exc:
-        raise VideoError(f"{path} cannot be read ({exc.strerror}).") from exc
-    key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
-    if key in _MEMO:
-        _MEMO.move_to_end(key)
-        return _MEMO[key]
-    index = stored_index(path)
-    if index is None:
-        from workbench.video.index_build import decode_index
-
-        index = decode_index(path)
-    remember(path, index)
-    return index
-
-
-def remember(path: Path, index: FrameIndex) -> None:
-    st = Path(path).stat()
-    _MEMO[(str(Path(path).resolve()), st.st_size, st.st_mtime_ns)] = index
-    while len(_MEMO) > _MEMO_SIZE:
-        _MEMO.popitem(last=False)
-
-
-def stored_index(path: Path) -> FrameIndex | None:
-    """The index stored in the case for an original at `<case>/media/<sha256>.<ext>`."""
-    path = Path(path)
-    db = path.parent.parent / "case.db"
-    if path.parent.name != "media" or not db.is_file():
-        return None
-    from workbench.case import frame_index
-
-    record = frame_index.load_file(db, path.stem)
-    if record is None or record.get("method") != METHOD:
-        return None
-    return FrameIndex.from_dict(record)

@@ -10,10 +10,12 @@ the file must be read from the start.
 from __future__ import annotations
 
 import itertools
+from collections import OrderedDict
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from workbench.video.decoder import Decoder, open_video
 from workbench.video.errors import VideoError
 from workbench.video.index import METHOD, FrameIndex
 from workbench.video.timeline import build_timeline
@@ -23,26 +25,6 @@ SEEK_RUN = 6  # pictures compared after each of those seeks
 # formats whose timestamps may jump (FFmpeg's AVFMT_TS_DISCONT): forward jumps re-laid
 DISCONT_FORMATS = frozenset({"mpegts", "mpegtsraw", "mpeg", "mpegvideo", "vob", "dvd"})
 JUMP_S = 10  # FFmpeg's -dts_delta_threshold
-
-
-def open_video(path: Path, threads: int = 0) -> tuple[Any, Any]:
-    """(container, first video stream), decoding with frame and slice threads."""
-    import av
-
-    try:
-        container = av.open(str(path))
-    except av.error.FFmpegError as exc:
-        raise VideoError(f"{Path(path).name} cannot be opened as a video ({exc}).") from exc
-    if not container.streams.video:
-        container.close()
-        raise VideoError(f"{Path(path).name} holds no video stream.")
-    stream = container.streams.video[0]
-    if threads == 1:
-        stream.thread_count = 1
-    else:
-        stream.thread_type = "AUTO"
-        stream.thread_count = threads
-    return container, stream
 
 
 def decode_index(path: Path, threads: int = 0) -> FrameIndex:
@@ -169,8 +151,6 @@ def _unique(stamps: list[int | None]) -> bool:
 
 def _seeks_agree(path: Path, index: FrameIndex) -> bool:
     """Seek to a few keyframes; the stamps decoded from each must be the index's own."""
-    from workbench.video.decoder import Decoder
-
     keys = [k for k in index.keyframes if k > 0]
     if not keys:
         return True
@@ -201,3 +181,47 @@ def _rotation(path: Path) -> int:
     except av.error.FFmpegError:
         return 0
     return 0
+
+
+_MEMO: OrderedDict[tuple[str, int, int], FrameIndex] = OrderedDict()
+_MEMO_SIZE = 16
+
+
+def build_index(path: Path) -> FrameIndex:
+    """The index of `path`: memoised by path, size and mtime; read from the case when the
+    file is an original in a case folder and its index is stored; else decoded once."""
+    path = Path(path)
+    try:
+        st = path.stat()
+    except OSError as exc:
+        raise VideoError(f"{path} cannot be read ({exc.strerror}).") from exc
+    key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
+    if key in _MEMO:
+        _MEMO.move_to_end(key)
+        return _MEMO[key]
+    index = stored_index(path)
+    if index is None:
+        index = decode_index(path)
+    remember(path, index)
+    return index
+
+
+def remember(path: Path, index: FrameIndex) -> None:
+    st = Path(path).stat()
+    _MEMO[(str(Path(path).resolve()), st.st_size, st.st_mtime_ns)] = index
+    while len(_MEMO) > _MEMO_SIZE:
+        _MEMO.popitem(last=False)
+
+
+def stored_index(path: Path) -> FrameIndex | None:
+    """The index stored in the case for an original at `<case>/media/<sha256>.<ext>`."""
+    path = Path(path)
+    db = path.parent.parent / "case.db"
+    if path.parent.name != "media" or not db.is_file():
+        return None
+    from workbench.case import frame_index
+
+    record = frame_index.load_file(db, path.stem)
+    if record is None or record.get("method") != METHOD:
+        return None
+    return FrameIndex.from_dict(record)

@@ -52,7 +52,7 @@ def keyframe_pass(
 ) -> tuple[ShotAnalysis, list[StoredKeyframe]]:
     """Shots and keyframes of the whole video, and the keyframes stored as pictures
     (`hold` False: decoded again afterwards; None: held when they fit `HOLD_BYTES`)."""
-    from workbench.video.analysis import keyframe_thumbnails
+    from workbench.video.thumbs import keyframe_thumbnails
 
     progress = progress or NullProgress()
     root, tmp_dir = Path(thumbs.root), Path(thumbs.tmp_dir)

@@ -16,7 +16,8 @@ from typing import Any
 
 from workbench.progress import NullProgress, ProgressSink
 from workbench.video.decoder import Decoder
-from workbench.video.index import FrameIndex, build_index
+from workbench.video.index import FrameIndex
+from workbench.video.index_build import build_index
 from workbench.video.keyframes import Analyzer, ShotAnalysis
 from workbench.video.signals import FrameSignal, ScanParams, SignalExtractor, small_frame
 

@@ -11,10 +11,11 @@ from typing import Any
 import cv2
 import numpy as np
 
+from workbench.progress import ProgressSink
 from workbench.video.decoder import upright
 from workbench.video.errors import VideoError
-from workbench.video.frames import pixel_sha256
-from workbench.video.keyframes import Keyframe
+from workbench.video.frames import FrameReader, pixel_sha256
+from workbench.video.keyframes import Keyframe, ShotAnalysis
 
 THUMB_WIDTH = 320
 
@@ -62,3 +63,27 @@ def write_thumbnail(dest: Path, rgb: np.ndarray, tmp_dir: Path) -> None:
     with os.fdopen(fd, "wb") as fh:
         fh.write(data.tobytes())
     os.replace(tmp, dest)
+
+
+def keyframe_thumbnails(
+    root: Path,
+    tmp_dir: Path,
+    path: Path,
+    sha256: str,
+    key: str,
+    result: ShotAnalysis,
+    progress: ProgressSink,
+) -> list[StoredKeyframe]:
+    """Decode each keyframe in full, hash its pixels and write a JPEG thumbnail under
+    `root` (the case folder; needs no database, so any worker that sees it can do it)."""
+    folder = thumb_folder(root, sha256, key)
+    out: list[StoredKeyframe] = []
+    with FrameReader(path, video_sha256=sha256, cache_frames=2) as reader:
+        for n, kf in enumerate(result.keyframes):
+            try:
+                frame = reader.get(kf.index)
+            except VideoError:  # one frame that cannot be decoded never fails the video:
+                continue  # it is left out, and the audit entry counts what was skipped
+            out.append(store_picture(root, tmp_dir, folder, kf, frame.rgb))
+            progress.update("keyframe thumbnails", n + 1, len(result.keyframes))
+    return out
