@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -246,9 +246,13 @@ def selected_ids(table: pd.DataFrame) -> list[int]:
     return [int(i) for i in table.loc[table[SELECT].fillna(False).astype(bool), "id"]]
 
 
-def review_ids(case: Case, ids: list[int], status: str, by: str) -> list[Observation]:
-    """Confirm or reject (all or none), recorded with who and when."""
-    return review(case.conn, ids, status, by)
+def review_ids(
+    case: Case, ids: list[int], status: str, by: str, seen: Mapping[int, str] | None = None
+) -> list[Observation]:
+    """Confirm or reject (all or none), recorded with who and when; `seen` (id -> the
+    status the page showed) refuses a decision on a finding someone else changed since."""
+    expected = {i: seen[i] for i in ids if seen and i in seen}
+    return review(case.conn, ids, status, by, expected=expected)
 
 
 def correct_one(
@@ -259,9 +263,13 @@ def correct_one(
     label: str | None = None,
     vendor: str | None = None,
     confirm: bool = False,
+    seen: str | None = None,
 ) -> Observation:
-    """Correct what an observation says; confirm it too when asked."""
-    obs = correct(case.conn, oid, by, text=text, label=label, vendor=vendor)
+    """Correct what an observation says; confirm it too when asked. `seen`: the status
+    the page showed (a finding someone else decided since is not corrected over them)."""
+    obs = correct(
+        case.conn, oid, by, text=text, label=label, vendor=vendor, expected_status=seen
+    )
     if confirm and obs.status != "confirmed":
         obs = review(case.conn, [oid], "confirmed", by)[0]
     return obs

@@ -15,6 +15,7 @@ from workbench.publish.safe import md
 ALL = "(all)"
 PAGE = "findings_page"
 PAGE_SIZE = "findings_page_size"
+SEEN = "findings_seen"  # id -> the status this page last showed (decisions are made against it)
 
 
 def first_page() -> None:
@@ -24,6 +25,7 @@ def first_page() -> None:
 case = state.open_case()
 try:
     who = state.reviewer()
+    seen: dict[int, str] = dict(st.session_state.get(SEEN, {}))  # what the reviewer saw
     st.title("Findings")
     state.show_message("findings")
 
@@ -71,13 +73,15 @@ try:
         },
     )
     chosen = ft.selected_ids(edited)
+    showing = {int(r["id"]): str(r["status"]) for r in table.to_dict("records")}
+    st.session_state[SEEN] = {**seen, **showing}
     left, right, _ = st.columns([1, 1, 4])
     confirm = left.button("Confirm selected", key="confirm_selected", disabled=not chosen)
     reject = right.button("Reject selected", key="reject_selected", disabled=not chosen)
     if confirm or reject:
         status = "confirmed" if confirm else "rejected"
         try:
-            ft.review_ids(case, chosen, status, who)
+            ft.review_ids(case, chosen, status, who, seen=seen)
         except WorkbenchError as exc:
             st.error(md(exc))
         else:
@@ -113,13 +117,20 @@ try:
         pic.image(crop, caption=f"crop of #{oid}")
     facts.json(ft.describe(current))
 
+    saw = seen.get(int(oid), current.status)
+    st.session_state[SEEN] = {**st.session_state[SEEN], int(oid): current.status}
     one_left, one_right, _ = st.columns([1, 1, 4])
-    if one_left.button("Confirm", key="confirm_one"):
-        ft.review_ids(case, [oid], "confirmed", who)
-        state.done("findings", f"#{oid} confirmed by {md(who)}.")
-    if one_right.button("Reject", key="reject_one"):
-        ft.review_ids(case, [oid], "rejected", who)
-        state.done("findings", f"#{oid} rejected by {md(who)}.")
+    for col, status, label in (
+        (one_left, "confirmed", "Confirm"),
+        (one_right, "rejected", "Reject"),
+    ):
+        if col.button(label, key=f"{label.lower()}_one"):
+            try:
+                ft.review_ids(case, [oid], status, who, seen={int(oid): saw})
+            except WorkbenchError as exc:
+                st.error(md(exc))
+            else:
+                state.done("findings", f"#{oid} {status} by {md(who)}.")
 
     with st.form(f"correct-{oid}"):
         st.markdown("**Correct** what the software read (recorded with who and when)")
@@ -129,7 +140,7 @@ try:
         also = st.checkbox("confirm it as corrected", value=True, key=f"correct_confirm_{oid}")
         if st.form_submit_button("Save correction"):
             try:
-                ft.correct_one(case, oid, who, text, label, vendor, confirm=also)
+                ft.correct_one(case, oid, who, text, label, vendor, confirm=also, seen=saw)
             except WorkbenchError as exc:
                 st.error(md(exc))
             else:

@@ -1,0 +1,110 @@
+"""Defects found by following a journalist's day through the app (issue 16): a new case
+opens every page, an unexpected error stays one plain sentence, a decision made against a
+status someone else changed is refused, corrections keep the machine's reading."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.app import appcases
+from workbench.case import Case
+from workbench.case.audit import entries
+from workbench.case.observations import StaleReview, correct, query, review
+
+PAGES = ("case", "review", "findings", "graph", "casefile")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> appcases.Built:
+    return appcases.build(tmp_path_factory.mktemp("realday"))
+
+
+@pytest.fixture()
+def case_dir(built: appcases.Built, tmp_path: Path) -> Path:
+    return appcases.copy(built, tmp_path / "case")
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_a_new_empty_case_opens_every_page_without_an_error(name: str, tmp_path: Path) -> None:
+    Case.init(tmp_path / "new", "A new case", actor="tester").close()
+    at = appcases.page(name, tmp_path / "new").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def _failing_page() -> None:
+    from workbench.app import guard
+
+    def page() -> None:
+        raise KeyError("None of ['id'] are in /srv/secret/workbench/graph/queries.py")
+
+    guard.run(page)
+
+
+def test_an_unexpected_error_is_one_plain_sentence_without_paths_or_links() -> None:
+    at = AppTest.from_function(_failing_page, default_timeout=30).run()
+    assert not at.exception  # Streamlit's own error box (paths, outside links) never shows
+    (box,) = at.error
+    assert "went wrong" in box.value and "log" in box.value
+    assert "/" not in box.value and "http" not in box.value and "KeyError" not in box.value
+
+
+def test_a_decision_against_a_status_someone_changed_is_refused(
+    case_dir: Path, built: appcases.Built
+) -> None:
+    oid = built.ids["suggested"]
+    a = appcases.page("findings", case_dir, reviewer="alice").run()
+    b = appcases.page("findings", case_dir, reviewer="bob").run()
+    for at in (a, b):
+        at.selectbox(key="findings_one").set_value(oid).run()
+    a.button(key="confirm_one").click().run()
+    assert not a.exception
+    b.button(key="reject_one").click().run()  # bob still sees it suggested
+    assert not b.exception
+    refusal = " ".join(e.value for e in b.error)
+    assert f"#{oid} was confirmed by alice" in refusal and "nothing was changed" in refusal
+    with Case.open(case_dir) as c:
+        (obs,) = query(c.conn, ids=[oid])
+        assert (obs.status, obs.reviewed_by) == ("confirmed", "alice")
+        assert not [e for e in entries(c.conn) if e.action == "observation.reject"
+                    and e.target == f"observation:{oid}"]  # fmt: skip
+    # now that bob has seen the confirmation, his rejection is a decision, and it counts
+    b.button(key="reject_one").click().run()
+    assert status_of(case_dir, oid) == ("rejected", "bob")
+
+
+def status_of(case_dir: Path, oid: int) -> tuple[str, str | None]:
+    with Case.open(case_dir) as c:
+        (obs,) = query(c.conn, ids=[oid])
+        return obs.status, obs.reviewed_by
+
+
+def test_review_and_correct_refuse_a_stale_expected_status(
+    case_dir: Path, built: appcases.Built
+) -> None:
+    oid = built.ids["suggested"]
+    with Case.open(case_dir) as c:
+        review(c.conn, [oid], "confirmed", "alice", expected={oid: "suggested"})
+        with pytest.raises(StaleReview, match=r"confirmed by alice at \d{4}-"):
+            review(c.conn, [oid], "rejected", "bob", expected={oid: "suggested"})
+        with pytest.raises(StaleReview):
+            correct(c.conn, oid, "bob", expected_status="suggested", text="X")
+        assert query(c.conn, ids=[oid])[0].status == "confirmed"
+
+
+def test_a_correction_credits_the_person_and_keeps_the_machine_reading(
+    case_dir: Path, built: appcases.Built
+) -> None:
+    oid = built.ids["suggested"]
+    with Case.open(case_dir) as c:
+        before = query(c.conn, ids=[oid])[0]
+        assert before.kind != "manual"
+        fixed = correct(c.conn, oid, "carol", text="NORDVIEW CENTRAL")
+        again = correct(c.conn, oid, "dan", text="NORDVIEW CENTRAL 2")
+    assert fixed.params["typed_by"] == {"text": "carol"}
+    assert again.params["typed_by"] == {"text": "dan"}
+    assert again.params["machine_reading"] == {"text": before.text}  # the first reading stays
+    assert again.method == before.method  # what produced the box is still the engine
