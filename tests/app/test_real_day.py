@@ -6,13 +6,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app import appcases
+from workbench.app import overlays
+from workbench.app.coords import View
 from workbench.case import Case
 from workbench.case.audit import entries
-from workbench.case.observations import StaleReview, correct, query, review
+from workbench.case.observations import Observation, StaleReview, correct, query, review
 
 PAGES = ("case", "review", "findings", "graph", "casefile")
 
@@ -108,3 +111,36 @@ def test_a_correction_credits_the_person_and_keeps_the_machine_reading(
     assert again.params["typed_by"] == {"text": "dan"}
     assert again.params["machine_reading"] == {"text": before.text}  # the first reading stays
     assert again.method == before.method  # what produced the box is still the engine
+
+
+def _obs(oid: int, frame: int, kind: str, bbox: list[int], text: str = "T") -> Observation:
+    return Observation(
+        id=oid, video="v" * 64, frame_index=frame, time_s=frame / 25, kind=kind, text=text,
+        label=None, vendor=None, bbox=bbox, quad=None, score=None,
+        status="confirmed" if kind == "manual" else "suggested", method=kind, params={},
+        tags=[], pixel_sha256=None, created_at="", created_by="x", reviewed_at=None,
+        reviewed_by=None,
+    )  # fmt: skip
+
+
+def test_a_note_does_not_hide_the_suggestions_borrowed_from_the_keyframe() -> None:
+    ocr = _obs(1, 12, "ocr", [10, 10, 60, 30])
+    note = _obs(2, 14, "manual", [5, 5, 40, 40])
+    here = overlays.for_frame([ocr, note], 14)
+    assert {o.id for o in here.observations} == {1, 2}
+    assert here.borrowed == {1} and here.source_index == 12
+    assert "from frame 12 (2 frames earlier, dashed boxes)" in here.describe()
+    assert overlays.for_frame([ocr, note], 12).borrowed == frozenset()
+
+
+def test_borrowed_boxes_are_dashed_and_labels_do_not_cover_the_text() -> None:
+    blank = np.zeros((100, 200, 3), np.uint8)
+    view = View.whole(200, 100, 200, 100)
+    box = _obs(1, 12, "ocr", [20, 0, 180, 40], "A LONG READING THAT WOULD RUN OFF THE EDGE")
+    solid = overlays.draw(blank, view, [box], labels=False)
+    dashed = overlays.draw(blank, view, [box], labels=False, borrowed=frozenset({1}))
+    edge = (slice(38, 42), slice(20, 180))  # the bottom edge of the box
+    assert solid[edge].any(axis=2).sum() > 1.5 * dashed[edge].any(axis=2).sum() > 0
+    labelled = overlays.draw(blank, view, [box], labels=True)
+    assert not labelled[4:36, 24:176].any()  # the label sits below the box, not over it
+    assert labelled[42:70].any()

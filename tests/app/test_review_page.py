@@ -165,9 +165,13 @@ def test_a_note_on_a_box_is_a_manual_observation_by_the_reviewer(
     assert (obs.frame_index, obs.video, obs.bbox) == (10, built.sha, [10, 20, 60, 60])
     assert obs.text == "VendorX logo on the operator's screen"
     assert obs.tags == ["logo", "screen"]
-    # the note now shows on the picture's caption
-    at.run()
+    # the note shows on the picture at once, not after the next interaction
     assert "1 observation on this frame" in [c.value for c in at.caption][1]
+    # a second click on Save adds no silent duplicate
+    at.button(key="review_annotate").click().run()
+    assert any(f"already saved as #{obs.id}" in e.value for e in at.error)
+    with Case.open(case_dir) as case:
+        assert len(query(case.conn, kind="manual")) == 1
 
 
 def test_a_bad_box_is_refused_and_nothing_is_saved(at: AppTest, case_dir: Path) -> None:
@@ -234,7 +238,7 @@ def test_overlays_show_suggestions_of_the_nearest_keyframe(
             ),
         )  # fmt: skip
     click(at, "review_next1")
-    assert f"1 observation from frame {kf} (1 frame earlier)" in at.caption[1].value
+    assert f"1 observation from frame {kf} (1 frame earlier, dashed boxes)" in at.caption[1].value
     at.checkbox(key="review_ov_OCR").uncheck().run()
     assert "no observations" in at.caption[1].value
 

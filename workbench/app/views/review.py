@@ -15,6 +15,7 @@ import streamlit as st
 from streamlit_image_coordinates import streamlit_image_coordinates
 
 from workbench.app import coords, overlays, reviewing, state
+from workbench.app import review_panels as panels
 from workbench.app.frames import PRESETS, ChainError, FrameService, encode, parse_chain
 from workbench.case import records
 from workbench.case.observations import query
@@ -23,7 +24,6 @@ from workbench.video.analysis import load_analysis
 from workbench.video.clips import timecode
 from workbench.video.enhance import Chain
 from workbench.video.index import FrameIndex
-from workbench.video.rectify import order_corners, rectify_quad, suggest_quads
 
 K = "review_"  # prefix of every widget and state key of this page
 OVERLAY_KINDS = {"OCR": ("ocr",), "logos": ("logo",), "interfaces": ("interface", "capability")}
@@ -120,6 +120,7 @@ def reset_for_video(sha: str, path: str, count: int) -> None:
 # -- the case and the video -------------------------------------------------
 case = state.open_case()
 st.title("Review")
+state.show_message("review")
 videos = records.videos(case.conn)
 if not videos:
     st.info("No video in this case yet. Ingest one (`workbench ingest DIR FILE_OR_URL`).")
@@ -245,6 +246,8 @@ if shown.mappable:
         quads=quad_list,
         points=ss[K + "corners"],
         labels=labels,
+        borrowed=on_frame.borrowed,
+        highlight=ss.get(K + "highlight"),
     )
 else:
     picture = shown.rgb
@@ -359,65 +362,13 @@ with right:
                 obs = reviewing.annotate_box(
                     case, video, index, selection, note, who, tags=tags, label=label
                 )
-                st.success(f"Saved observation #{obs.id} on frame {obs.frame_index} by {who}.")
             except WorkbenchError as exc:
                 st.error(str(exc))
+            else:  # rerun: the new note is drawn on the picture at once
+                state.done("review", f"Saved note #{obs.id} on frame {obs.frame_index} by {who}.")
 
-# -- rectify a screen ---------------------------------------------------------------
-with st.expander("Rectify a screen", expanded=bool(ss[K + "corners"] or quad_list)):
-    c = st.columns(2)
-    if c[0].button("Suggest screens", key=K + "suggest"):
-        rgb, _ = service.frame(media, sha, index)
-        found = suggest_quads(rgb)
-        ss[K + "quads"] = {"index": index, "quads": [q.corners for q in found]}
-        st.rerun()
-    c[1].caption(
-        f"{len(ss[K + 'corners'])}/4 corners clicked"
-        " (set 'a dragged box' to 'a click adds a screen corner')"
-    )
-    choices: dict[str, Any] = {f"suggestion {n + 1}": q for n, q in enumerate(quad_list)}
-    if len(ss[K + "corners"]) == 4:
-        choices["clicked corners"] = ss[K + "corners"]
-    if choices:
-        pick = st.radio("screen", list(choices), key=K + "quad_pick", horizontal=True)
-        corners = order_corners(choices.get(pick, next(iter(choices.values()))))
-        rgb, _ = service.frame(media, sha, index)
-        try:
-            flat = chain.apply(rectify_quad(rgb, corners))
-        except (WorkbenchError, ValueError) as exc:
-            st.error(f"The chain cannot be applied to the rectified screen: {exc}")
-            flat = rectify_quad(rgb, corners)
-        spec = "rectify:" + ",".join(f"{v:.1f}" for v in corners.ravel())
-        st.image(flat, caption=f"{spec}|{chain.to_string()}".rstrip("|"))
-        box = coords.bbox_of([tuple(p) for p in corners.tolist()])
-        st.button(
-            "Select this screen's box for a note",
-            key=K + "quad_box",
-            on_click=lambda b=box: ss.__setitem__(K + "box", coords.format_box(b)),
-        )
-    else:
-        st.caption("No screen yet: suggest screens or click four corners.")
-
-# -- slow motion --------------------------------------------------------------------
-with st.expander("Slow motion"):
-    s = st.columns(4)
-    speed = s[0].select_slider("speed", reviewing.SPEEDS, value=0.25, key=K + "speed")
-    seconds = s[1].number_input(
-        "seconds of source", 0.2, 30.0, value=2.0, step=0.5, key=K + "clip_len"
-    )
-    burn = s[2].checkbox("burn frame number in", value=True, key=K + "burn")
-    if s[3].button("Make clip", key=K + "clip"):
-        try:
-            with st.spinner("encoding…"):
-                path, _ = reviewing.slow_motion(
-                    case, video, ref_time, float(seconds), float(speed), chain, burn
-                )
-            ss[K + "clip_path"] = str(path)
-        except WorkbenchError as exc:
-            st.error(str(exc))
-    clip = ss.get(K + "clip_path")
-    if clip and Path(clip).is_file() and sha in clip:
-        st.video(clip)
-        st.caption(str(Path(clip).relative_to(case.root)))
+# -- rectify a screen, slow motion ---------------------------------------------------
+panels.rectify(service, media, sha, index, chain, quad_list)
+panels.slow_motion(case, video, ref_time, chain)
 
 case.close()
