@@ -296,3 +296,27 @@ def test_no_case_and_no_video(tmp_path: Path) -> None:
     app.run()
     assert not app.exception
     assert any("No video in this case" in i.value for i in app.info)
+
+
+def test_the_keyboard_viewer_and_a_box_picked_for_review(
+    at: AppTest, built: Built, case_dir: Path
+) -> None:
+    with Case.open(case_dir) as case, transaction(case.conn) as conn:
+        oid = insert(
+            conn,
+            NewObservation(
+                video_sha256=built.sha, frame_index=3, time_s=3 / 25, kind="ocr",
+                method="test", created_by="ocr", text="VENDR", bbox=(10, 10, 100, 40),
+            ),
+        )  # fmt: skip
+    at.toggle(key="review_keys").set_value(True).run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.session_state["review_picked"] = oid  # as a click on the box does
+    at.run()
+    at.text_input(key=f"review_fix_{oid}").set_value("VENDOR").run()
+    at.button(key="review_box_correct").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    with Case.open(case_dir) as case:
+        (obs,) = query(case.conn, ids=[oid])
+    assert (obs.text, obs.status, obs.reviewed_by) == ("VENDOR", "confirmed", "alice")
+    assert obs.params["machine_reading"] == {"text": "VENDR"}

@@ -267,9 +267,7 @@ def correct_one(
 ) -> Observation:
     """Correct what an observation says; confirm it too when asked. `seen`: the status
     the page showed (a finding someone else decided since is not corrected over them)."""
-    obs = correct(
-        case.conn, oid, by, text=text, label=label, vendor=vendor, expected_status=seen
-    )
+    obs = correct(case.conn, oid, by, text=text, label=label, vendor=vendor, expected_status=seen)
     if confirm and obs.status != "confirmed":
         obs = review(case.conn, [oid], "confirmed", by)[0]
     return obs

@@ -123,9 +123,7 @@ def serve(
         Case.open(directory).close()
     port = port or free_port()
     url = f"http://127.0.0.1:{port}"
-    previous = {
-        sig: signal.signal(sig, _raise_stopped) for sig in (signal.SIGTERM, signal.SIGHUP)
-    }
+    previous = {sig: signal.signal(sig, _raise_stopped) for sig in (signal.SIGTERM, signal.SIGHUP)}
     proc = start_app(directory, port)
     try:
         if not wait_until_up(proc, port):

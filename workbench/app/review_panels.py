@@ -8,11 +8,15 @@ from typing import Any
 
 import streamlit as st
 
-from workbench.app import coords, reviewing
+from workbench.app import coords, frame_window, reviewing, state, viewer
+from workbench.app.findings_table import correct_one, review_ids
 from workbench.app.frames import FrameService
 from workbench.case.folder import Case
+from workbench.case.observations import Observation, corrected_by, query
 from workbench.case.records import Video
 from workbench.errors import WorkbenchError
+from workbench.publish.safe import md
+from workbench.video.analysis import StoredAnalysis
 from workbench.video.enhance import Chain
 from workbench.video.rectify import order_corners, rectify_quad, suggest_quads
 
@@ -82,3 +86,92 @@ def slow_motion(case: Case, video: Video, ref_time: float, chain: Chain) -> None
         if clip and Path(clip).is_file() and sha in clip:
             st.video(clip)
             st.caption(str(Path(clip).relative_to(case.root)))
+
+
+def keyboard_viewer(
+    service: FrameService,
+    media: Path,
+    sha: str,
+    index: int,
+    count: int,
+    chain: Chain,
+    zoom: coords.Box | None,
+    width: int,
+    observations: list[Observation],
+    kinds: list[str],
+    labels: bool,
+    analysis: StoredAnalysis | None,
+) -> None:
+    """The frame viewer over a window around `index`; a step out of the window, a
+    stop, a click on the timeline or on a box comes back here and reruns the page."""
+    shots = list(analysis.shots) if analysis else []
+
+    def bounds(i: int) -> tuple[int, int] | None:
+        shot = reviewing.shot_of(shots, i)
+        return (shot.first_index, shot.last_index) if shot else None
+
+    window = frame_window.build(
+        service, media, sha, index, count, chain, zoom, width, observations, kinds, bounds,
+        labels,
+    )  # fmt: skip
+    keyframes = [k.keyframe.index for k in analysis.keyframes] if analysis else []
+    marks = frame_window.timeline(count, shots, keyframes, observations)
+    end = window[-1].time_s if window else 0.0
+    fps = round(count / end, 3) if end > 0 and count > 1 else 25.0
+    msg = viewer.frame_viewer(window, index, count, fps, marks, key=K + "viewer")
+    if not msg or msg.get("seq") == ss.get(K + "viewer_seq"):
+        return
+    ss[K + "viewer_seq"] = msg.get("seq")
+    if msg.get("action") == "box":
+        ss[K + "picked"] = int(msg["id"])
+        ss[K + "highlight"] = int(msg["id"])
+    ss[K + "goto"] = int(msg.get("index", index))
+    st.rerun()
+
+
+def box_review(case: Case, who: str) -> None:
+    """The box clicked on the picture (or opened from Findings): confirm, reject or
+    correct it here, against the status shown (a change by someone else is refused)."""
+    oid = ss.get(K + "picked")
+    if oid is None:
+        return
+    found = query(case.conn, ids=[int(oid)])
+    if not found:
+        ss.pop(K + "picked", None)
+        return
+    obs = found[0]
+    seen = ss.setdefault(K + "picked_seen", {}).setdefault(obs.id, obs.status)
+    with st.container(border=True):
+        typed = corrected_by(obs)
+        credit = f" · typed by {', '.join(sorted(set(typed.values())))}" if typed else ""
+        st.markdown(
+            f"**#{obs.id}** {obs.kind} · **{seen}** · frame {obs.frame_index}"
+            f" · {md(obs.method)}{md(credit)}"
+        )
+        st.text(obs.text or obs.label or "")
+        c = st.columns([1, 1, 3, 1, 1])
+        text = c[2].text_input("corrected text", value=obs.text or "", key=f"{K}fix_{obs.id}")
+        action = None
+        if c[0].button("Confirm", key=K + "box_confirm"):
+            action = "confirmed"
+        if c[1].button("Reject", key=K + "box_reject"):
+            action = "rejected"
+        fix = c[3].button("Correct", key=K + "box_correct")
+        close = c[4].button("Close", key=K + "box_close")
+        try:
+            if action:
+                review_ids(case, [obs.id], action, who, seen={obs.id: seen})
+            elif fix:
+                correct_one(case, obs.id, who, text=text, confirm=True, seen=seen)
+        except WorkbenchError as exc:
+            st.error(md(exc))
+            ss[K + "picked_seen"][obs.id] = query(case.conn, ids=[obs.id])[0].status
+            return
+        if action or fix or close:
+            ss.pop(K + "picked", None)
+            ss.pop(K + "picked_seen", None)
+            ss.pop(K + "highlight", None)
+            verb = action or ("corrected" if fix else None)
+            if verb:
+                state.done("review", f"#{obs.id} {verb} by {who}.")
+            st.rerun()

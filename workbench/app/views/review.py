@@ -144,6 +144,8 @@ except WorkbenchError as exc:
 frames = reader.index
 if ss.get(K + "for") != sha or ss.get(K + "count") != len(frames):
     reset_for_video(sha, str(media), len(frames))
+if K + "goto" in ss:  # asked for by the keyboard viewer or the Findings page
+    go(ss.pop(K + "goto"))
 analysis = load_analysis(case, sha)
 ss[K + "shots"] = list(analysis.shots) if analysis else []
 index = reviewing.step(ss.get(K + "index", 0), 0, len(frames))
@@ -197,6 +199,11 @@ with st.sidebar:
         for kind in kinds
     ]
     labels = st.checkbox("labels", value=True, key=K + "ov_labels")
+    st.toggle(
+        "keyboard viewer",
+        key=K + "keys",
+        help="←/→ one frame, Shift ten, J/K/L, Home/End, a timeline; click a box to review it",
+    )
     width = st.select_slider("display width", [640, 800, 960, 1280], value=960, key=K + "width")
     mode = st.radio(
         "a dragged box",
@@ -253,13 +260,21 @@ else:
     picture = shown.rgb
     st.warning("The chain crops or rectifies: boxes and overlays are off for this picture.")
 
-event = streamlit_image_coordinates(
-    _Encoded(encode(picture, "jpeg", 90)),
-    key=K + "image",
-    click_and_drag=True,
-    image_format="JPEG",
-    cursor="crosshair",
-)
+if ss.get(K + "keys"):  # the keyboard viewer: frames stepped in the browser
+    panels.keyboard_viewer(
+        service, media, sha, index, len(frames), chain, zoom, width, observations,
+        shown_kinds, labels, analysis,
+    )  # fmt: skip
+    event = None
+else:
+    event = streamlit_image_coordinates(
+        _Encoded(encode(picture, "jpeg", 90)),
+        key=K + "image",
+        click_and_drag=True,
+        image_format="JPEG",
+        cursor="crosshair",
+    )
+panels.box_review(case, state.reviewer())
 if event and event.get("unix_time") != ss.get(K + "event_time") and shown.mappable:
     ss[K + "event_time"] = event.get("unix_time")
     shown_w, shown_h = event.get("width"), event.get("height")
