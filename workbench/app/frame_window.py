@@ -6,6 +6,8 @@ No Streamlit here."""
 from __future__ import annotations
 
 import base64
+import hashlib
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -18,6 +20,8 @@ from workbench.video.enhance import Chain
 from workbench.video.shots import Shot
 
 RADIUS = 12  # frames each side of the current one: 25 pictures in the browser
+KEEP = 120  # finished window frames kept in memory (about 10 MB at 960 px)
+_KEPT: OrderedDict[tuple[str, int], WindowFrame] = OrderedDict()
 
 
 @dataclass(frozen=True)
@@ -53,9 +57,22 @@ def build(
     radius: int = RADIUS,
     quality: int = 80,
 ) -> list[WindowFrame]:
-    """The frames of the window as the page would show them (zoom, chain, overlays)."""
+    """The frames of the window as the page would show them (zoom, chain, overlays).
+    Finished frames are kept (a shifted window re-uses the ones it shares with the last)."""
     out = []
+    signature = hashlib.sha256(
+        repr(
+            (str(media), sha, chain.to_string(), zoom, width, labels, sorted(kinds), quality,
+             [(o.id, o.status, o.text, o.label, o.vendor, o.bbox, o.frame_index)
+              for o in observations])
+        ).encode()
+    ).hexdigest()  # fmt: skip
     for i in window_range(center, count, radius):
+        kept = _KEPT.get((signature, i))
+        if kept is not None:
+            _KEPT.move_to_end((signature, i))
+            out.append(kept)
+            continue
         shown = service.render(media, sha, i, chain, zoom=zoom, width=width)
         on = overlays.for_frame(observations, i, kinds, shot_of(i))
         rgb, boxes = shown.rgb, []
@@ -65,11 +82,13 @@ def build(
             )
             boxes = [_box(o, shown.view) for o in on.observations if o.bbox]
         uri = "data:image/jpeg;base64," + base64.b64encode(encode(rgb, "jpeg", quality)).decode()
-        out.append(
-            WindowFrame(
-                i, shown.ref.time_s, shown.ref.pixel_sha256, on.describe(), uri, tuple(boxes)
-            )
+        done = WindowFrame(
+            i, shown.ref.time_s, shown.ref.pixel_sha256, on.describe(), uri, tuple(boxes)
         )
+        _KEPT[(signature, i)] = done
+        while len(_KEPT) > KEEP:
+            _KEPT.popitem(last=False)
+        out.append(done)
     return out
 
 
