@@ -15,7 +15,15 @@ from workbench.app import overlays
 from workbench.app.coords import View
 from workbench.case import Case
 from workbench.case.audit import entries
-from workbench.case.observations import Observation, StaleReview, correct, query, review
+from workbench.case.observations import (
+    Observation,
+    ReviewError,
+    StaleReview,
+    correct,
+    query,
+    review,
+    undo,
+)
 
 PAGES = ("case", "review", "findings", "graph", "casefile")
 
@@ -144,3 +152,44 @@ def test_borrowed_boxes_are_dashed_and_labels_do_not_cover_the_text() -> None:
     labelled = overlays.draw(blank, view, [box], labels=True)
     assert not labelled[4:36, 24:176].any()  # the label sits below the box, not over it
     assert labelled[42:70].any()
+
+
+def test_undo_sets_a_finding_back_and_withdraws_a_note(
+    case_dir: Path, built: appcases.Built
+) -> None:
+    oid = built.ids["suggested"]
+    at = appcases.page("findings", case_dir, reviewer="erin").run()
+    at.selectbox(key="findings_one").set_value(oid).run()
+    assert at.button(key="undo_one").disabled  # nothing to take back yet
+    at.button(key="confirm_one").click().run()
+    at.button(key="undo_one").click().run()
+    assert not at.exception
+    assert status_of(case_dir, oid) == ("suggested", "erin")
+    with Case.open(case_dir) as c:
+        actions = [e.action for e in entries(c.conn) if e.target == f"observation:{oid}"]
+        assert actions[-2:] == ["observation.confirm", "observation.unreview"]
+        note = next(o for o in query(c.conn, kind="manual") if o.status == "confirmed")
+        withdrawn = undo(c.conn, note.id, "erin")
+        assert withdrawn.status == "rejected" and withdrawn.params["withdrawn"]["by"] == "erin"
+        with pytest.raises(ReviewError, match="already withdrawn"):
+            undo(c.conn, note.id, "erin")
+    at = appcases.page("findings", case_dir).run()  # gone from the views
+    assert note.id not in [int(i) for i in at.data_editor[0].value["id"]]
+
+
+def test_a_finding_opens_the_review_page_at_its_frame_with_its_box(
+    case_dir: Path, built: appcases.Built
+) -> None:
+    from workbench.app import findings_table
+
+    oid = built.ids["suggested"]
+    with Case.open(case_dir) as c:
+        (obs,) = query(c.conn, ids=[oid])
+    at = appcases.page("review", case_dir)
+    for k, v in findings_table.review_state(obs).items():
+        at.session_state[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["review_index"] == obs.frame_index
+    assert at.caption[0].value.startswith(f"frame {obs.frame_index} / ")
+    assert any(f"#{oid}" in m.value for m in at.markdown)  # its review panel is open

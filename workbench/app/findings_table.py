@@ -21,7 +21,16 @@ import pandas as pd
 
 from workbench.case import records
 from workbench.case.folder import Case
-from workbench.case.observations import KINDS, STATUSES, Observation, correct, query, review
+from workbench.case.observations import (
+    KINDS,
+    STATUSES,
+    Observation,
+    correct,
+    query,
+    review,
+    undo,
+    withdrawn,
+)
 from workbench.case.observations import vendors as distinct_vendors
 
 CROPS = Path("derived") / "crops"
@@ -66,13 +75,31 @@ def filter_options(case: Case) -> dict[str, list[str]]:
 
 
 def observations(case: Case, filters: Filters = Filters()) -> list[Observation]:
-    return query(
+    """The observations these filters keep (withdrawn notes are shown nowhere)."""
+    found = query(
         case.conn,
         kind=filters.kind or None,
         status=filters.status or None,
         video=filters.video or None,
         vendor=filters.vendor or None,
     )
+    return [o for o in found if not withdrawn(o)]
+
+
+def review_state(obs: Observation) -> dict[str, object]:
+    """Session state that opens the Review page at the finding's exact frame, with its
+    box highlighted and its review panel open."""
+    return {
+        "review_video": obs.video,
+        "review_goto": obs.frame_index,
+        "review_highlight": obs.id,
+        "review_picked": obs.id,
+    }
+
+
+def undo_one(case: Case, oid: int, by: str, seen: str | None = None) -> Observation:
+    """A reviewed suggestion back to suggested, or a note withdrawn (see observations.undo)."""
+    return undo(case.conn, oid, by, expected_status=seen)
 
 
 # -- crops --------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from workbench.app.coords import Box, View
-from workbench.case.observations import Observation
+from workbench.case.observations import Observation, withdrawn
 from workbench.synth import font
 
 STATUS_COLOURS: dict[str, tuple[int, int, int]] = {
@@ -86,7 +86,7 @@ def for_frame(
     for obs in observations:
         if wanted is not None and obs.kind not in wanted:
             continue
-        if obs.bbox is None and obs.quad is None:
+        if (obs.bbox is None and obs.quad is None) or withdrawn(obs):
             continue
         by_frame.setdefault(obs.frame_index, []).append(obs)
     own = tuple(by_frame.get(index, ()))

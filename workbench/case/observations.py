@@ -279,6 +279,45 @@ def correct(
     return query(conn, ids=[oid])[0]
 
 
+def undo(
+    conn: sqlite3.Connection, oid: int, by: str, expected_status: str | None = None
+) -> Observation:
+    """Take a decision back. A reviewed machine suggestion goes back to `suggested`; a
+    note is withdrawn (status rejected, marked `withdrawn`): it stays in the table and the
+    audit log, and leaves the views and publications. Who and when are recorded."""
+    with transaction(conn):
+        row = conn.execute(
+            "SELECT kind, status, params FROM observations WHERE id = ?", (oid,)
+        ).fetchone()
+        if row is None:
+            raise ReviewError(f"No observation has the id {oid}; nothing was changed.")
+        refusal = _stale(conn, {oid: expected_status} if expected_status else {})
+        if refusal:
+            raise StaleReview(refusal)
+        params = json.loads(row["params"] or "{}")
+        if row["kind"] == "manual":
+            if params.get("withdrawn"):
+                raise ReviewError(f"Note #{oid} is already withdrawn; nothing was changed.")
+            to, action = "rejected", "observation.withdraw"
+            params["withdrawn"] = {"by": by, "at": now()}
+        else:
+            if row["status"] == "suggested":
+                raise ReviewError(f"#{oid} is already a suggestion; nothing was changed.")
+            to, action = "suggested", "observation.unreview"
+        conn.execute(
+            "UPDATE observations SET status = ?, params = ?, reviewed_at = ?, reviewed_by = ?"
+            " WHERE id = ?",
+            (to, json.dumps(params, ensure_ascii=False, sort_keys=True), now(), by, oid),
+        )
+        audit.append(conn, by, action, f"observation:{oid}", {"from": row["status"], "to": to})
+    return query(conn, ids=[oid])[0]
+
+
+def withdrawn(obs: Observation) -> bool:
+    """A note its author took back: kept for the record, shown nowhere."""
+    return obs.kind == "manual" and bool(obs.params.get("withdrawn"))
+
+
 def _credit(
     params: dict[str, Any], row: sqlite3.Row, changed: dict[str, Any], by: str
 ) -> dict[str, Any]:

@@ -119,7 +119,18 @@ try:
 
     saw = seen.get(int(oid), current.status)
     st.session_state[SEEN] = {**st.session_state[SEEN], int(oid): current.status}
-    one_left, one_right, _ = st.columns([1, 1, 4])
+    one_left, one_right, one_undo, one_open, _ = st.columns([1, 1, 1.4, 1.4, 2])
+    undo_label = "Withdraw note" if current.kind == "manual" else "Back to suggested"
+    if one_undo.button(undo_label, key="undo_one", disabled=current.status == "suggested"):
+        try:
+            ft.undo_one(case, int(oid), who, seen=saw)
+        except WorkbenchError as exc:
+            st.error(md(exc))
+        else:
+            state.done("findings", f"#{oid}: {undo_label.lower()} by {md(who)}.")
+    if one_open.button("Open at its frame", key="open_one"):
+        st.session_state.update(ft.review_state(current))
+        st.switch_page("views/review.py")
     for col, status, label in (
         (one_left, "confirmed", "Confirm"),
         (one_right, "rejected", "Reject"),
