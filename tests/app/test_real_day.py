@@ -193,3 +193,23 @@ def test_a_finding_opens_the_review_page_at_its_frame_with_its_box(
     assert at.session_state["review_index"] == obs.frame_index
     assert at.caption[0].value.startswith(f"frame {obs.frame_index} / ")
     assert any(f"#{oid}" in m.value for m in at.markdown)  # its review panel is open
+
+
+def test_search_finds_every_video_folds_look_alikes_and_opens_at_the_frame(
+    case_dir: Path, built: appcases.Built
+) -> None:
+    from workbench.case.search import search
+
+    oid = built.ids["suggested"]
+    with Case.open(case_dir) as c:
+        assert oid in [h.observation.id for h in search(c.conn, "sugg")]  # a prefix
+        assert search(c.conn, '" OR * NEAR(') == []  # FTS5 syntax never reaches SQLite
+        # a reading with a Cyrillic "О" is found by Latin letters, and the other way round
+        correct(c.conn, oid, "fay", text="KOPT\u0415X центр")  # a Cyrillic "Е"
+        assert [h.observation.id for h in search(c.conn, "koptex")] == [oid]
+        assert [h.observation.id for h in search(c.conn, "КОРТЕХ")] == [oid]  # all Cyrillic
+        assert search(c.conn, "sugg-7q") == []  # the old text left the index
+    at = appcases.page("findings", case_dir).run()
+    at.text_input(key="findings_search").set_value("Koptex").run()
+    assert not at.exception
+    assert list(at.dataframe[0].value["id"]) == [oid]

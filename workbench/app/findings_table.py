@@ -32,6 +32,7 @@ from workbench.case.observations import (
     withdrawn,
 )
 from workbench.case.observations import vendors as distinct_vendors
+from workbench.case.search import Hit
 
 CROPS = Path("derived") / "crops"
 THUMB_MAX = 160  # px, the longer side of a thumbnail in the table
@@ -84,6 +85,30 @@ def observations(case: Case, filters: Filters = Filters()) -> list[Observation]:
         vendor=filters.vendor or None,
     )
     return [o for o in found if not withdrawn(o)]
+
+
+def search(case: Case, words: str) -> list[Hit]:
+    """Every observation of every video whose words match (see workbench.case.search)."""
+    from workbench.case.search import search as run
+
+    return run(case.conn, words)
+
+
+def hits_table(hits: list[Hit]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "id": h.observation.id,
+                "kind": h.observation.kind,
+                "status": h.observation.status,
+                "frame": h.observation.frame_index,
+                "time_s": round(h.observation.time_s, 3),
+                "video": h.observation.video[:12],
+                "match": h.snippet,
+            }
+            for h in hits
+        ]
+    )
 
 
 def review_state(obs: Observation) -> dict[str, object]:

@@ -29,6 +29,26 @@ try:
     st.title("Findings")
     state.show_message("findings")
 
+    with st.expander("Search every video (OCR text, notes, labels, vendors)"):
+        words = st.text_input(
+            "search", key="findings_search", help="look-alike Cyrillic and Latin letters match"
+        )
+        hits = ft.search(case, words) if words.strip() else []
+        if words.strip() and not hits:
+            st.info("Nothing matches.")
+        if hits:
+            st.dataframe(ft.hits_table(hits), hide_index=True, width="stretch")
+            by_id = {h.observation.id: h.observation for h in hits}
+            go = st.selectbox(
+                "open",
+                list(by_id),
+                format_func=lambda i: f"#{i} on frame {by_id[i].frame_index}",
+                key="findings_search_pick",
+            )
+            if st.button("Open at its frame", key="findings_search_open"):
+                st.session_state.update(ft.review_state(by_id[int(go)]))
+                st.switch_page("views/review.py")
+
     options = ft.filter_options(case)
     cols = st.columns(4)
     picked = {
