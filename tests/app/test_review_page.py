@@ -320,3 +320,30 @@ def test_the_keyboard_viewer_and_a_box_picked_for_review(
         (obs,) = query(case.conn, ids=[oid])
     assert (obs.text, obs.status, obs.reviewed_by) == ("VENDOR", "confirmed", "alice")
     assert obs.params["machine_reading"] == {"text": "VENDR"}
+
+
+def test_an_evidence_image_carries_its_provenance_and_is_logged(
+    at: AppTest, built: Built, case_dir: Path
+) -> None:
+    import hashlib
+    import json
+
+    from workbench.app.evidence_image import read_provenance
+    from workbench.case.audit import entries
+
+    click(at, "review_next10")
+    at.text_input(key="review_chain").set_value("gamma:0.8").run()
+    at.button(key="review_ev_export").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    (png,) = (case_dir / "exports" / "evidence").glob("*.png")
+    carried = read_provenance(png)
+    with FrameReader(built.clip) as reader:
+        frame = reader.get(10)
+    assert (carried["video_sha256"], carried["frame_index"]) == (built.sha, 10)
+    assert carried["pixel_sha256"] == frame.ref.pixel_sha256
+    assert carried["processing"] == "gamma:0.8" and carried["exported_by"] == "alice"
+    sidecar = json.loads(png.with_suffix(".json").read_text())
+    assert sidecar["png_sha256"] == hashlib.sha256(png.read_bytes()).hexdigest()
+    with Case.open(case_dir) as case:
+        (entry,) = [e for e in entries(case.conn) if e.action == "evidence.export"]
+    assert entry.params["png_sha256"] == sidecar["png_sha256"]

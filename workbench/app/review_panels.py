@@ -6,11 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import streamlit as st
 
-from workbench.app import coords, frame_window, reviewing, state, viewer
+from workbench.app import coords, evidence_image, frame_window, reviewing, state, viewer
 from workbench.app.findings_table import correct_one, review_ids
-from workbench.app.frames import FrameService
+from workbench.app.frames import FrameService, Rendered
 from workbench.case.folder import Case
 from workbench.case.observations import Observation, corrected_by, query
 from workbench.case.records import Video
@@ -175,3 +176,31 @@ def box_review(case: Case, who: str) -> None:
             if verb:
                 state.done("review", f"#{obs.id} {verb} by {who}.")
             st.rerun()
+
+
+def evidence(case: Case, shown: Rendered, boxed: np.ndarray, box_ids: tuple[int, ...]) -> None:
+    """Export what is on screen as a PNG with its provenance (text chunk + sidecar JSON)."""
+    with st.expander("Evidence image"):
+        with_boxes = st.checkbox("with boxes", value=True, key=K + "ev_boxes")
+        if st.button("Export this picture", key=K + "ev_export"):
+            done = evidence_image.export(
+                case,
+                boxed if with_boxes else shown.rgb,
+                shown.ref,
+                shown.processing,
+                state.reviewer(),
+                boxes=box_ids if with_boxes else (),
+                zoom=ss.get(K + "zoom"),
+            )
+            ss[K + "ev_last"] = str(done.png)
+        last = ss.get(K + "ev_last")
+        if last and Path(last).is_file():
+            png = Path(last)
+            st.caption(
+                f"{png.relative_to(case.root)} · sha256 {evidence_image.png_digest(png)[:16]}"
+                " · provenance in the PNG's text chunk and in the .json beside it"
+            )
+            st.download_button(
+                "Download PNG", png.read_bytes(), file_name=png.name, mime="image/png",
+                key=K + "ev_download",
+            )  # fmt: skip

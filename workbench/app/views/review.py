@@ -275,6 +275,7 @@ else:
         cursor="crosshair",
     )
 panels.box_review(case, state.reviewer())
+panels.evidence(case, shown, picture, tuple(o.id for o in on_frame.observations))
 if event and event.get("unix_time") != ss.get(K + "event_time") and shown.mappable:
     ss[K + "event_time"] = event.get("unix_time")
     shown_w, shown_h = event.get("width"), event.get("height")
