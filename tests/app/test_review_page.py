@@ -347,3 +347,14 @@ def test_an_evidence_image_carries_its_provenance_and_is_logged(
     with Case.open(case_dir) as case:
         (entry,) = [e for e in entries(case.conn) if e.action == "evidence.export"]
     assert entry.params["png_sha256"] == sidecar["png_sha256"]
+
+
+def test_a_time_past_the_end_goes_to_the_last_frame_and_the_picker_names_videos(
+    at: AppTest, built: Built
+) -> None:
+    at.number_input(key="review_time").set_value(999.0).run()
+    assert not at.exception and not at.error
+    assert position(at)[0] == COUNT - 1
+    labels = at.selectbox(key="review_video").options
+    assert any(lab.startswith("numbered.mp4 · 320x240") for lab in labels), labels
+    assert all(lab.count(built.sha[:12]) <= 1 for lab in labels)

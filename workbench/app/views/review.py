@@ -129,8 +129,12 @@ if not videos:
 by_sha = {v.sha256: v for v in videos}
 if ss.get(K + "video") not in by_sha:
     ss[K + "video"] = videos[0].sha256
+origins = {s: records.sources(case.conn, s) for s in by_sha}
 sha = st.selectbox(
-    "video", list(by_sha), key=K + "video", format_func=lambda s: reviewing.video_label(by_sha[s])
+    "video",
+    list(by_sha),
+    key=K + "video",
+    format_func=lambda s: reviewing.video_label(by_sha[s], origins[s]),
 )
 video = by_sha[sha]
 service = frame_service()
@@ -164,10 +168,9 @@ cols[5].button("+1 s", key=K + "fwd1s", on_click=step_seconds, args=(1.0,))
 cols[6].number_input(
     "frame", min_value=0, max_value=len(frames) - 1, step=1, key=K + "frame", on_change=jump_frame
 )
-cols[7].number_input(
+cols[7].number_input(  # no max: a time past the end goes to the last frame
     "time (s)",
     min_value=0.0,
-    max_value=float(frames.end_time()),
     step=0.1,
     format="%.3f",
     key=K + "time",
