@@ -373,16 +373,24 @@ def relation_choices(case: Case) -> list[tuple[int, str]]:
 
 
 def describe(o: Observation) -> dict[str, Any]:
-    """What the page shows of one observation (plain values, shown as text)."""
-    return {
-        "id": o.id,
-        "kind": o.kind,
-        "status": o.status,
+    """What the page shows of one observation: only what is known, in words (no JSON,
+    no NULL), with who typed a corrected value and what the machine read first."""
+    out: dict[str, Any] = {
+        "finding": f"#{o.id} · {o.kind} · {o.status}",
         "text": o.text,
         "label": o.label,
         "vendor": o.vendor,
-        "bbox": o.bbox,
-        "method": o.method,
-        "reviewed_by": o.reviewed_by,
-        "reviewed_at": o.reviewed_at,
+        "where": f"frame {o.frame_index} at {o.time_s:.3f} s of {o.video[:12]}",
+        "box (x0, y0, x1, y1)": ", ".join(str(v) for v in o.bbox) if o.bbox else None,
+        "made by": o.method if o.kind != "manual" else f"a note by {o.created_by}",
+        "score": f"{o.score:.2f}" if o.score is not None else None,
     }
+    typed = o.params.get("typed_by") or {}
+    if typed:
+        out["typed by"] = ", ".join(f"{k}: {v}" for k, v in sorted(typed.items()))
+    machine = o.params.get("machine_reading") or {}
+    if machine:
+        out["the machine read"] = ", ".join(f"{k}: {v}" for k, v in sorted(machine.items()))
+    if o.reviewed_by:
+        out["last decision"] = f"{o.status} by {o.reviewed_by} at {o.reviewed_at}"
+    return {k: v for k, v in out.items() if v not in (None, "")}

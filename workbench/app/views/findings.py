@@ -87,7 +87,7 @@ try:
         disabled=[c for c in ft.COLUMNS if c != ft.SELECT],
         column_config={
             ft.SELECT: st.column_config.CheckboxColumn(ft.SELECT, default=False),
-            "crop": st.column_config.ImageColumn("crop", width="small"),
+            "crop": st.column_config.ImageColumn("crop", width="medium"),
             "score": st.column_config.NumberColumn("score", format="%.2f"),
             "time_s": st.column_config.NumberColumn("time_s", format="%.3f"),
         },
@@ -135,7 +135,7 @@ try:
     crop = ft.crop_bytes(case, current)
     if crop:
         pic.image(crop, caption=f"crop of #{oid}")
-    facts.json(ft.describe(current))
+    facts.table({"": ft.describe(current)})
 
     saw = seen.get(int(oid), current.status)
     st.session_state[SEEN] = {**st.session_state[SEEN], int(oid): current.status}
