@@ -213,3 +213,17 @@ def test_search_finds_every_video_folds_look_alikes_and_opens_at_the_frame(
     at.text_input(key="findings_search").set_value("Koptex").run()
     assert not at.exception
     assert list(at.dataframe[0].value["id"]) == [oid]
+
+
+def test_the_case_page_says_what_the_case_holds(case_dir: Path) -> None:
+    from workbench.app import casehome
+
+    at = appcases.page("case", case_dir).run()
+    assert not at.exception
+    with Case.open(case_dir) as c:
+        held = casehome.holdings(c)
+        machine = [o for o in query(c.conn) if o.kind != "manual"]
+    assert held["videos"] == 1 and held["entities"] > 0
+    assert held["suggestions to review"] == sum(o.status == "suggested" for o in machine)
+    line = " · ".join(f"{n} {what}" for what, n in held.items())
+    assert line in [cap.value for cap in at.caption]

@@ -138,3 +138,26 @@ def recent_cases(root: Path) -> list[Path]:
 
 
 __all__ = ["CaseError", "check_case", "create_case", "ingest_upload", "sources_rows"]
+
+
+def holdings(case: Case) -> dict[str, int]:
+    """What the case holds, counted: videos, machine suggestions still to review,
+    decided findings, notes, entities, relations, published case files (bundles with a
+    MANIFEST under the case folder)."""
+    from workbench.case.observations import query, withdrawn
+    from workbench.graph.entities import list_entities
+    from workbench.graph.view import build
+
+    found = [o for o in query(case.conn) if not withdrawn(o)]
+    machine = [o for o in found if o.kind != "manual"]
+
+    return {
+        "videos": len(records.videos(case.conn)),
+        "suggestions to review": sum(o.status == "suggested" for o in machine),
+        "confirmed findings": sum(o.status == "confirmed" for o in machine),
+        "rejected": sum(o.status == "rejected" for o in machine),
+        "notes": len(found) - len(machine),
+        "entities": len(list_entities(case)),
+        "relations": len(build(case).edges),
+        "publications": sum(1 for _ in case.root.glob("**/MANIFEST")),
+    }

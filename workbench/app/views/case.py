@@ -46,6 +46,8 @@ try:
     st.caption(f"folder `{case.root.resolve()}` · created {case.info.created}")
     if case.info.summary:
         st.text(case.info.summary)
+    held = casehome.holdings(case)
+    st.caption(" · ".join(f"{n} {what}" for what, n in held.items()))
 
     st.markdown("#### Add footage")
     url_col, file_col = st.columns(2)
