@@ -227,3 +227,18 @@ def test_the_case_page_says_what_the_case_holds(case_dir: Path) -> None:
     assert held["suggestions to review"] == sum(o.status == "suggested" for o in machine)
     line = " · ".join(f"{n} {what}" for what, n in held.items())
     assert line in [cap.value for cap in at.caption]
+
+
+def test_the_same_upload_twice_is_refused_with_one_sentence(
+    built: appcases.Built, tmp_path: Path
+) -> None:
+    from workbench.app import casehome
+    from workbench.case import records
+
+    Case.init(tmp_path / "new", "Uploads", actor="tester").close()
+    data = (built.case_dir.parent / "control-centre.mp4").read_bytes()
+    with Case.open(tmp_path / "new") as c:
+        first = casehome.ingest_upload(c, "clip.mp4", data, "tester")
+        with pytest.raises(casehome.AlreadyIngested, match="already in this case"):
+            casehome.ingest_upload(c, "clip.mp4", data, "tester")
+        assert len(records.sources(c.conn, first.video_sha256)) == 1

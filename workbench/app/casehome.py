@@ -3,6 +3,7 @@ upload in (under its own name, never a path the browser chose), list sources."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sys
 import tempfile
@@ -31,11 +32,20 @@ def safe_upload_name(name: str) -> str:
     return base[:120] or "upload"
 
 
+class AlreadyIngested(CaseError):
+    """The same file, under the same name, was ingested before."""
+
+
 def ingest_upload(
     case: Case, name: str, data: bytes, actor: str, progress: ProgressSink | None = None
 ) -> IngestResult:
     """Ingest bytes uploaded through the app. The source records `upload:<name>`."""
     clean = safe_upload_name(name)
+    sha = hashlib.sha256(data).hexdigest()
+    if any(s.uri == f"upload:{clean}" for s in records.sources(case.conn, sha)):
+        raise AlreadyIngested(
+            f"{clean} is already in this case (video {sha[:12]}); nothing was added."
+        )
     with tempfile.TemporaryDirectory(dir=case.tmp_dir, prefix="upload-") as tmp:
         path = Path(tmp) / clean
         path.write_bytes(data)

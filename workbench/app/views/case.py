@@ -77,7 +77,10 @@ try:
                     case, upload.name, upload.getvalue(), state.reviewer(),
                     state.StreamlitProgress(),
                 )  # fmt: skip
-                st.success(f"ingested {r.video_sha256[:12]}")
+                st.success(
+                    f"Ingested {r.video_sha256[:12]}. Next: analyse it below (keyframes,"
+                    " OCR, logos), or step through it on the Review page."
+                )
             except WorkbenchError as exc:
                 st.error(str(exc))
 
