@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 import pytest
 
-from tests.app.test_browser_e2e import ARGS, CHROMIUM, TIMEOUT, settle
+from tests.app.test_browser_e2e import ARGS, CHROMIUM, SHOTS, TIMEOUT, settle
 from tests.app.test_browser_reviewers import served
 from workbench.case import Case
 from workbench.ingest.local import ingest_file
@@ -96,6 +96,11 @@ def test_keys_step_exact_frames_and_the_caption_matches_the_picture(
                 expected = min(max(expected + delta, 0), COUNT - 1)
             expect(frame.locator("#cap")).to_have_attribute("data-index", str(expected))
             assert shown(frame) == (expected, expected), key
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        pg.locator('iframe[title*="frame_viewer"]').scroll_into_view_if_needed()
+        pg.mouse.wheel(0, 300)
+        pg.wait_for_timeout(300)
+        pg.screenshot(path=str(SHOTS / "07-keyboard-viewer.png"), full_page=False)
         timings = frame.locator("#pic").evaluate("() => window.__wbTimings")
         assert len(timings) >= len(steps)
         assert any(t["trip"] for t in timings)  # End left the window: the server sent one

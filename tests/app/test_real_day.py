@@ -242,3 +242,20 @@ def test_the_same_upload_twice_is_refused_with_one_sentence(
         with pytest.raises(casehome.AlreadyIngested, match="already in this case"):
             casehome.ingest_upload(c, "clip.mp4", data, "tester")
         assert len(records.sources(c.conn, first.video_sha256)) == 1
+
+
+def test_the_preview_is_not_published_and_reads_well(case_dir: Path) -> None:
+    from workbench.app import report_preview
+
+    with Case.open(case_dir) as c:
+        html = report_preview.preview_html(c, include_suggestions=True, actor="gus")
+        markdown = report_preview.preview_markdown(c, include_suggestions=True, actor="gus")
+        methods = {o.method for o in query(c.conn)}
+    for text in (html, markdown):
+        assert "has not been published yet" in text and "Published 20" not in text
+        assert "was not recorded the hash" not in text
+    assert "No graph." not in html and "is drawn when publishing" in html
+    assert "overflow-wrap:anywhere" not in html  # columns are not one character wide
+    for method in methods:
+        if "{" in method:  # a matcher's raw parameters stay in the data files
+            assert method not in html

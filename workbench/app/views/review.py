@@ -178,10 +178,13 @@ cols[7].number_input(  # no max: a time past the end goes to the last frame
 )
 
 ref_time = frames.time(index)
-st.caption(
-    f"frame {index} / {len(frames) - 1} · {timecode(ref_time)} · source {sha[:12]}",
-    help=f"source sha256 {sha}",
-)
+if ss.get(K + "keys"):  # the viewer names the frame it shows, under its picture
+    st.caption(f"source {sha[:12]} · the frame shown is named under the picture")
+else:
+    st.caption(
+        f"frame {index} / {len(frames) - 1} · {timecode(ref_time)} · source {sha[:12]}",
+        help=f"source sha256 {sha}",
+    )
 
 # -- enhancement chain --------------------------------------------------------------
 with st.sidebar:
@@ -293,12 +296,13 @@ if event and event.get("unix_time") != ss.get(K + "event_time") and shown.mappab
     st.rerun()
 
 zoom_note = f" · zoom {coords.format_box(zoom)}" if zoom else ""
-st.caption(
-    f"frame {index} · {timecode(ref_time)} · {sha[:12]} · pixels {shown.ref.pixel_sha256[:12]}"
-    f"{zoom_note} · {on_frame.describe()}",
-    help=f"source sha256 {sha}\ndecoded pixels sha256 {shown.ref.pixel_sha256}\n"
-    f"processing: {shown.processing.to_string() or 'none'}",
-)
+if not ss.get(K + "keys"):  # the viewer has its own caption
+    st.caption(
+        f"frame {index} · {timecode(ref_time)} · {sha[:12]} · pixels {shown.ref.pixel_sha256[:12]}"
+        f"{zoom_note} · {on_frame.describe()}",
+        help=f"source sha256 {sha}\ndecoded pixels sha256 {shown.ref.pixel_sha256}\n"
+        f"processing: {shown.processing.to_string() or 'none'}",
+    )
 with st.expander("processing log"):
     st.code(shown.processing.to_json(), language="json")
 
