@@ -259,3 +259,24 @@ def test_the_preview_is_not_published_and_reads_well(case_dir: Path) -> None:
     for method in methods:
         if "{" in method:  # a matcher's raw parameters stay in the data files
             assert method not in html
+
+
+class _Recorder:
+    def __init__(self) -> None:
+        self.updates: list[tuple[str, float, float | None]] = []
+
+    def update(self, task: str, completed: float, total: float | None = None) -> None:
+        self.updates.append((task, completed, total))
+
+
+def test_publishing_reports_each_image_and_the_report(case_dir: Path) -> None:
+    from workbench.app import report_preview
+
+    sink = _Recorder()
+    with Case.open(case_dir) as c:
+        pub = report_preview.publish_now(c, "hal", pdf=False, progress=sink)
+    assert pub.verified
+    images = [done for task, done, _ in sink.updates if task == "publish: redacting images"]
+    total = next(t for task, _, t in sink.updates if task == "publish: redacting images")
+    assert total and images == [0, *range(1, int(total) + 1), total]  # one step per image
+    assert any("printing the PDF" in task for task, *_ in sink.updates)
