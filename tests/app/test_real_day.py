@@ -280,3 +280,15 @@ def test_publishing_reports_each_image_and_the_report(case_dir: Path) -> None:
     total = next(t for task, _, t in sink.updates if task == "publish: redacting images")
     assert total and images == [0, *range(1, int(total) + 1), total]  # one step per image
     assert any("printing the PDF" in task for task, *_ in sink.updates)
+
+
+def test_graph_queries_have_an_entity_picker(case_dir: Path) -> None:
+    from workbench.app import graph_ops
+
+    with Case.open(case_dir) as c:
+        first, label = next(iter(graph_ops.entity_choices(c).items()))
+    at = appcases.page("graph", case_dir).run()
+    assert label in at.selectbox(key="query_pick").options
+    at.selectbox(key="query_pick").set_value(first).run()
+    assert not at.exception
+    assert at.text_input(key="query_subject").value == first
