@@ -358,3 +358,21 @@ def test_a_time_past_the_end_goes_to_the_last_frame_and_the_picker_names_videos(
     labels = at.selectbox(key="review_video").options
     assert any(lab.startswith("numbered.mp4 · 320x240") for lab in labels), labels
     assert all(lab.count(built.sha[:12]) <= 1 for lab in labels)
+
+
+def test_compare_two_frames_of_two_videos_each_with_its_own_chain(
+    at: AppTest, built: Built
+) -> None:
+    click(at, "review_next10")
+    at.selectbox(key="compare_1_video").set_value(built.other_sha).run()
+    at.number_input(key="compare_1_frame").set_value(5).run()
+    at.text_input(key="compare_1_chain").set_value("invert").run()
+    at.text_input(key="compare_0_zoom").set_value("0,0,160,120").run()
+    assert not at.exception and not at.error
+    captions = [i.caption for img in at.image for i in img.proto.imgs]
+    assert any(c.startswith("frame 0 · ") and built.sha[:12] in c and "crop:" in c
+               for c in captions), captions  # fmt: skip
+    assert any(c.startswith("frame 5 · ") and built.other_sha[:12] in c and "invert" in c
+               for c in captions), captions  # fmt: skip
+    at.text_input(key="compare_1_chain").set_value("nonsense:9").run()
+    assert any("nonsense" in e.value for e in at.error)  # one pane says why, the other stays
