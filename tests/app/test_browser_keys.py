@@ -51,8 +51,10 @@ def open_viewer(pg, url: str):  # type: ignore[no-untyped-def]
 
 def shown(frame) -> tuple[int, int]:  # type: ignore[no-untyped-def]
     """(the caption's frame number, the frame number burned into the picture shown)."""
-    caption = int(frame.locator("#cap").get_attribute("data-index"))
-    src = frame.locator("#pic").get_attribute("src")
+    index, src = frame.locator("#pic").evaluate(
+        "p => [document.getElementById('cap').dataset.index, p.src]"
+    )  # one read: the caption and the picture of the same moment
+    caption = int(index)
     data = base64.b64decode(src.split(",", 1)[1])
     bgr = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
     small = cv2.resize(bgr, (320, 240), interpolation=cv2.INTER_AREA)
@@ -96,6 +98,16 @@ def test_keys_step_exact_frames_and_the_caption_matches_the_picture(
                 expected = min(max(expected + delta, 0), COUNT - 1)
             expect(frame.locator("#cap")).to_have_attribute("data-index", str(expected))
             assert shown(frame) == (expected, expected), key
+        # L plays forward, K stops (and tells the server where it stopped)
+        frame.locator("#pic").focus()
+        pg.keyboard.press("l")
+        pg.wait_for_timeout(400)
+        pg.keyboard.press("k")
+        pg.wait_for_timeout(1500)  # K also tells the server: its answer must not move it
+        stopped, burned = shown(frame)
+        assert stopped > 1 and burned == stopped, (stopped, burned)
+        pg.wait_for_timeout(300)
+        assert shown(frame) == (stopped, stopped)  # it stays where it stopped
         SHOTS.mkdir(parents=True, exist_ok=True)
         pg.locator('iframe[title*="frame_viewer"]').scroll_into_view_if_needed()
         pg.mouse.wheel(0, 300)
