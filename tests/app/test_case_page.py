@@ -85,7 +85,7 @@ def test_upload_is_ingested_with_its_own_name_and_listed(case_dir: Path, clip: P
     uploader(at, "video file").set_value(("../../numbered.mp4", clip.read_bytes(), "video/mp4"))
     button(at, "Ingest file").click().run()
     assert not at.exception and not at.error
-    assert any("ingested" in s.value for s in at.success)
+    assert any("Ingested" in s.value for s in at.success)
     with Case.open(case_dir) as case:
         (source,) = records.sources(case.conn)
         (video,) = records.videos(case.conn)

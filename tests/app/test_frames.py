@@ -169,7 +169,7 @@ def test_overlays_pick_the_frame_or_nearest_keyframe_in_its_shot() -> None:
     assert here.exact and [o.id for o in here.observations] == [1, 2]
     near = overlays.for_frame(obs, 16)
     assert near.source_index == 12 and not near.exact
-    assert "from frame 12 (4 frames earlier)" in near.describe()
+    assert "from frame 12 (4 frames earlier, dashed boxes)" in near.describe()
     assert overlays.for_frame(obs, 25).source_index == 30
     assert overlays.for_frame(obs, 21).source_index == 12  # a tie goes to the earlier one
     assert overlays.for_frame(obs, 25, shot_bounds=(0, 24)).source_index == 12

@@ -165,9 +165,13 @@ def test_a_note_on_a_box_is_a_manual_observation_by_the_reviewer(
     assert (obs.frame_index, obs.video, obs.bbox) == (10, built.sha, [10, 20, 60, 60])
     assert obs.text == "VendorX logo on the operator's screen"
     assert obs.tags == ["logo", "screen"]
-    # the note now shows on the picture's caption
-    at.run()
+    # the note shows on the picture at once, not after the next interaction
     assert "1 observation on this frame" in [c.value for c in at.caption][1]
+    # a second click on Save adds no silent duplicate
+    at.button(key="review_annotate").click().run()
+    assert any(f"already saved as #{obs.id}" in e.value for e in at.error)
+    with Case.open(case_dir) as case:
+        assert len(query(case.conn, kind="manual")) == 1
 
 
 def test_a_bad_box_is_refused_and_nothing_is_saved(at: AppTest, case_dir: Path) -> None:
@@ -234,7 +238,7 @@ def test_overlays_show_suggestions_of_the_nearest_keyframe(
             ),
         )  # fmt: skip
     click(at, "review_next1")
-    assert f"1 observation from frame {kf} (1 frame earlier)" in at.caption[1].value
+    assert f"1 observation from frame {kf} (1 frame earlier, dashed boxes)" in at.caption[1].value
     at.checkbox(key="review_ov_OCR").uncheck().run()
     assert "no observations" in at.caption[1].value
 
@@ -292,3 +296,83 @@ def test_no_case_and_no_video(tmp_path: Path) -> None:
     app.run()
     assert not app.exception
     assert any("No video in this case" in i.value for i in app.info)
+
+
+def test_the_keyboard_viewer_and_a_box_picked_for_review(
+    at: AppTest, built: Built, case_dir: Path
+) -> None:
+    with Case.open(case_dir) as case, transaction(case.conn) as conn:
+        oid = insert(
+            conn,
+            NewObservation(
+                video_sha256=built.sha, frame_index=3, time_s=3 / 25, kind="ocr",
+                method="test", created_by="ocr", text="VENDR", bbox=(10, 10, 100, 40),
+            ),
+        )  # fmt: skip
+    at.toggle(key="review_keys").set_value(True).run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.session_state["review_picked"] = oid  # as a click on the box does
+    at.run()
+    at.text_input(key=f"review_fix_{oid}").set_value("VENDOR").run()
+    at.button(key="review_box_correct").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    with Case.open(case_dir) as case:
+        (obs,) = query(case.conn, ids=[oid])
+    assert (obs.text, obs.status, obs.reviewed_by) == ("VENDOR", "confirmed", "alice")
+    assert obs.params["machine_reading"] == {"text": "VENDR"}
+
+
+def test_an_evidence_image_carries_its_provenance_and_is_logged(
+    at: AppTest, built: Built, case_dir: Path
+) -> None:
+    import hashlib
+    import json
+
+    from workbench.app.evidence_image import read_provenance
+    from workbench.case.audit import entries
+
+    click(at, "review_next10")
+    at.text_input(key="review_chain").set_value("gamma:0.8").run()
+    at.button(key="review_ev_export").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    (png,) = (case_dir / "exports" / "evidence").glob("*.png")
+    carried = read_provenance(png)
+    with FrameReader(built.clip) as reader:
+        frame = reader.get(10)
+    assert (carried["video_sha256"], carried["frame_index"]) == (built.sha, 10)
+    assert carried["pixel_sha256"] == frame.ref.pixel_sha256
+    assert carried["processing"] == "gamma:0.8" and carried["exported_by"] == "alice"
+    sidecar = json.loads(png.with_suffix(".json").read_text())
+    assert sidecar["png_sha256"] == hashlib.sha256(png.read_bytes()).hexdigest()
+    with Case.open(case_dir) as case:
+        (entry,) = [e for e in entries(case.conn) if e.action == "evidence.export"]
+    assert entry.params["png_sha256"] == sidecar["png_sha256"]
+
+
+def test_a_time_past_the_end_goes_to_the_last_frame_and_the_picker_names_videos(
+    at: AppTest, built: Built
+) -> None:
+    at.number_input(key="review_time").set_value(999.0).run()
+    assert not at.exception and not at.error
+    assert position(at)[0] == COUNT - 1
+    labels = at.selectbox(key="review_video").options
+    assert any(lab.startswith("numbered.mp4 · 320x240") for lab in labels), labels
+    assert all(lab.count(built.sha[:12]) <= 1 for lab in labels)
+
+
+def test_compare_two_frames_of_two_videos_each_with_its_own_chain(
+    at: AppTest, built: Built
+) -> None:
+    click(at, "review_next10")
+    at.selectbox(key="compare_1_video").set_value(built.other_sha).run()
+    at.number_input(key="compare_1_frame").set_value(5).run()
+    at.text_input(key="compare_1_chain").set_value("invert").run()
+    at.text_input(key="compare_0_zoom").set_value("0,0,160,120").run()
+    assert not at.exception and not at.error
+    captions = [i.caption for img in at.image for i in img.proto.imgs]
+    assert any(c.startswith("frame 0 · ") and built.sha[:12] in c and "crop:" in c
+               for c in captions), captions  # fmt: skip
+    assert any(c.startswith("frame 5 · ") and built.other_sha[:12] in c and "invert" in c
+               for c in captions), captions  # fmt: skip
+    at.text_input(key="compare_1_chain").set_value("nonsense:9").run()
+    assert any("nonsense" in e.value for e in at.error)  # one pane says why, the other stays

@@ -3,6 +3,7 @@ upload in (under its own name, never a path the browser chose), list sources."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sys
 import tempfile
@@ -31,11 +32,20 @@ def safe_upload_name(name: str) -> str:
     return base[:120] or "upload"
 
 
+class AlreadyIngested(CaseError):
+    """The same file, under the same name, was ingested before."""
+
+
 def ingest_upload(
     case: Case, name: str, data: bytes, actor: str, progress: ProgressSink | None = None
 ) -> IngestResult:
     """Ingest bytes uploaded through the app. The source records `upload:<name>`."""
     clean = safe_upload_name(name)
+    sha = hashlib.sha256(data).hexdigest()
+    if any(s.uri == f"upload:{clean}" for s in records.sources(case.conn, sha)):
+        raise AlreadyIngested(
+            f"{clean} is already in this case (video {sha[:12]}); nothing was added."
+        )
     with tempfile.TemporaryDirectory(dir=case.tmp_dir, prefix="upload-") as tmp:
         path = Path(tmp) / clean
         path.write_bytes(data)
@@ -138,3 +148,26 @@ def recent_cases(root: Path) -> list[Path]:
 
 
 __all__ = ["CaseError", "check_case", "create_case", "ingest_upload", "sources_rows"]
+
+
+def holdings(case: Case) -> dict[str, int]:
+    """What the case holds, counted: videos, machine suggestions still to review,
+    decided findings, notes, entities, relations, published case files (bundles with a
+    MANIFEST under the case folder)."""
+    from workbench.case.observations import query, withdrawn
+    from workbench.graph.entities import list_entities
+    from workbench.graph.view import build
+
+    found = [o for o in query(case.conn) if not withdrawn(o)]
+    machine = [o for o in found if o.kind != "manual"]
+
+    return {
+        "videos": len(records.videos(case.conn)),
+        "suggestions to review": sum(o.status == "suggested" for o in machine),
+        "confirmed findings": sum(o.status == "confirmed" for o in machine),
+        "rejected": sum(o.status == "rejected" for o in machine),
+        "notes": len(found) - len(machine),
+        "entities": len(list_entities(case)),
+        "relations": len(build(case).edges),
+        "publications": sum(1 for _ in case.root.glob("**/MANIFEST")),
+    }

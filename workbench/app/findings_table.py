@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,8 +21,18 @@ import pandas as pd
 
 from workbench.case import records
 from workbench.case.folder import Case
-from workbench.case.observations import KINDS, STATUSES, Observation, correct, query, review
+from workbench.case.observations import (
+    KINDS,
+    STATUSES,
+    Observation,
+    correct,
+    query,
+    review,
+    undo,
+    withdrawn,
+)
 from workbench.case.observations import vendors as distinct_vendors
+from workbench.case.search import Hit
 
 CROPS = Path("derived") / "crops"
 THUMB_MAX = 160  # px, the longer side of a thumbnail in the table
@@ -66,13 +76,55 @@ def filter_options(case: Case) -> dict[str, list[str]]:
 
 
 def observations(case: Case, filters: Filters = Filters()) -> list[Observation]:
-    return query(
+    """The observations these filters keep (withdrawn notes are shown nowhere)."""
+    found = query(
         case.conn,
         kind=filters.kind or None,
         status=filters.status or None,
         video=filters.video or None,
         vendor=filters.vendor or None,
     )
+    return [o for o in found if not withdrawn(o)]
+
+
+def search(case: Case, words: str) -> list[Hit]:
+    """Every observation of every video whose words match (see workbench.case.search)."""
+    from workbench.case.search import search as run
+
+    return run(case.conn, words)
+
+
+def hits_table(hits: list[Hit]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "id": h.observation.id,
+                "kind": h.observation.kind,
+                "status": h.observation.status,
+                "frame": h.observation.frame_index,
+                "time_s": round(h.observation.time_s, 3),
+                "video": h.observation.video[:12],
+                "match": h.snippet,
+            }
+            for h in hits
+        ]
+    )
+
+
+def review_state(obs: Observation) -> dict[str, object]:
+    """Session state that opens the Review page at the finding's exact frame, with its
+    box highlighted and its review panel open."""
+    return {
+        "review_video": obs.video,
+        "review_goto": obs.frame_index,
+        "review_highlight": obs.id,
+        "review_picked": obs.id,
+    }
+
+
+def undo_one(case: Case, oid: int, by: str, seen: str | None = None) -> Observation:
+    """A reviewed suggestion back to suggested, or a note withdrawn (see observations.undo)."""
+    return undo(case.conn, oid, by, expected_status=seen)
 
 
 # -- crops --------------------------------------------------------------------------
@@ -246,9 +298,13 @@ def selected_ids(table: pd.DataFrame) -> list[int]:
     return [int(i) for i in table.loc[table[SELECT].fillna(False).astype(bool), "id"]]
 
 
-def review_ids(case: Case, ids: list[int], status: str, by: str) -> list[Observation]:
-    """Confirm or reject (all or none), recorded with who and when."""
-    return review(case.conn, ids, status, by)
+def review_ids(
+    case: Case, ids: list[int], status: str, by: str, seen: Mapping[int, str] | None = None
+) -> list[Observation]:
+    """Confirm or reject (all or none), recorded with who and when; `seen` (id -> the
+    status the page showed) refuses a decision on a finding someone else changed since."""
+    expected = {i: seen[i] for i in ids if seen and i in seen}
+    return review(case.conn, ids, status, by, expected=expected)
 
 
 def correct_one(
@@ -259,9 +315,11 @@ def correct_one(
     label: str | None = None,
     vendor: str | None = None,
     confirm: bool = False,
+    seen: str | None = None,
 ) -> Observation:
-    """Correct what an observation says; confirm it too when asked."""
-    obs = correct(case.conn, oid, by, text=text, label=label, vendor=vendor)
+    """Correct what an observation says; confirm it too when asked. `seen`: the status
+    the page showed (a finding someone else decided since is not corrected over them)."""
+    obs = correct(case.conn, oid, by, text=text, label=label, vendor=vendor, expected_status=seen)
     if confirm and obs.status != "confirmed":
         obs = review(case.conn, [oid], "confirmed", by)[0]
     return obs
@@ -315,16 +373,24 @@ def relation_choices(case: Case) -> list[tuple[int, str]]:
 
 
 def describe(o: Observation) -> dict[str, Any]:
-    """What the page shows of one observation (plain values, shown as text)."""
-    return {
-        "id": o.id,
-        "kind": o.kind,
-        "status": o.status,
+    """What the page shows of one observation: only what is known, in words (no JSON,
+    no NULL), with who typed a corrected value and what the machine read first."""
+    out: dict[str, Any] = {
+        "finding": f"#{o.id} · {o.kind} · {o.status}",
         "text": o.text,
         "label": o.label,
         "vendor": o.vendor,
-        "bbox": o.bbox,
-        "method": o.method,
-        "reviewed_by": o.reviewed_by,
-        "reviewed_at": o.reviewed_at,
+        "where": f"frame {o.frame_index} at {o.time_s:.3f} s of {o.video[:12]}",
+        "box (x0, y0, x1, y1)": ", ".join(str(v) for v in o.bbox) if o.bbox else None,
+        "made by": o.method if o.kind != "manual" else f"a note by {o.created_by}",
+        "score": f"{o.score:.2f}" if o.score is not None else None,
     }
+    typed = o.params.get("typed_by") or {}
+    if typed:
+        out["typed by"] = ", ".join(f"{k}: {v}" for k, v in sorted(typed.items()))
+    machine = o.params.get("machine_reading") or {}
+    if machine:
+        out["the machine read"] = ", ".join(f"{k}: {v}" for k, v in sorted(machine.items()))
+    if o.reviewed_by:
+        out["last decision"] = f"{o.status} by {o.reviewed_by} at {o.reviewed_at}"
+    return {k: v for k, v in out.items() if v not in (None, "")}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -31,6 +32,7 @@ def app_command(port: int, headless: bool = True) -> list[str]:
         "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none",
         "--client.toolbarMode", "minimal",
+        "--client.showErrorDetails", "none",
     ]  # fmt: skip
 
 
@@ -46,7 +48,39 @@ def app_env(case_dir: Path | None, user: str | None = None) -> dict[str, str]:
 def start_app(case_dir: Path | None, port: int, user: str | None = None):
     """The app as a child process (the caller waits on it or terminates it). Streamlit
     always runs headless: otherwise its first run stops to ask for an e-mail address."""
-    return subprocess.Popen(app_command(port, headless=True), env=app_env(case_dir, user))
+    return subprocess.Popen(
+        app_command(port, headless=True), env=app_env(case_dir, user), preexec_fn=_die_with_parent
+    )
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: on Linux, have the kernel send it SIGTERM when the
+    launcher dies, even by SIGKILL (elsewhere the launcher's signal handlers do it)."""
+    if sys.platform.startswith("linux"):
+        import contextlib
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+class Stopped(Exception):
+    """The launcher got SIGTERM or SIGHUP."""
+
+
+def _raise_stopped(signum: int, _frame: object) -> None:
+    raise Stopped(signal.Signals(signum).name)
+
+
+def stop(proc: subprocess.Popen, grace: float = 8.0) -> None:
+    """Terminate the app and wait for it (killed after `grace` seconds): its port is free."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
 
 
 def wait_until_up(proc: subprocess.Popen, port: int, timeout: float = 120.0) -> bool:
@@ -89,10 +123,10 @@ def serve(
         Case.open(directory).close()
     port = port or free_port()
     url = f"http://127.0.0.1:{port}"
+    previous = {sig: signal.signal(sig, _raise_stopped) for sig in (signal.SIGTERM, signal.SIGHUP)}
     proc = start_app(directory, port)
     try:
         if not wait_until_up(proc, port):
-            proc.terminate()
             raise WorkbenchError(
                 f"The app did not start on port {port} (is the port taken? try --port 0)."
             )
@@ -100,6 +134,9 @@ def serve(
         if open_browser and has_display():
             webbrowser.open(url)
         proc.wait()
-    except KeyboardInterrupt:
-        proc.terminate()
-        proc.wait(timeout=10)
+    except (KeyboardInterrupt, Stopped):
+        pass
+    finally:
+        stop(proc)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

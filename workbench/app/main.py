@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from workbench.app import casehome, state
+from workbench.app import casehome, guard, state
 
 HERE = Path(__file__).parent
 
@@ -26,6 +26,11 @@ with st.sidebar:
     st.caption(f"case: {current.name}" if current else "no case open")
     if current and casehome.is_fictional(current):
         st.warning("FICTIONAL demo case: generated footage, invented companies.")
-    state.reviewer()  # sets the default (from $WORKBENCH_USER) before the widget shows it
-    st.text_input("reviewer", key=state.REVIEWER_KEY, help="recorded on every review and note")
-page.run()
+    state.reviewer()  # the remembered name or the default, before the widget shows it
+    st.text_input(
+        "reviewer",
+        key=state.REVIEWER_KEY,
+        help="recorded on every review and note; this browser remembers it",
+    )
+    state.remember_reviewer()
+guard.run(page.run)

@@ -8,6 +8,7 @@ the nearest keyframe of its shot, and says so.
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -15,7 +16,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from workbench.app.coords import Box, View
-from workbench.case.observations import Observation
+from workbench.case.observations import Observation, withdrawn
 from workbench.synth import font
 
 STATUS_COLOURS: dict[str, tuple[int, int, int]] = {
@@ -37,12 +38,14 @@ KIND_NAMES = {
 
 @dataclass(frozen=True)
 class FrameObservations:
-    """The observations drawn on frame `index`: those of `source_index` (the frame
-    itself, or the nearest keyframe with observations in the same shot)."""
+    """The observations drawn on frame `index`: its own (notes and suggestions), and,
+    when it has no machine suggestion of its own, those of `source_index` (the nearest
+    frame with machine suggestions in the same shot), marked as `borrowed`."""
 
     index: int
     source_index: int | None
     observations: tuple[Observation, ...]
+    borrowed: frozenset[int] = frozenset()
 
     @property
     def exact(self) -> bool:
@@ -52,14 +55,22 @@ class FrameObservations:
         n = len(self.observations)
         if self.source_index is None or not n:
             return "no observations on this frame or its keyframe"
-        what = f"{n} observation{'s' if n != 1 else ''}"
         if self.exact:
-            return f"{what} on this frame"
+            return f"{_count(n)} on this frame"
         gap = self.index - self.source_index
         where = (
             f"{abs(gap)} frame{'s' if abs(gap) != 1 else ''} {'earlier' if gap > 0 else 'later'}"
         )
-        return f"{what} from frame {self.source_index} ({where})"
+        own = n - len(self.borrowed)
+        mine = f"{_count(own)} on this frame, " if own else ""
+        return (
+            f"{mine}{_count(len(self.borrowed))} from frame {self.source_index} ({where},"
+            " dashed boxes)"
+        )
+
+
+def _count(n: int) -> str:
+    return f"{n} observation{'s' if n != 1 else ''}"
 
 
 def for_frame(
@@ -75,20 +86,26 @@ def for_frame(
     for obs in observations:
         if wanted is not None and obs.kind not in wanted:
             continue
-        if obs.bbox is None and obs.quad is None:
+        if (obs.bbox is None and obs.quad is None) or withdrawn(obs):
             continue
         by_frame.setdefault(obs.frame_index, []).append(obs)
-    if index in by_frame:
-        return FrameObservations(index, index, tuple(by_frame[index]))
+    own = tuple(by_frame.get(index, ()))
+    if any(o.kind != "manual" for o in own):
+        return FrameObservations(index, index, own)
+    # a note on this frame does not hide the suggestions of the nearest keyframe
     frames = sorted(
-        f for f in by_frame if shot_bounds is None or shot_bounds[0] <= f <= shot_bounds[1]
+        f
+        for f, found in by_frame.items()
+        if any(o.kind != "manual" for o in found)
+        and (shot_bounds is None or shot_bounds[0] <= f <= shot_bounds[1])
     )
     if not frames:
-        return FrameObservations(index, None, ())
+        return FrameObservations(index, index if own else None, own)
     pos = bisect.bisect_left(frames, index)
     candidates = [frames[p] for p in (pos - 1, pos) if 0 <= p < len(frames)]
     best = min(candidates, key=lambda f: (abs(f - index), f > index))
-    return FrameObservations(index, best, tuple(by_frame[best]))
+    lent = tuple(o for o in by_frame[best] if o.kind != "manual")
+    return FrameObservations(index, best, own + lent, frozenset(o.id for o in lent))
 
 
 def label_of(obs: Observation) -> str:
@@ -110,9 +127,13 @@ def draw(
     quads: Sequence[Sequence[tuple[float, float]]] = (),
     points: Sequence[tuple[float, float]] = (),
     labels: bool = True,
+    borrowed: frozenset[int] = frozenset(),
+    highlight: int | None = None,
 ) -> np.ndarray:
     """A copy of the display image `rgb` with boxes and quads (given in the frame's
-    pixels) drawn at their place in `view`, labelled and coloured by status."""
+    pixels) drawn at their place in `view`, labelled and coloured by status. Boxes
+    `borrowed` from another frame are dashed and their labels say which frame; the
+    `highlight`ed observation gets a thicker white frame around its box."""
     img = Image.fromarray(np.ascontiguousarray(rgb))
     pen = ImageDraw.Draw(img)
     size = max(11, min(18, view.display_w // 60))
@@ -120,19 +141,23 @@ def draw(
     width = 2 if view.display_w >= 480 else 1
     for obs in observations:
         colour = STATUS_COLOURS.get(obs.status, (200, 200, 200))
+        lent = obs.id in borrowed
         if obs.quad:
             pts = [view.to_display(float(x), float(y)) for x, y in obs.quad]
-            pen.line([*pts, pts[0]], fill=colour, width=width)
-            anchor = min(pts, key=lambda p: (p[1], p[0]))
         else:
             assert obs.bbox is not None
             x0, y0, x1, y1 = obs.bbox
-            ax, ay = view.to_display(x0, y0)
-            bx, by = view.to_display(x1, y1)
-            pen.rectangle([ax, ay, bx, by], outline=colour, width=width)
-            anchor = (ax, ay)
+            (ax, ay), (bx, by) = view.to_display(x0, y0), view.to_display(x1, y1)
+            pts = [(ax, ay), (bx, ay), (bx, by), (ax, by)]
+        if obs.id == highlight:
+            pen.line([*pts, pts[0]], fill=(255, 255, 255), width=width + 4)
+        _outline(pen, pts, colour, width, dashed=lent)
         if labels:
-            _label(pen, anchor, label_of(obs), colour, text_font, size, view)
+            text = label_of(obs) + (f" (frame {obs.frame_index})" if lent else "")
+            top = min(p[1] for p in pts)
+            bottom = max(p[1] for p in pts)
+            left = min(p[0] for p in pts)
+            _label(pen, (left, top, bottom), text, colour, text_font, size, view)
     for quad in quads:
         pts = [view.to_display(float(x), float(y)) for x, y in quad]
         pen.line([*pts, pts[0]], fill=QUAD_COLOUR, width=width)
@@ -149,18 +174,47 @@ def draw(
     return np.asarray(img)
 
 
+def _outline(
+    pen: ImageDraw.ImageDraw,
+    pts: Sequence[tuple[float, float]],
+    colour: tuple[int, int, int],
+    width: int,
+    dashed: bool,
+) -> None:
+    """A closed outline through `pts`: solid, or dashed (6 px on, 5 px off)."""
+    ring = [*pts, pts[0]]
+    if not dashed:
+        pen.line(ring, fill=colour, width=width)
+        return
+    for (x0, y0), (x1, y1) in itertools.pairwise(ring):
+        length = max(1.0, ((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5)
+        t = 0.0
+        while t < length:
+            u = min(t + 6, length)
+            a, b = t / length, u / length
+            seg = [
+                (x0 + (x1 - x0) * a, y0 + (y1 - y0) * a),
+                (x0 + (x1 - x0) * b, y0 + (y1 - y0) * b),
+            ]
+            pen.line(seg, fill=colour, width=width)
+            t += 11
+
+
 def _label(
     pen: ImageDraw.ImageDraw,
-    anchor: tuple[float, float],
+    anchor: tuple[float, float, float],
     text: str,
     colour: tuple[int, int, int],
     text_font: object,
     size: int,
     view: View,
 ) -> None:
-    x, y = anchor
-    y = y - size - 4 if y - size - 4 >= 0 else y + 2
-    x = min(max(0.0, x), max(0.0, view.display_w - 40))
+    """The label above the box, or below it when there is no room above (never over the
+    text it describes), and inside the picture's right edge."""
+    x, top, bottom = anchor
+    y = top - size - 4 if top - size - 4 >= 0 else bottom + 3
+    box = pen.textbbox((0, 0), text, font=text_font)  # type: ignore[arg-type]
+    x = min(max(0.0, x), max(0.0, view.display_w - (box[2] - box[0]) - 3))
     box = pen.textbbox((x, y), text, font=text_font)  # type: ignore[arg-type]
     pen.rectangle([box[0] - 2, box[1] - 1, box[2] + 2, box[3] + 1], fill=(0, 0, 0))
     pen.text((x, y), text, fill=colour, font=text_font)  # type: ignore[arg-type]

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from workbench.case import clock
 from workbench.case.folder import Case
 from workbench.progress import ProgressSink
 from workbench.publish import content, html_report, md_report
@@ -30,7 +29,7 @@ def report_data(case: Case, include_suggestions: bool, actor: str) -> content.Re
     return content.report_data(
         case,
         content.gather(case, include_suggestions, forbidden),
-        published_at=clock.now(),
+        published_at="",  # a preview: never published
         published_by=actor,
         include_suggestions=include_suggestions,
         unredacted=False,

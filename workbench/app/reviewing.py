@@ -10,7 +10,7 @@ from pathlib import Path
 from workbench.app.coords import Box
 from workbench.case.folder import Case
 from workbench.case.observations import Observation
-from workbench.case.records import Video
+from workbench.case.records import Source, Video
 from workbench.recognize.manual import annotate
 from workbench.video.analysis import StoredAnalysis
 from workbench.video.clips import ClipResult, export_clip, timecode
@@ -82,10 +82,16 @@ def neighbour_shot(shots: tuple[Shot, ...] | list[Shot], index: int, direction: 
     return index
 
 
-def video_label(video: Video) -> str:
+def video_label(video: Video, sources: list[Source] | tuple[Source, ...] = ()) -> str:
+    """The title (else the file name it was ingested from), size, length, short hash
+    (once: the stored file is named by the hash, so its name says nothing more)."""
     size = f"{video.width}x{video.height}"
     duration = f"{video.duration_s:.1f} s" if video.duration_s else f"{video.frame_count} frames"
-    return f"{video.sha256[:12]} · {Path(video.media_path).name} · {size} · {duration}"
+    named = next((s.title for s in sources if s.title), None)
+    if named is None:
+        uris = [s.uri for s in sources if s.uri]
+        named = Path(uris[0].rstrip("/")).name if uris else "untitled"
+    return f"{named[:60]} · {size} · {duration} · {video.sha256[:12]}"
 
 
 @dataclass(frozen=True)

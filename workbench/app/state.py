@@ -5,7 +5,9 @@ Pages call `open_case()`; it opens the case folder chosen on the Case page (or g
 
 from __future__ import annotations
 
+import json
 import os
+import urllib.parse
 from pathlib import Path
 
 import streamlit as st
@@ -16,6 +18,8 @@ from workbench.errors import WorkbenchError
 
 CASE_KEY = "case_dir"
 REVIEWER_KEY = "reviewer"
+REVIEWER_COOKIE = "workbench_reviewer"
+_COOKIE_WRITTEN = "reviewer_cookie_written"
 
 
 def case_dir() -> Path | None:
@@ -30,9 +34,46 @@ def set_case_dir(path: Path | str | None) -> None:
 
 
 def reviewer() -> str:
-    if REVIEWER_KEY not in st.session_state:
-        st.session_state[REVIEWER_KEY] = default_actor()
-    return str(st.session_state[REVIEWER_KEY])
+    """Who is reviewing in this browser: the name typed in the sidebar, else the one this
+    browser remembered (a cookie: it survives reloads and new tabs), else the default
+    actor ($WORKBENCH_USER or the login name). Never empty, never a placeholder."""
+    name = clean_name(st.session_state.get(REVIEWER_KEY))
+    if not name:
+        name = remembered_reviewer() or default_actor()
+        st.session_state[REVIEWER_KEY] = name
+    return name
+
+
+def clean_name(value: object) -> str:
+    """A reviewer's name as recorded: one line, trimmed, at most 80 characters."""
+    return " ".join(str(value or "").split())[:80]
+
+
+def remembered_reviewer() -> str | None:
+    """The name this browser's cookie carries (read when the page connected)."""
+    try:
+        value = st.context.cookies.get(REVIEWER_COOKIE)
+    except (AttributeError, RuntimeError):
+        return None
+    return clean_name(urllib.parse.unquote(value)) or None if value else None
+
+
+def remember_reviewer() -> None:
+    """Store the current reviewer in a cookie of this site (path /, one year) when it
+    differs from what the browser holds, so that a reload or a new tab knows the name."""
+    name = reviewer()
+    held = st.session_state.get(_COOKIE_WRITTEN, remembered_reviewer())
+    if held == name:
+        return
+    import streamlit.components.v1 as components
+
+    value = json.dumps(urllib.parse.quote(name)).replace("<", "\\u003c")
+    components.html(
+        "<script>document.cookie = " + json.dumps(REVIEWER_COOKIE + "=") + " + " + value
+        + ' + "; path=/; max-age=31536000; SameSite=Strict";</script>',
+        height=0,
+    )  # fmt: skip
+    st.session_state[_COOKIE_WRITTEN] = name
 
 
 def open_case() -> Case:

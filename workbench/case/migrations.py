@@ -234,6 +234,17 @@ CREATE TABLE frame_indexes (
 );
 """
 
+# derived, re-creatable: workbench/case/search.py keeps it in step with observations
+OBSERVATION_SEARCH = """
+CREATE VIRTUAL TABLE observation_search USING fts5(
+    body, tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TABLE observation_search_state (
+    id      INTEGER PRIMARY KEY,
+    digest  TEXT NOT NULL
+);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial: videos, sources, append-only audit log", _script(INITIAL)),
     Migration(2, "web captures of URL sources (page HTML, screenshot)", _script(SOURCE_CAPTURES)),
@@ -242,6 +253,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "graph: entities, relations, evidence, merges", _script(GRAPH_SCHEMA)),
     Migration(6, "RFC 3161 time-stamps over originals and the audit head", _script(TIMESTAMPS)),
     Migration(7, "frame indexes: each video's decoded pictures", _script(FRAME_INDEXES)),
+    Migration(8, "full-text search over observations (FTS5)", _script(OBSERVATION_SEARCH)),
 )
 MIGRATIONS = tuple(sorted(MIGRATIONS, key=lambda m: m.version))  # registered out of order
 assert len({m.version for m in MIGRATIONS}) == len(MIGRATIONS), "duplicate migration version"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -22,6 +23,10 @@ STATUSES = ("suggested", "confirmed", "rejected")
 
 class ReviewError(WorkbenchError):
     """A review names observations that do not exist or asks for an unknown status."""
+
+
+class StaleReview(ReviewError):
+    """Someone changed an observation after the reviewer saw it: the decision is refused."""
 
 
 @dataclass(frozen=True)
@@ -164,10 +169,34 @@ def query(
     return [_row(r) for r in rows]
 
 
+def _stale(conn: sqlite3.Connection, expected: Mapping[int, str]) -> str | None:
+    """The sentence that refuses a decision made against a status someone else changed."""
+    for oid, seen in expected.items():
+        row = conn.execute(
+            "SELECT status, reviewed_by, reviewed_at FROM observations WHERE id = ?", (oid,)
+        ).fetchone()
+        if row is not None and row["status"] != seen:
+            who = row["reviewed_by"] or "someone"
+            when = row["reviewed_at"] or "an unknown time"
+            return (
+                f"#{oid} was {row['status']} by {who} at {when}, after you saw it"
+                f" {seen}; nothing was changed. Look at it again before deciding."
+            )
+    return None
+
+
 def review(
-    conn: sqlite3.Connection, ids: list[int], status: str, by: str, note: str | None = None
+    conn: sqlite3.Connection,
+    ids: list[int],
+    status: str,
+    by: str,
+    note: str | None = None,
+    expected: Mapping[int, str] | None = None,
 ) -> list[Observation]:
-    """Confirm or reject observations, all or none; recorded with who and when."""
+    """Confirm or reject observations, all or none; recorded with who and when.
+
+    `expected` (id -> the status the reviewer saw) makes the decision conditional: if
+    anyone changed one of them since, StaleReview says who and when, and nothing changes."""
     if status not in ("confirmed", "rejected"):
         raise ReviewError(f"A review confirms or rejects; {status!r} is neither.")
     if not ids:
@@ -182,6 +211,9 @@ def review(
         missing = [i for i in ids if i not in found]
         if missing:
             raise ReviewError(f"No observation has the id {missing[0]}; nothing was changed.")
+        refusal = _stale(conn, expected or {})
+        if refusal:
+            raise StaleReview(refusal)
         at = now()
         for oid in ids:
             before = conn.execute(
@@ -202,7 +234,12 @@ CORRECTABLE = ("text", "label", "vendor")
 
 
 def correct(
-    conn: sqlite3.Connection, oid: int, by: str, note: str | None = None, **changes: str | None
+    conn: sqlite3.Connection,
+    oid: int,
+    by: str,
+    note: str | None = None,
+    expected_status: str | None = None,
+    **changes: str | None,
 ) -> Observation:
     """Change what an observation says (its text, label or vendor), keeping its status.
 
@@ -216,18 +253,24 @@ def correct(
     wanted = {k: (v.strip() or None) for k, v in changes.items() if v is not None}
     with transaction(conn):
         row = conn.execute(
-            "SELECT text, label, vendor FROM observations WHERE id = ?", (oid,)
+            "SELECT text, label, vendor, kind, params FROM observations WHERE id = ?", (oid,)
         ).fetchone()
         if row is None:
             raise ReviewError(f"No observation has the id {oid}; nothing was changed.")
+        refusal = _stale(conn, {oid: expected_status} if expected_status else {})
+        if refusal:
+            raise StaleReview(refusal)
         changed = {k: v for k, v in wanted.items() if row[k] != v}
         if not changed:
             return query(conn, ids=[oid])[0]
+        params = _credit(json.loads(row["params"] or "{}"), row, changed, by)
         sets = ", ".join(f"{k} = ?" for k in changed)
         conn.execute(
-            f"UPDATE observations SET {sets}, reviewed_at = ?, reviewed_by = ? WHERE id = ?",
-            (*changed.values(), now(), by, oid),
-        )
+            f"UPDATE observations SET {sets}, params = ?, reviewed_at = ?, reviewed_by = ?"
+            " WHERE id = ?",
+            (*changed.values(), json.dumps(params, ensure_ascii=False, sort_keys=True),
+             now(), by, oid),
+        )  # fmt: skip
         audit.append(
             conn,
             by,
@@ -236,6 +279,67 @@ def correct(
             {"from": {k: row[k] for k in changed}, "to": changed, "note": note},
         )
     return query(conn, ids=[oid])[0]
+
+
+def undo(
+    conn: sqlite3.Connection, oid: int, by: str, expected_status: str | None = None
+) -> Observation:
+    """Take a decision back. A reviewed machine suggestion goes back to `suggested`; a
+    note is withdrawn (status rejected, marked `withdrawn`): it stays in the table and the
+    audit log, and leaves the views and publications. Who and when are recorded."""
+    with transaction(conn):
+        row = conn.execute(
+            "SELECT kind, status, params FROM observations WHERE id = ?", (oid,)
+        ).fetchone()
+        if row is None:
+            raise ReviewError(f"No observation has the id {oid}; nothing was changed.")
+        refusal = _stale(conn, {oid: expected_status} if expected_status else {})
+        if refusal:
+            raise StaleReview(refusal)
+        params = json.loads(row["params"] or "{}")
+        if row["kind"] == "manual":
+            if params.get("withdrawn"):
+                raise ReviewError(f"Note #{oid} is already withdrawn; nothing was changed.")
+            to, action = "rejected", "observation.withdraw"
+            params["withdrawn"] = {"by": by, "at": now()}
+        else:
+            if row["status"] == "suggested":
+                raise ReviewError(f"#{oid} is already a suggestion; nothing was changed.")
+            to, action = "suggested", "observation.unreview"
+        conn.execute(
+            "UPDATE observations SET status = ?, params = ?, reviewed_at = ?, reviewed_by = ?"
+            " WHERE id = ?",
+            (to, json.dumps(params, ensure_ascii=False, sort_keys=True), now(), by, oid),
+        )
+        audit.append(conn, by, action, f"observation:{oid}", {"from": row["status"], "to": to})
+    return query(conn, ids=[oid])[0]
+
+
+def withdrawn(obs: Observation) -> bool:
+    """A note its author took back: kept for the record, shown nowhere."""
+    return obs.kind == "manual" and bool(obs.params.get("withdrawn"))
+
+
+def _credit(
+    params: dict[str, Any], row: sqlite3.Row, changed: dict[str, Any], by: str
+) -> dict[str, Any]:
+    """`params` with the correction credited: who typed the value now shown (per field),
+    and, for a machine suggestion, what the machine read first (kept, never overwritten)."""
+    out = dict(params)
+    if row["kind"] != "manual":
+        machine = dict(out.get("machine_reading") or {})
+        for k in changed:
+            machine.setdefault(k, row[k])
+        out["machine_reading"] = machine
+    typed = dict(out.get("typed_by") or {})
+    typed.update({k: by for k in changed})
+    out["typed_by"] = typed
+    return out
+
+
+def corrected_by(obs: Observation) -> dict[str, str]:
+    """Field -> the person who typed its current value (empty: all as first recorded)."""
+    return dict(obs.params.get("typed_by") or {})
 
 
 def statuses(conn: sqlite3.Connection, ids: list[int]) -> dict[int, str]:

@@ -31,6 +31,8 @@ def _weakest(edges: list[dict[str, Any]]) -> str:
 def nodes_frame(case: Case, view: GraphView | None = None) -> pd.DataFrame:
     """One row per entity (merged ones folded in)."""
     view = view or build(case)
+    if not view.nodes:  # a new case: no entity yet, an empty table with its columns
+        return pd.DataFrame(columns=["id", "label", "kind"]).set_index("id", drop=False)
     return pd.DataFrame(view.nodes).set_index("id", drop=False)
 
 

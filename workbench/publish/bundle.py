@@ -128,7 +128,10 @@ def _build(case, staging, out, actor, options, detector, key, progress) -> Publi
     findings, frames, view = g.findings, g.frames, g.view
     per_frame, per_video = content.redaction_boxes(case)
     progress.update("publish: redacting images", 0, len(frames))
-    log = render_frames(case, frames, staging, detector, policy, per_frame, per_video)
+    log = render_frames(
+        case, frames, staging, detector, policy, per_frame, per_video,
+        done=lambda n: progress.update("publish: redacting images", n, len(frames)),
+    )  # fmt: skip
     progress.update("publish: redacting images", len(frames), len(frames))
 
     graph_png = _graph_exports(case, actor, view, staging, detector, policy, log)
@@ -195,7 +198,9 @@ def _build(case, staging, out, actor, options, detector, key, progress) -> Publi
         graph_html="graph.html" if (staging / "graph.html").is_file() else None,
         data_files=data_files,
     )
+    progress.update("publish: writing the report (and printing the PDF)", 0, 1)
     _write_reports(staging, report, options)
+    progress.update("publish: writing the report (and printing the PDF)", 1, 1)
     _guard(case, staging, forbidden, log)
     if key is not None:
         (staging / signing.PUBLIC_KEY_FILE).write_bytes(signing.public_pem(key.public_key()))

@@ -255,12 +255,13 @@ def timeline(
         for key, word in (("start", "from"), ("end", "until")):
             if e.get(key):
                 events.append(Event(str(e[key]), f"{claim} ({word} this date)", str(e["id"])))
-    events.append(Event(_date(published_at) or published_at, "this case file was published"))
+    if published_at:  # a preview has not been published
+        events.append(Event(_date(published_at) or published_at, "this case file was published"))
     return sorted(events, key=lambda ev: (ev.date, ev.text))
 
 
 @dataclass
-class ReportData:
+class ReportData:  # published_at "" : a preview, never published
     """Everything the HTML and Markdown reports show."""
 
     title: str

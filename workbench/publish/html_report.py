@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from workbench.publish.content import ORIGIN_TEXT, FindingItem, FrameItem, ReportData
 from workbench.publish.safe import h, link
-from workbench.publish.text import LEGAL_DISCLAIMER, methodology, summary_lines
+from workbench.publish.text import LEGAL_DISCLAIMER, methodology, short_method, summary_lines
 
 SELF_LABELLING = ("kz-ai-2025-labelling", "eu-ai-act-50")
 CSP = (
@@ -23,7 +23,7 @@ h1{font-size:26px;margin:18px 0 6px} h2{border-bottom:2px solid #ddd;padding-bot
 .machine{background:#ffe6fa;border:1px solid #c0389f}
 nav a{margin-right:12px} table{border-collapse:collapse;width:100%;margin:8px 0}
 th,td{border:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top;
- font-size:13px;overflow-wrap:anywhere}
+ font-size:13px;overflow-wrap:break-word;min-width:3em}
 th{background:#f4f4f4} code,.mono{font-family:"DejaVu Sans Mono",monospace;font-size:12px}
 figure{margin:12px 0} figure img{max-width:100%;height:auto;border:1px solid #ccc}
 .shot{position:relative;display:inline-block;max-width:100%}
@@ -39,6 +39,12 @@ img.crop{max-width:260px;max-height:200px;image-rendering:pixelated;border:1px s
 .provision{border:1px solid #ddd;border-radius:4px;padding:8px 12px;margin:10px 0}
 .muted{color:#666} @media print{nav{display:none} figure,tr,.provision{break-inside:avoid}}
 """
+
+
+def _no_graph(d: ReportData) -> str:
+    if d.published_at or not d.edges:
+        return "<p>No graph.</p>" if not d.edges else "<p>No picture of the graph.</p>"
+    return f"<p>Preview: the graph ({len(d.edges)} relation(s)) is drawn when publishing.</p>"
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:
@@ -67,7 +73,7 @@ def _finding_row(f: FindingItem) -> list[str]:
         _badge(f),
         f"<span class='mono'>{h(o.bbox)}</span>",
         "" if o.score is None else h(f"{o.score:.2f}"),
-        f"<span class='mono'>{h(o.method)}</span>",
+        f"<span class='mono'>{h(short_method(o.method))}</span>",
         who,
         crop,
     ]
@@ -93,11 +99,15 @@ def _overlay(f: FindingItem, fr: FrameItem) -> str:
 
 
 def _frame(fr: FrameItem) -> str:
-    match = {True: "matches", False: "DOES NOT match", None: "was not recorded"}[fr.pixel_match]
+    match = {
+        True: "it matches the hash recorded with the findings",
+        False: "it DOES NOT match the hash recorded with the findings",
+        None: "no hash was recorded with the findings to compare it with",
+    }[fr.pixel_match]
     caption = (
         f"Video <span class='mono'>{h(fr.video)}</span>, frame {fr.index} at "
         f"{fr.time_s:.3f} s. Decoded pixels SHA-256 <span class='mono'>{h(fr.pixel_sha256)}"
-        f"</span> ({h(match)} the hash recorded with the findings). "
+        f"</span> ({h(match)}). "
         f"{fr.faces_hidden} face(s) and {fr.manual_hidden} marked box(es) hidden."
     )
     img = ""
@@ -341,7 +351,7 @@ def render(d: ReportData, for_pdf: bool = False) -> str:
 <section id="methodology"><h2>Methodology</h2>{method}</section>
 <section id="timeline"><h2>Timeline</h2>{timeline}</section>
 <section id="findings"><h2>Findings</h2>{frames}</section>
-<section id="graph"><h2>Graph</h2>{graph or "<p>No graph.</p>"}</section>
+<section id="graph"><h2>Graph</h2>{graph or _no_graph(d)}</section>
 <section id="entities"><h2>Entities</h2>{_entities(d)}</section>
 <section id="relations"><h2>Relations and their evidence</h2>{_relations(d)}</section>
 <section id="sources"><h2>Sources</h2>{_sources(d)}</section>

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -101,12 +102,14 @@ def render_frames(
     policy: RedactionPolicy,
     manual_frame: dict[tuple[str, int], list],
     manual_video: dict[str, list],
+    done: Callable[[int], object] | None = None,
 ) -> ImageLog:
     """Write media/frame-*.jpg and media/crop-*.png for every frame; None as detector
-    means unredacted (only boxes a person marked are hidden)."""
+    means unredacted (only boxes a person marked are hidden). `done(n)` after each frame."""
     from workbench.video.frames import FrameReader
 
     log = ImageLog()
+    count = 0
     by_video: dict[str, list[FrameItem]] = {}
     for fr in frames:
         by_video.setdefault(fr.video, []).append(fr)
@@ -118,6 +121,9 @@ def render_frames(
             for fr in items:
                 manual = [*manual_frame.get((sha, fr.index), []), *manual_video.get(sha, [])]
                 _render_one(reader.get(fr.index), fr, out, detector, policy, manual, log)
+                count += 1
+                if done is not None:
+                    done(count)
     return log
 
 

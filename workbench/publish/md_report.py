@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from workbench.publish.content import ORIGIN_TEXT, ReportData
 from workbench.publish.safe import md, md_link
-from workbench.publish.text import LEGAL_DISCLAIMER, methodology, summary_lines
+from workbench.publish.text import LEGAL_DISCLAIMER, methodology, short_method, summary_lines
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
@@ -53,7 +53,7 @@ def render(d: ReportData) -> str:
                     md(f.what),
                     md(ORIGIN_TEXT[f.origin]),
                     md(o.bbox),
-                    md(o.method),
+                    md(short_method(o.method)),
                     md(o.reviewed_by) if o.status == "confirmed" else "not reviewed",
                     f"![crop {o.id}]({f.crop})" if f.crop else "",
                     md(", ".join(f.provisions)),

@@ -40,8 +40,18 @@ def summary_lines(d: ReportData) -> list[str]:
         lines.append(
             f"{_n(d.hypotheses_left_out, 'relation')} without evidence (hypotheses) left out."
         )
-    lines.append(f"Published {d.published_at} by {d.published_by}.")
+    if d.published_at:
+        lines.append(f"Published {d.published_at} by {d.published_by}.")
+    else:
+        lines.append("A preview: this case file has not been published yet.")
     return lines
+
+
+def short_method(method: str) -> str:
+    """A method as a reader needs it: the engine and version, without the raw parameter
+    JSON some matchers append (the parameters are in the published data files)."""
+    head = method.split("{", 1)[0].strip()
+    return f"{head} (parameters in the data files)" if head != method.strip() else method
 
 
 def methodology(d: ReportData) -> list[tuple[str, list[str]]]:

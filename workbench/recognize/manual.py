@@ -18,6 +18,10 @@ class AnnotateError(WorkbenchError):
     """The annotation names a video, frame or box that does not exist."""
 
 
+class DuplicateNote(AnnotateError):
+    """The same person already saved the same note on the same box of the same frame."""
+
+
 def annotate(
     case: Case,
     video: str,
@@ -60,6 +64,14 @@ def annotate(
     height, width = frame.rgb.shape[:2]
     if w <= 0 or h <= 0 or x < 0 or y < 0 or x + w > width or y + h > height:
         raise AnnotateError(f"The box {x},{y},{w},{h} is not inside the {width}x{height} frame.")
+    for same in query(case.conn, kind="manual", video=found.sha256):
+        if (same.frame_index, same.bbox, same.text, same.created_by, same.status) == (
+            frame.ref.index, [x, y, x + w, y + h], note, by, "confirmed"
+        ):  # fmt: skip
+            raise DuplicateNote(
+                f"This note is already saved as #{same.id} on frame {same.frame_index};"
+                " nothing was added."
+            )
     obs = NewObservation(
         video_sha256=found.sha256,
         frame_index=frame.ref.index,

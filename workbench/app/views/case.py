@@ -47,6 +47,8 @@ try:
     st.caption(f"folder `{case.root.resolve()}` · created {case.info.created}")
     if case.info.summary:
         st.text(case.info.summary)
+    held = casehome.holdings(case)
+    st.caption(" · ".join(f"{n} {what}" for what, n in held.items()))
 
     st.markdown("#### Add footage")
     url_col, file_col = st.columns(2)
@@ -76,7 +78,10 @@ try:
                     case, upload.name, upload.getvalue(), state.reviewer(),
                     state.StreamlitProgress(),
                 )  # fmt: skip
-                st.success(f"ingested {r.video_sha256[:12]}")
+                st.success(
+                    f"Ingested {r.video_sha256[:12]}. Next: analyse it below (keyframes,"
+                    " OCR, logos), or step through it on the Review page."
+                )
             except WorkbenchError as exc:
                 st.error(str(exc))
 

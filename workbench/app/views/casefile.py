@@ -156,7 +156,9 @@ try:
                 st.success(f"Published and verified: {last['files']} files match the MANIFEST.")
             else:
                 st.error("Published, but verification FAILED: " + md("; ".join(last["problems"])))
-            st.text(f"bundle: exports/{Path(last['path']).name}")
+            st.text(f"bundle: {Path(last['path']).resolve()}")
+            if last.get("zip"):
+                st.text(f"zip: {Path(last['zip']).resolve()}")
             st.text(f"manifest sha256: {last['manifest_sha256']}")
             cols = st.columns(4)
             cols[0].metric("findings", last["findings"])

@@ -15,6 +15,7 @@ from workbench.publish.safe import md
 ALL = "(all)"
 PAGE = "findings_page"
 PAGE_SIZE = "findings_page_size"
+SEEN = "findings_seen"  # id -> the status this page last showed (decisions are made against it)
 
 
 def first_page() -> None:
@@ -24,8 +25,29 @@ def first_page() -> None:
 case = state.open_case()
 try:
     who = state.reviewer()
+    seen: dict[int, str] = dict(st.session_state.get(SEEN, {}))  # what the reviewer saw
     st.title("Findings")
     state.show_message("findings")
+
+    with st.expander("Search every video (OCR text, notes, labels, vendors)"):
+        words = st.text_input(
+            "search", key="findings_search", help="look-alike Cyrillic and Latin letters match"
+        )
+        hits = ft.search(case, words) if words.strip() else []
+        if words.strip() and not hits:
+            st.info("Nothing matches.")
+        if hits:
+            st.dataframe(ft.hits_table(hits), hide_index=True, width="stretch")
+            by_id = {h.observation.id: h.observation for h in hits}
+            go = st.selectbox(
+                "open",
+                list(by_id),
+                format_func=lambda i: f"#{i} on frame {by_id[i].frame_index}",
+                key="findings_search_pick",
+            )
+            if st.button("Open at its frame", key="findings_search_open"):
+                st.session_state.update(ft.review_state(by_id[int(go)]))
+                st.switch_page("views/review.py")
 
     options = ft.filter_options(case)
     cols = st.columns(4)
@@ -65,19 +87,21 @@ try:
         disabled=[c for c in ft.COLUMNS if c != ft.SELECT],
         column_config={
             ft.SELECT: st.column_config.CheckboxColumn(ft.SELECT, default=False),
-            "crop": st.column_config.ImageColumn("crop", width="small"),
+            "crop": st.column_config.ImageColumn("crop", width="medium"),
             "score": st.column_config.NumberColumn("score", format="%.2f"),
             "time_s": st.column_config.NumberColumn("time_s", format="%.3f"),
         },
     )
     chosen = ft.selected_ids(edited)
+    showing = {int(r["id"]): str(r["status"]) for r in table.to_dict("records")}
+    st.session_state[SEEN] = {**seen, **showing}
     left, right, _ = st.columns([1, 1, 4])
     confirm = left.button("Confirm selected", key="confirm_selected", disabled=not chosen)
     reject = right.button("Reject selected", key="reject_selected", disabled=not chosen)
     if confirm or reject:
         status = "confirmed" if confirm else "rejected"
         try:
-            ft.review_ids(case, chosen, status, who)
+            ft.review_ids(case, chosen, status, who, seen=seen)
         except WorkbenchError as exc:
             st.error(md(exc))
         else:
@@ -111,15 +135,33 @@ try:
     crop = ft.crop_bytes(case, current)
     if crop:
         pic.image(crop, caption=f"crop of #{oid}")
-    facts.json(ft.describe(current))
+    facts.table({"": ft.describe(current)})
 
-    one_left, one_right, _ = st.columns([1, 1, 4])
-    if one_left.button("Confirm", key="confirm_one"):
-        ft.review_ids(case, [oid], "confirmed", who)
-        state.done("findings", f"#{oid} confirmed by {md(who)}.")
-    if one_right.button("Reject", key="reject_one"):
-        ft.review_ids(case, [oid], "rejected", who)
-        state.done("findings", f"#{oid} rejected by {md(who)}.")
+    saw = seen.get(int(oid), current.status)
+    st.session_state[SEEN] = {**st.session_state[SEEN], int(oid): current.status}
+    one_left, one_right, one_undo, one_open, _ = st.columns([1, 1, 1.4, 1.4, 2])
+    undo_label = "Withdraw note" if current.kind == "manual" else "Back to suggested"
+    if one_undo.button(undo_label, key="undo_one", disabled=current.status == "suggested"):
+        try:
+            ft.undo_one(case, int(oid), who, seen=saw)
+        except WorkbenchError as exc:
+            st.error(md(exc))
+        else:
+            state.done("findings", f"#{oid}: {undo_label.lower()} by {md(who)}.")
+    if one_open.button("Open at its frame", key="open_one"):
+        st.session_state.update(ft.review_state(current))
+        st.switch_page("views/review.py")
+    for col, status, label in (
+        (one_left, "confirmed", "Confirm"),
+        (one_right, "rejected", "Reject"),
+    ):
+        if col.button(label, key=f"{label.lower()}_one"):
+            try:
+                ft.review_ids(case, [oid], status, who, seen={int(oid): saw})
+            except WorkbenchError as exc:
+                st.error(md(exc))
+            else:
+                state.done("findings", f"#{oid} {status} by {md(who)}.")
 
     with st.form(f"correct-{oid}"):
         st.markdown("**Correct** what the software read (recorded with who and when)")
@@ -129,7 +171,7 @@ try:
         also = st.checkbox("confirm it as corrected", value=True, key=f"correct_confirm_{oid}")
         if st.form_submit_button("Save correction"):
             try:
-                ft.correct_one(case, oid, who, text, label, vendor, confirm=also)
+                ft.correct_one(case, oid, who, text, label, vendor, confirm=also, seen=saw)
             except WorkbenchError as exc:
                 st.error(md(exc))
             else:

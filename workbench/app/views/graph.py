@@ -23,6 +23,13 @@ def show(table) -> None:  # type: ignore[no-untyped-def]
         st.dataframe(table, hide_index=True, width="stretch")
 
 
+def use_picked_entity() -> None:
+    """The entity picked in the Queries tab becomes the question's subject."""
+    picked = st.session_state.get("query_pick")
+    if picked:
+        st.session_state["query_subject"] = picked
+
+
 case = state.open_case()
 try:
     who = state.reviewer()
@@ -260,6 +267,14 @@ try:
 
     with query_tab:
         question = st.selectbox("question", list(g.QUESTIONS), key="query_question")
+        named = g.entity_choices(case)
+        st.selectbox(
+            "pick an entity (fills in its id below)",
+            [None, *named],
+            format_func=lambda k: "…" if k is None else named[k],
+            key="query_pick",
+            on_change=use_picked_entity,
+        )
         subject = st.text_input(g.SUBJECT_HELP[question], key="query_subject")
         by_country = max_hops = home = None
         if question == "suppliers":

@@ -14,16 +14,16 @@ from typing import Any
 import streamlit as st
 from streamlit_image_coordinates import streamlit_image_coordinates
 
-from workbench.app import coords, overlays, reviewing, state
+from workbench.app import compare_panel, coords, overlays, reviewing, state
+from workbench.app import review_panels as panels
 from workbench.app.frames import PRESETS, ChainError, FrameService, encode, parse_chain
-from workbench.case import frame_index, records
+from workbench.case import records
 from workbench.case.observations import query
 from workbench.errors import WorkbenchError
 from workbench.video.analysis import load_analysis
 from workbench.video.clips import timecode
 from workbench.video.enhance import Chain
 from workbench.video.index import FrameIndex
-from workbench.video.rectify import order_corners, rectify_quad, suggest_quads
 
 K = "review_"  # prefix of every widget and state key of this page
 OVERLAY_KINDS = {"OCR": ("ocr",), "logos": ("logo",), "interfaces": ("interface", "capability")}
@@ -120,6 +120,7 @@ def reset_for_video(sha: str, path: str, count: int) -> None:
 # -- the case and the video -------------------------------------------------
 case = state.open_case()
 st.title("Review")
+state.show_message("review")
 videos = records.videos(case.conn)
 if not videos:
     st.info("No video in this case yet. Ingest one (`workbench ingest DIR FILE_OR_URL`).")
@@ -128,8 +129,12 @@ if not videos:
 by_sha = {v.sha256: v for v in videos}
 if ss.get(K + "video") not in by_sha:
     ss[K + "video"] = videos[0].sha256
+origins = {s: records.sources(case.conn, s) for s in by_sha}
 sha = st.selectbox(
-    "video", list(by_sha), key=K + "video", format_func=lambda s: reviewing.video_label(by_sha[s])
+    "video",
+    list(by_sha),
+    key=K + "video",
+    format_func=lambda s: reviewing.video_label(by_sha[s], origins[s]),
 )
 video = by_sha[sha]
 service = frame_service()
@@ -143,6 +148,8 @@ except WorkbenchError as exc:
 frames = reader.index
 if ss.get(K + "for") != sha or ss.get(K + "count") != len(frames):
     reset_for_video(sha, str(media), len(frames))
+if K + "goto" in ss:  # asked for by the keyboard viewer or the Findings page
+    go(ss.pop(K + "goto"))
 analysis = load_analysis(case, sha)
 ss[K + "shots"] = list(analysis.shots) if analysis else []
 index = reviewing.step(ss.get(K + "index", 0), 0, len(frames))
@@ -161,10 +168,9 @@ cols[5].button("+1 s", key=K + "fwd1s", on_click=step_seconds, args=(1.0,))
 cols[6].number_input(
     "frame", min_value=0, max_value=len(frames) - 1, step=1, key=K + "frame", on_change=jump_frame
 )
-cols[7].number_input(
+cols[7].number_input(  # no max: a time past the end goes to the last frame
     "time (s)",
     min_value=0.0,
-    max_value=float(frames.end_time()),
     step=0.1,
     format="%.3f",
     key=K + "time",
@@ -172,14 +178,14 @@ cols[7].number_input(
 )
 
 ref_time = frames.time(index)
-st.caption(
-    f"frame {index} / {len(frames) - 1} · {timecode(ref_time)} · source {sha[:12]}",
-    help=f"source sha256 {sha}",
-)
-if frames.damaged or frames.missing or frames.timing != "constant":  # what the decoder found
-    note = frame_index.describe(frame_index.summary(case.conn, sha))
-    here = " This frame was decoded with errors." if index in frames.damaged else ""
-    st.warning(f"Frames of this video: {note}.{here}")
+if ss.get(K + "keys"):  # the viewer names the frame it shows, under its picture
+    st.caption(f"source {sha[:12]} · the frame shown is named under the picture")
+else:
+    st.caption(
+        f"frame {index} / {len(frames) - 1} · {timecode(ref_time)} · source {sha[:12]}",
+        help=f"source sha256 {sha}",
+    )
+panels.decoder_notes(case, sha, frames, index)
 
 # -- enhancement chain --------------------------------------------------------------
 with st.sidebar:
@@ -200,6 +206,11 @@ with st.sidebar:
         for kind in kinds
     ]
     labels = st.checkbox("labels", value=True, key=K + "ov_labels")
+    st.toggle(
+        "keyboard viewer",
+        key=K + "keys",
+        help="←/→ one frame, Shift ten, J/K/L, Home/End, a timeline; click a box to review it",
+    )
     width = st.select_slider("display width", [640, 800, 960, 1280], value=960, key=K + "width")
     mode = st.radio(
         "a dragged box",
@@ -249,18 +260,29 @@ if shown.mappable:
         quads=quad_list,
         points=ss[K + "corners"],
         labels=labels,
+        borrowed=on_frame.borrowed,
+        highlight=ss.get(K + "highlight"),
     )
 else:
     picture = shown.rgb
     st.warning("The chain crops or rectifies: boxes and overlays are off for this picture.")
 
-event = streamlit_image_coordinates(
-    _Encoded(encode(picture, "jpeg", 90)),
-    key=K + "image",
-    click_and_drag=True,
-    image_format="JPEG",
-    cursor="crosshair",
-)
+if ss.get(K + "keys"):  # the keyboard viewer: frames stepped in the browser
+    panels.keyboard_viewer(
+        service, media, sha, index, len(frames), chain, zoom, width, observations,
+        shown_kinds, labels, analysis,
+    )  # fmt: skip
+    event = None
+else:
+    event = streamlit_image_coordinates(
+        _Encoded(encode(picture, "jpeg", 90)),
+        key=K + "image",
+        click_and_drag=True,
+        image_format="JPEG",
+        cursor="crosshair",
+    )
+panels.box_review(case, state.reviewer())
+panels.evidence(case, shown, picture, tuple(o.id for o in on_frame.observations))
 if event and event.get("unix_time") != ss.get(K + "event_time") and shown.mappable:
     ss[K + "event_time"] = event.get("unix_time")
     shown_w, shown_h = event.get("width"), event.get("height")
@@ -275,12 +297,13 @@ if event and event.get("unix_time") != ss.get(K + "event_time") and shown.mappab
     st.rerun()
 
 zoom_note = f" · zoom {coords.format_box(zoom)}" if zoom else ""
-st.caption(
-    f"frame {index} · {timecode(ref_time)} · {sha[:12]} · pixels {shown.ref.pixel_sha256[:12]}"
-    f"{zoom_note} · {on_frame.describe()}",
-    help=f"source sha256 {sha}\ndecoded pixels sha256 {shown.ref.pixel_sha256}\n"
-    f"processing: {shown.processing.to_string() or 'none'}",
-)
+if not ss.get(K + "keys"):  # the viewer has its own caption
+    st.caption(
+        f"frame {index} · {timecode(ref_time)} · {sha[:12]} · pixels {shown.ref.pixel_sha256[:12]}"
+        f"{zoom_note} · {on_frame.describe()}",
+        help=f"source sha256 {sha}\ndecoded pixels sha256 {shown.ref.pixel_sha256}\n"
+        f"processing: {shown.processing.to_string() or 'none'}",
+    )
 with st.expander("processing log"):
     st.code(shown.processing.to_json(), language="json")
 
@@ -363,65 +386,14 @@ with right:
                 obs = reviewing.annotate_box(
                     case, video, index, selection, note, who, tags=tags, label=label
                 )
-                st.success(f"Saved observation #{obs.id} on frame {obs.frame_index} by {who}.")
             except WorkbenchError as exc:
                 st.error(str(exc))
+            else:  # rerun: the new note is drawn on the picture at once
+                state.done("review", f"Saved note #{obs.id} on frame {obs.frame_index} by {who}.")
 
-# -- rectify a screen ---------------------------------------------------------------
-with st.expander("Rectify a screen", expanded=bool(ss[K + "corners"] or quad_list)):
-    c = st.columns(2)
-    if c[0].button("Suggest screens", key=K + "suggest"):
-        rgb, _ = service.frame(media, sha, index)
-        found = suggest_quads(rgb)
-        ss[K + "quads"] = {"index": index, "quads": [q.corners for q in found]}
-        st.rerun()
-    c[1].caption(
-        f"{len(ss[K + 'corners'])}/4 corners clicked"
-        " (set 'a dragged box' to 'a click adds a screen corner')"
-    )
-    choices: dict[str, Any] = {f"suggestion {n + 1}": q for n, q in enumerate(quad_list)}
-    if len(ss[K + "corners"]) == 4:
-        choices["clicked corners"] = ss[K + "corners"]
-    if choices:
-        pick = st.radio("screen", list(choices), key=K + "quad_pick", horizontal=True)
-        corners = order_corners(choices.get(pick, next(iter(choices.values()))))
-        rgb, _ = service.frame(media, sha, index)
-        try:
-            flat = chain.apply(rectify_quad(rgb, corners))
-        except (WorkbenchError, ValueError) as exc:
-            st.error(f"The chain cannot be applied to the rectified screen: {exc}")
-            flat = rectify_quad(rgb, corners)
-        spec = "rectify:" + ",".join(f"{v:.1f}" for v in corners.ravel())
-        st.image(flat, caption=f"{spec}|{chain.to_string()}".rstrip("|"))
-        box = coords.bbox_of([tuple(p) for p in corners.tolist()])
-        st.button(
-            "Select this screen's box for a note",
-            key=K + "quad_box",
-            on_click=lambda b=box: ss.__setitem__(K + "box", coords.format_box(b)),
-        )
-    else:
-        st.caption("No screen yet: suggest screens or click four corners.")
-
-# -- slow motion --------------------------------------------------------------------
-with st.expander("Slow motion"):
-    s = st.columns(4)
-    speed = s[0].select_slider("speed", reviewing.SPEEDS, value=0.25, key=K + "speed")
-    seconds = s[1].number_input(
-        "seconds of source", 0.2, 30.0, value=2.0, step=0.5, key=K + "clip_len"
-    )
-    burn = s[2].checkbox("burn frame number in", value=True, key=K + "burn")
-    if s[3].button("Make clip", key=K + "clip"):
-        try:
-            with st.spinner("encoding…"):
-                path, _ = reviewing.slow_motion(
-                    case, video, ref_time, float(seconds), float(speed), chain, burn
-                )
-            ss[K + "clip_path"] = str(path)
-        except WorkbenchError as exc:
-            st.error(str(exc))
-    clip = ss.get(K + "clip_path")
-    if clip and Path(clip).is_file() and sha in clip:
-        st.video(clip)
-        st.caption(str(Path(clip).relative_to(case.root)))
+# -- rectify a screen, slow motion ---------------------------------------------------
+panels.rectify(service, media, sha, index, chain, quad_list)
+panels.slow_motion(case, video, ref_time, chain)
+compare_panel.compare(case, service, videos, (sha, index))
 
 case.close()

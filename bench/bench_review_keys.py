@@ -1,0 +1,120 @@
+"""Benchmark of the Review page's keyboard viewer (not a test): key press to new picture.
+
+    PYTHONPATH=. .venv/bin/python bench/bench_review_keys.py [--frames 250] [--size 1280x720]
+
+Generates a numbered H.264 clip (index burned into each frame), ingests it into a new
+case, runs `workbench app` on a free port and drives Debian's Chromium with playwright:
+
+- reference, in this run: the "+1" button with the viewer off, click to the caption of
+  the new frame (a server round trip: decode, draw, encode, send);
+- viewer, inside its window: ←/→ and Shift+←/→ measured in the page from keydown to the
+  next paint after the picture changed (window.__wbTimings, trip=false);
+- viewer, leaving its window: the step asks the server for a new window; keydown to the
+  paint of the new window's picture (trip=true);
+- both viewer cases also measured from Python (key press to the caption's new frame
+  number), the same way as the reference.
+
+Prints medians and 95th percentiles, and the ratio reference / viewer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def line(name: str, values: list[float]) -> str:
+    return (f"{name:<44} n={len(values):3d}  median {statistics.median(values):7.1f} ms"
+            f"  p95 {pct(values, 0.95):7.1f} ms  max {max(values):7.1f} ms")  # fmt: skip
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--frames", type=int, default=250)
+    ap.add_argument("--size", default="1280x720")
+    ap.add_argument("--steps", type=int, default=40)
+    args = ap.parse_args()
+    w, h = (int(v) for v in args.size.split("x"))
+
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.app.test_browser_e2e import ARGS, CHROMIUM, settle
+    from tests.app.test_browser_reviewers import served
+    from workbench.case import Case
+    from workbench.ingest.local import ingest_file
+    from workbench.synth import numbered_frames, write_video
+    from workbench.video import analyze_keyframes
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-keys-"))
+    clip = tmp / "numbered.mp4"
+    write_video(clip, numbered_frames(args.frames, w, h), fps=25, gop=50)
+    Case.init(tmp / "case", "Keys bench", actor="bench").close()
+    with Case.open(tmp / "case") as case:
+        sha = ingest_file(case, clip, actor="bench").video_sha256
+        analyze_keyframes(case, sha, actor="bench")
+
+    with served(tmp / "case") as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        pg = browser.new_page(viewport={"width": 1400, "height": 1100})
+        pg.set_default_timeout(120_000)
+        pg.goto(url + "/review")
+        settle(pg)
+        last = args.frames - 1
+        button: list[float] = []
+        for n in range(1, min(args.steps, 20) + 1):
+            t0 = time.perf_counter()
+            pg.get_by_role("button", name="+1", exact=True).click()
+            expect(pg.get_by_text(f"frame {n} / {last}").first).to_be_visible()
+            button.append((time.perf_counter() - t0) * 1000)
+        pg.get_by_test_id("stSidebar").get_by_text("keyboard viewer").click()
+        settle(pg)
+        frame = pg.frame_locator('iframe[title*="frame_viewer"]')
+        frame.locator("#cap[data-index]").wait_for()
+        pic = frame.locator("#pic")
+        outside: list[float] = []
+        inside: list[float] = []
+        index = int(frame.locator("#cap").get_attribute("data-index"))
+        for n in range(args.steps):
+            key = ("ArrowRight", "ArrowRight", "Shift+ArrowRight", "ArrowLeft")[n % 4]
+            index = min(
+                index + {"ArrowRight": 1, "Shift+ArrowRight": 10, "ArrowLeft": -1}[key], last
+            )
+            pic.focus()
+            t0 = time.perf_counter()
+            pg.keyboard.press(key)
+            expect(frame.locator("#cap")).to_have_attribute("data-index", str(index))
+            took = (time.perf_counter() - t0) * 1000
+            timings = pic.evaluate("() => window.__wbTimings")
+            (outside if timings[-1]["trip"] else inside).append(took)
+        timings = pic.evaluate("() => window.__wbTimings")
+        browser.close()
+    in_page = [t["ms"] for t in timings if not t["trip"]]
+    trips = [t["ms"] for t in timings if t["trip"]]
+    print(f"clip {w}x{h}, {args.frames} frames; window ±12 frames")
+    print(line("reference: +1 button, click to caption", button))
+    print(line("viewer in window, keydown to paint (page)", in_page))
+    if trips:
+        print(line("viewer leaving window, keydown to paint", trips))
+    print(line("viewer in window, key to caption (python)", inside))
+    if outside:
+        print(line("viewer leaving window, key to caption (py)", outside))
+    all_steps = in_page + trips
+    print(line("viewer, every step, keydown to paint (page)", all_steps))
+    print(f"ratio reference/viewer medians (python-side): "
+          f"{statistics.median(button) / statistics.median(inside):.1f}x in window")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,131 @@
+"""A window of rendered frames around the current one, for the browser's frame viewer:
+it steps through them by key without asking the server, and asks for a new window when
+a step leaves it. Also the timeline: shots, keyframes and findings over the whole video.
+No Streamlit here."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from workbench.app import overlays
+from workbench.app.coords import Box, View
+from workbench.app.frames import FrameService, encode
+from workbench.case.observations import Observation
+from workbench.video.enhance import Chain
+from workbench.video.shots import Shot
+
+RADIUS = 12  # frames each side of the current one: 25 pictures in the browser
+KEEP = 120  # finished window frames kept in memory (about 10 MB at 960 px)
+_KEPT: OrderedDict[tuple[str, int], WindowFrame] = OrderedDict()
+
+
+@dataclass(frozen=True)
+class WindowFrame:
+    index: int
+    time_s: float
+    pixel_sha256: str
+    note: str  # what the overlays on it are (own, borrowed from frame N)
+    uri: str  # data:image/jpeg;base64,...
+    boxes: tuple[dict[str, float], ...] = ()  # id, x0, y0, x1, y1 in the picture's pixels
+
+
+def window_range(center: int, count: int, radius: int = RADIUS) -> range:
+    """The indexes of the window around `center`, kept inside the video (a window at
+    an end is shifted, not shortened, when the video is long enough)."""
+    first = max(0, min(center - radius, count - (2 * radius + 1)))
+    return range(first, min(count, first + 2 * radius + 1))
+
+
+def build(
+    service: FrameService,
+    media: Path,
+    sha: str,
+    center: int,
+    count: int,
+    chain: Chain,
+    zoom: Box | None,
+    width: int,
+    observations: Sequence[Observation],
+    kinds: Sequence[str],
+    shot_of: Callable[[int], tuple[int, int] | None],
+    labels: bool = True,
+    radius: int = RADIUS,
+    quality: int = 80,
+) -> list[WindowFrame]:
+    """The frames of the window as the page would show them (zoom, chain, overlays).
+    Finished frames are kept (a shifted window re-uses the ones it shares with the last)."""
+    out = []
+    signature = hashlib.sha256(
+        repr(
+            (str(media), sha, chain.to_string(), zoom, width, labels, sorted(kinds), quality,
+             [(o.id, o.status, o.text, o.label, o.vendor, o.bbox, o.frame_index)
+              for o in observations])
+        ).encode()
+    ).hexdigest()  # fmt: skip
+    for i in window_range(center, count, radius):
+        kept = _KEPT.get((signature, i))
+        if kept is not None:
+            _KEPT.move_to_end((signature, i))
+            out.append(kept)
+            continue
+        shown = service.render(media, sha, i, chain, zoom=zoom, width=width)
+        on = overlays.for_frame(observations, i, kinds, shot_of(i))
+        rgb, boxes = shown.rgb, []
+        if shown.mappable:
+            rgb = overlays.draw(
+                rgb, shown.view, on.observations, labels=labels, borrowed=on.borrowed
+            )
+            boxes = [_box(o, shown.view) for o in on.observations if o.bbox]
+        uri = "data:image/jpeg;base64," + base64.b64encode(encode(rgb, "jpeg", quality)).decode()
+        done = WindowFrame(
+            i, shown.ref.time_s, shown.ref.pixel_sha256, on.describe(), uri, tuple(boxes)
+        )
+        _KEPT[(signature, i)] = done
+        while len(_KEPT) > KEEP:
+            _KEPT.popitem(last=False)
+        out.append(done)
+    return out
+
+
+def _box(obs: Observation, view: View) -> dict[str, float]:
+    assert obs.bbox is not None
+    x0, y0, x1, y1 = obs.bbox
+    (a, b), (c, d) = view.to_display(x0, y0), view.to_display(x1, y1)
+    return {"id": obs.id, "x0": a, "y0": b, "x1": c, "y1": d}
+
+
+@dataclass(frozen=True)
+class Mark:
+    index: int
+    kind: str  # shot, keyframe, suggested, confirmed, rejected, manual
+    title: str
+
+
+def timeline(
+    count: int,
+    shots: Sequence[Shot],
+    keyframes: Sequence[int],
+    observations: Sequence[Observation],
+) -> list[dict[str, object]]:
+    """Marks over the whole video: shot starts, keyframes, and one mark per frame with
+    findings (its most decided status: confirmed over suggested over rejected)."""
+    marks = [Mark(s.first_index, "shot", f"shot {s.shot_no}") for s in shots if s.first_index]
+    marks += [Mark(k, "keyframe", f"keyframe {k}") for k in keyframes]
+    rank = {"confirmed": 3, "suggested": 2, "rejected": 1}
+    best: dict[int, tuple[str, list[str]]] = {}
+    for o in observations:
+        kind = "manual" if o.kind == "manual" else o.status
+        seen = best.get(o.frame_index)
+        what = f"#{o.id} {o.kind} {o.status}: {(o.text or o.label or '')[:30]}"
+        if seen is None:
+            best[o.frame_index] = (kind, [what])
+            continue
+        keep = kind if rank.get(kind, 4) > rank.get(seen[0], 4) else seen[0]
+        best[o.frame_index] = (keep, [*seen[1], what])
+    marks += [Mark(i, k, "; ".join(w[:4])) for i, (k, w) in sorted(best.items())]
+    return [asdict(m) for m in marks if 0 <= m.index < count]

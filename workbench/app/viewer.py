@@ -1,0 +1,38 @@
+"""The frame viewer component: a window of frames stepped by key in the browser, a
+timeline over the whole video, boxes that can be clicked. Its files are plain HTML and
+JavaScript in components/frameviewer/ (no build step, nothing fetched from outside)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import streamlit.components.v1 as components
+
+from workbench.app.frame_window import WindowFrame
+
+_viewer = components.declare_component(
+    "frame_viewer", path=str(Path(__file__).with_name("components") / "frameviewer")
+)
+
+
+def frame_viewer(
+    frames: list[WindowFrame],
+    current: int,
+    count: int,
+    fps: float,
+    marks: list[dict[str, object]],
+    key: str,
+) -> dict[str, Any] | None:
+    """Show the window; returns the viewer's last message ({"action": "goto" | "box",
+    "index", "id", "seq"}) or None."""
+    return _viewer(
+        frames=[asdict(f) for f in frames],
+        current=current,
+        count=count,
+        fps=fps,
+        marks=marks,
+        key=key,
+        default=None,
+    )
