@@ -207,9 +207,7 @@ def main() -> None:
     ap.add_argument("--frames", type=int, default=200)
     ap.add_argument("--timing-frames", type=int, default=24)
     ap.add_argument("--quick", action="store_true", help="40 frames, 8 timing frames")
-    ap.add_argument(
-        "--heldout", action="store_true", help="generator B's scenes and degradations"
-    )
+    ap.add_argument("--heldout", action="store_true", help="generator B's scenes and degradations")
     args = ap.parse_args()
     if args.quick:
         args.frames, args.timing_frames = 40, 8

@@ -36,9 +36,7 @@ def columns_of(rows: Iterable[Mapping[str, Any]]) -> list[str]:
 def to_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None) -> str:
     """CSV with a header (COLUMNS, or every key seen), containers as JSON, text made safe."""
     buf = io.StringIO()
-    writer = csv.DictWriter(
-        buf, fieldnames=list(columns or columns_of(rows)), lineterminator="\n"
-    )
+    writer = csv.DictWriter(buf, fieldnames=list(columns or columns_of(rows)), lineterminator="\n")
     writer.writeheader()
     for rec in rows:
         row = {}

@@ -113,7 +113,7 @@ def test_escaping_helpers() -> None:
         "https://e.org/&quot;x</a>"
     )
     assert md("[x](javascript:y) <b>") == "\\[x\\]\\(javascript:y\\) &lt;b&gt;"
-    assert md("the frame's \"index\" & <i>") == "the frame's \"index\" &amp; &lt;i&gt;"
+    assert md('the frame\'s "index" & <i>') == 'the frame\'s "index" &amp; &lt;i&gt;'
     assert scrub(
         {"p": "/home/someone/logos/a.png", "w": "C:\\Users\\x\\b.png", "u": "https://e/x"}
     ) == {"p": "a.png", "w": "b.png", "u": "https://e/x"}

@@ -13,19 +13,22 @@ def caps():
     return load_capabilities()
 
 
-@pytest.mark.parametrize("text, capability", [
-    ("Face search", "face-search"),
-    ("Поиск по лицу", "face-search"),
-    ("Бет бойынша іздеу", "face-search"),
-    ("Список наблюдения: Категория B", "watchlist"),
-    ("WATCHLIST: protesters", "watchlist"),
-    ("Совпадение 87%", "match-percentage"),
-    ("Similarity: 91.5 %", "match-percentage"),
-    ("Анализ эмоций", "emotion"),
-    ("ANPR event log", "licence-plate"),
-    ("Распознавание номеров", "licence-plate"),
-    ("Person tracking", "tracking"),
-])
+@pytest.mark.parametrize(
+    "text, capability",
+    [
+        ("Face search", "face-search"),
+        ("Поиск по лицу", "face-search"),
+        ("Бет бойынша іздеу", "face-search"),
+        ("Список наблюдения: Категория B", "watchlist"),
+        ("WATCHLIST: protesters", "watchlist"),
+        ("Совпадение 87%", "match-percentage"),
+        ("Similarity: 91.5 %", "match-percentage"),
+        ("Анализ эмоций", "emotion"),
+        ("ANPR event log", "licence-plate"),
+        ("Распознавание номеров", "licence-plate"),
+        ("Person tracking", "tracking"),
+    ],
+)
 def test_capabilities_are_found_in_every_script(caps, text: str, capability: str) -> None:
     assert capability in [h.capability for h in find_capabilities(text, caps)]
 
@@ -37,8 +40,12 @@ def test_plain_ui_text_reveals_no_capability(caps, text: str) -> None:
 
 def test_interfaces_score_by_weighted_strings_and_keep_the_evidence() -> None:
     signatures = load_signatures()
-    lines = ["FaceTrace Search - Поиск по лицу (fictional)", "Список наблюдения: Категория B",
-             "Совпадение 87%", "Query #1001"]
+    lines = [
+        "FaceTrace Search - Поиск по лицу (fictional)",
+        "Список наблюдения: Категория B",
+        "Совпадение 87%",
+        "Query #1001",
+    ]
     best = identify(lines, signatures)[0]
     assert best.product == "FaceTrace Search"
     assert best.vendor == "FaceTrace Analytics (fictional)"

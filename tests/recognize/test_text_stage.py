@@ -20,8 +20,9 @@ from workbench.recognize.stage_text import TextStageParams, run_text_stage
 from workbench.synth import draw_text, write_video
 from workbench.video.analysis import analyze_keyframes
 
-pytestmark = pytest.mark.skipif(shutil.which("tesseract") is None,
-                                reason="Tesseract is not installed (scripts/install does it)")
+pytestmark = pytest.mark.skipif(
+    shutil.which("tesseract") is None, reason="Tesseract is not installed (scripts/install does it)"
+)
 W, H, FPS = 640, 360, 10
 
 
@@ -145,20 +146,47 @@ def test_review_annotate_and_findings_from_the_cli(analysed) -> None:
     assert result.exit_code == 1 and "No observation has the id 99999" in result.stderr
     assert query(case.conn, ids=[ids[0]])[0].reviewed_by == "ana"  # all or none
 
-    result = run_cli("annotate", root, sha[:10], "--time", "2.05", "--box", "340,290,200,40",
-                     "--note", "<b>match</b> panel", "--tag", "face", "--by", "ana")
+    result = run_cli(
+        "annotate",
+        root,
+        sha[:10],
+        "--time",
+        "2.05",
+        "--box",
+        "340,290,200,40",
+        "--note",
+        "<b>match</b> panel",
+        "--tag",
+        "face",
+        "--by",
+        "ana",
+    )
     assert result.exit_code == 0, result.stderr
     manual = query(case.conn, kind="manual")[0]
     assert manual.frame_index == 20 and manual.status == "confirmed"
     assert manual.bbox == [340, 290, 540, 330] and manual.text == "<b>match</b> panel"
-    bad = run_cli("annotate", root, sha[:10], "--index", "3", "--box", "600,300,100,100",
-                  "--note", "x")
+    bad = run_cli(
+        "annotate", root, sha[:10], "--index", "3", "--box", "600,300,100,100", "--note", "x"
+    )
     assert bad.exit_code == 1 and "is not inside the 640x360 frame" in bad.stderr
 
     records = json.loads(run_cli("findings", root, "--format", "json").stdout)
     assert {r["status"] for r in records} == {"suggested", "confirmed", "rejected"}
-    keys = {"id", "video", "frame_index", "time_s", "kind", "text", "label", "vendor", "bbox",
-            "quad", "score", "status", "method"}
+    keys = {
+        "id",
+        "video",
+        "frame_index",
+        "time_s",
+        "kind",
+        "text",
+        "label",
+        "vendor",
+        "bbox",
+        "quad",
+        "score",
+        "status",
+        "method",
+    }
     assert all(keys <= r.keys() for r in records)
     csv_text = run_cli("findings", root, "--format", "csv", "--status", "confirmed").stdout
     assert csv_text.splitlines()[0].startswith("id,video,frame_index,time_s,kind,text")

@@ -36,37 +36,54 @@ def test_cyrillic_read_as_latin_meets_on_the_skeleton() -> None:
     assert skeleton("ТРАССИР") == skeleton("TPACCИP")
 
 
-@pytest.mark.parametrize("text, vendor", [
-    ("HIKVISION DS-2CD2143G2", "Hangzhou Hikvision Digital Technology Co., Ltd."),
-    ("ТОО «Хиквижн Казахстан»", "Hangzhou Hikvision Digital Technology Co., Ltd."),
-    ("НIKVISION", "Hangzhou Hikvision Digital Technology Co., Ltd."),
-    ("www.dahuasecurity.com / Дахуа", "Zhejiang Dahua Technology Co., Ltd."),
-    ("FindFace Multi 2.1", "NtechLab"),
-    ("НтехЛаб", "NtechLab"),
-    ("Трассир 4.5", "DSSL"),
-    ("Milestone XProtect Smart Client", "Milestone Systems A/S"),
-    ("Stellar 0ptics", "Stellar Optics Co., Ltd. (fictional)"),  # OCR read O as 0
-    ("Далакент Демо Системс ТОО", "Dalakent Demo Systems TOO (fictional)"),
-    ("ҚалаСек", "QalaSec Distribution TOO (fictional)"),
-])
+@pytest.mark.parametrize(
+    "text, vendor",
+    [
+        ("HIKVISION DS-2CD2143G2", "Hangzhou Hikvision Digital Technology Co., Ltd."),
+        ("ТОО «Хиквижн Казахстан»", "Hangzhou Hikvision Digital Technology Co., Ltd."),
+        ("НIKVISION", "Hangzhou Hikvision Digital Technology Co., Ltd."),
+        ("www.dahuasecurity.com / Дахуа", "Zhejiang Dahua Technology Co., Ltd."),
+        ("FindFace Multi 2.1", "NtechLab"),
+        ("НтехЛаб", "NtechLab"),
+        ("Трассир 4.5", "DSSL"),
+        ("Milestone XProtect Smart Client", "Milestone Systems A/S"),
+        ("Stellar 0ptics", "Stellar Optics Co., Ltd. (fictional)"),  # OCR read O as 0
+        ("Далакент Демо Системс ТОО", "Dalakent Demo Systems TOO (fictional)"),
+        ("ҚалаСек", "QalaSec Distribution TOO (fictional)"),
+    ],
+)
 def test_names_resolve_across_scripts(resolver: VendorResolver, text: str, vendor: str) -> None:
     got = resolver.resolve(text)
     assert got and got[0].vendor == vendor
     assert got[0].raw == text and got[0].rule in ("exact", "skeleton", "fuzzy")
 
 
-@pytest.mark.parametrize("text", [
-    "taxis on the x axis", "unvisited", "hikvisionpro", "Genetic", "Face search",
-    "Security Center", "Live view", "milestones of the project", "Камера 12",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "taxis on the x axis",
+        "unvisited",
+        "hikvisionpro",
+        "Genetic",
+        "Face search",
+        "Security Center",
+        "Live view",
+        "milestones of the project",
+        "Камера 12",
+    ],
+)
 def test_short_and_common_words_do_not_fire(resolver: VendorResolver, text: str) -> None:
     assert vendors(resolver, text) == []
 
 
 def test_each_suggestion_keeps_raw_normalised_score_and_rule(resolver: VendorResolver) -> None:
     (s,) = resolver.resolve("Axxon Next 4.7")
-    assert (s.vendor, s.matched, s.match_kind, s.rule) == ("AxxonSoft", "Axxon Next", "product",
-                                                          "exact")
+    assert (s.vendor, s.matched, s.match_kind, s.rule) == (
+        "AxxonSoft",
+        "Axxon Next",
+        "product",
+        "exact",
+    )
     assert s.normalized == "axxon next 4 7" and s.score == 1.0
 
 

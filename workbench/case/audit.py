@@ -75,7 +75,10 @@ def _params(text: str) -> dict[str, Any]:
 
 
 def entries(
-    conn: sqlite3.Connection, *, prefix: str | None = None, since: str | None = None,
+    conn: sqlite3.Connection,
+    *,
+    prefix: str | None = None,
+    since: str | None = None,
     skip: tuple[str, ...] = (),
 ) -> list[AuditEntry]:
     """The log in order; only actions starting with `prefix`, at or after `since`, and

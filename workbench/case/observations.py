@@ -369,8 +369,7 @@ def of_run(
     """What one analysis run recorded on frames FIRST..LAST (one frame when LAST is None)."""
     last = first_index if last_index is None else last_index
     rows = conn.execute(
-        "SELECT * FROM observations WHERE run_key = ? AND frame_index BETWEEN ? AND ?"
-        " ORDER BY id",
+        "SELECT * FROM observations WHERE run_key = ? AND frame_index BETWEEN ? AND ? ORDER BY id",
         (run_key, first_index, last),
     ).fetchall()
     return [_row(r) for r in rows]

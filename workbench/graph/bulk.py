@@ -51,8 +51,7 @@ class Batch:
         self.kinds: dict[str, str] = entity_rows.kinds(conn)
         self.ids: set[str] = set(self.kinds)
         self.idents: dict[tuple[str, str], str] = {
-            (s, v): e
-            for e, s, v in entity_rows.all_identifiers(conn)
+            (s, v): e for e, s, v in entity_rows.all_identifiers(conn)
         }
         self.numbers: dict[str, dict[str, str]] = defaultdict(dict)  # canonical → scheme → value
         for (scheme, value), eid in self.idents.items():
@@ -65,8 +64,7 @@ class Batch:
             self.by_name.setdefault((kind, name), eid)
             self.by_key[(kind, key)].add(self.c(eid))
         self.relations: dict[tuple[str, str, str], list] = {
-            (k, s, t): [rid, start, end]
-            for rid, k, s, t, start, end in relation_rows.spans(conn)
+            (k, s, t): [rid, start, end] for rid, k, s, t, start, end in relation_rows.spans(conn)
         }
         self.dirty: set[int] = set()
 
@@ -192,8 +190,16 @@ class Batch:
         found = self.relations.get((kind.name, a, b))
         if found is None:
             rid = relation_rows.insert(
-                self.conn, kind.name, a, b, start=start, end=end, confidence=confidence,
-                note=note, actor=self.actor, at=self.at,
+                self.conn,
+                kind.name,
+                a,
+                b,
+                start=start,
+                end=end,
+                confidence=confidence,
+                note=note,
+                actor=self.actor,
+                at=self.at,
             )
             found = [rid, start, end]
             self.relations[(kind.name, a, b)] = found

@@ -192,9 +192,7 @@ def add_identifier(case: Case, actor: str, entity_id: str, scheme: str, value: s
                 f"The {ids.SCHEMES[scheme_name].label} {normal} already belongs to entity "
                 f"{owner!r}; merge the two if they are the same."
             )
-        entity_rows.add_identifier(
-            conn, entity.id, scheme_name, normal, "manual", or_ignore=True
-        )
+        entity_rows.add_identifier(conn, entity.id, scheme_name, normal, "manual", or_ignore=True)
         audit.append(
             conn,
             actor,

@@ -62,6 +62,4 @@ def finish(
 
 def import_file_names(conn: sqlite3.Connection) -> dict[int, str]:
     """Import id → the name of the file it read."""
-    return {
-        r[0]: r[1] for r in rows.select(conn, "graph_imports", columns=("id", "file_name"))
-    }
+    return {r[0]: r[1] for r in rows.select(conn, "graph_imports", columns=("id", "file_name"))}

@@ -231,5 +231,6 @@ def evidence_kind(name: str) -> EvidenceKind:
         known = ", ".join(EVIDENCE_KINDS)
         raise GraphError(f"{name!r} is not an evidence kind (known: {known}).") from None
 
+
 # The questions `workbench graph query` and the Graph page ask (graph.queries.ask).
 QUESTIONS: tuple[str, ...] = ("suppliers", "paths", "sites", "evidence")

@@ -40,16 +40,23 @@ def library_hash(folder: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def run_logo_stage(case: Case, video_sha256: str, library_dir: Path,
-                   progress: ProgressSink | None = None, actor: str = "workbench"
-                   ) -> LogoStageResult:
+def run_logo_stage(
+    case: Case,
+    video_sha256: str,
+    library_dir: Path,
+    progress: ProgressSink | None = None,
+    actor: str = "workbench",
+) -> LogoStageResult:
     from workbench.recognize.logos import LogoLibrary, LogoMatcher
 
     video, analysis = video_keyframes(case, video_sha256)
     library = LogoLibrary.load(Path(library_dir))
     matcher = LogoMatcher(library)
-    key_params = {"library": library_hash(Path(library_dir)), "matcher": matcher.method,
-                  "keyframes": analysis.params_hash}
+    key_params = {
+        "library": library_hash(Path(library_dir)),
+        "matcher": matcher.method,
+        "keyframes": analysis.params_hash,
+    }
     key = runs.run_key(video.sha256, STAGE, key_params)
     result = LogoStageResult(video.sha256, key)
     seen: dict[int, list[tuple[str, tuple[int, int, int, int]]]] = {}
@@ -69,16 +76,34 @@ def run_logo_stage(case: Case, video_sha256: str, library_dir: Path,
             if any(label == m.label and iou(bbox, box) > 0.3 for label, box in shot_seen):
                 continue
             shot_seen.append((m.label, bbox))
-            new.append(NewObservation(
-                video_sha256=video.sha256, frame_index=frame.ref.index,
-                time_s=frame.ref.time_s, pixel_sha256=frame.ref.pixel_sha256, kind="logo",
-                method=m.method, created_by=m.method, label=m.label, vendor=m.vendor,
-                bbox=bbox, quad=tuple(tuple(map(float, p)) for p in m.quad),
-                score=float(m.score), run_key=key,
-                params={"inliers": int(m.inliers), "library": key_params["library"]},
-            ))
+            new.append(
+                NewObservation(
+                    video_sha256=video.sha256,
+                    frame_index=frame.ref.index,
+                    time_s=frame.ref.time_s,
+                    pixel_sha256=frame.ref.pixel_sha256,
+                    kind="logo",
+                    method=m.method,
+                    created_by=m.method,
+                    label=m.label,
+                    vendor=m.vendor,
+                    bbox=bbox,
+                    quad=tuple(tuple(map(float, p)) for p in m.quad),
+                    score=float(m.score),
+                    run_key=key,
+                    params={"inliers": int(m.inliers), "library": key_params["library"]},
+                )
+            )
         return new, {"matches": len(new)}
 
-    run_keyframes(case, KeyframeRun(video, STAGE, matcher.method, key, key_params),
-                  analysis.keyframes, compute, skip, result, progress or NullProgress(), actor)
+    run_keyframes(
+        case,
+        KeyframeRun(video, STAGE, matcher.method, key, key_params),
+        analysis.keyframes,
+        compute,
+        skip,
+        result,
+        progress or NullProgress(),
+        actor,
+    )
     return result

@@ -106,7 +106,10 @@ try:
         logos = data_dir() / "logos" if "logos" in stages else None
         try:
             run = analyze(
-                case, tuple(stages), logos=logos, progress=state.StreamlitProgress(),
+                case,
+                tuple(stages),
+                logos=logos,
+                progress=state.StreamlitProgress(),
                 actor=state.reviewer(),
             )  # fmt: skip (in this process: Streamlit runs pages as __main__)
             for note in run.notes:

@@ -46,7 +46,11 @@ def query_cmd(directory: Path, question: str, subject: str, fmt: str, **kw: Any)
 
     with open_case(directory) as c:
         df = queries.ask(
-            c, question, subject, by_country=kw["by_country"], max_hops=kw["max_hops"],
+            c,
+            question,
+            subject,
+            by_country=kw["by_country"],
+            max_hops=kw["max_hops"],
             home=kw["home"],
         )
     if fmt == "table" and question == "paths":

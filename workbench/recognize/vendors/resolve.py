@@ -17,12 +17,45 @@ from workbench.recognize.vendors.registry import VendorEntry
 METHOD = "workbench.vendors/1"
 
 # Words of screen UIs: a name made only of these would fire on every control-room screen
-COMMON_WORDS = frozenset({
-    "face", "search", "camera", "cameras", "video", "vision", "view", "live", "security",
-    "system", "systems", "center", "centre", "export", "playback", "alarm", "alarms", "smart",
-    "client", "server", "cloud", "monitor", "monitoring", "control", "safe", "city", "lab",
-    "tech", "technology", "technologies", "soft", "software", "kamera", "poisk", "litsu",
-})
+COMMON_WORDS = frozenset(
+    {
+        "face",
+        "search",
+        "camera",
+        "cameras",
+        "video",
+        "vision",
+        "view",
+        "live",
+        "security",
+        "system",
+        "systems",
+        "center",
+        "centre",
+        "export",
+        "playback",
+        "alarm",
+        "alarms",
+        "smart",
+        "client",
+        "server",
+        "cloud",
+        "monitor",
+        "monitoring",
+        "control",
+        "safe",
+        "city",
+        "lab",
+        "tech",
+        "technology",
+        "technologies",
+        "soft",
+        "software",
+        "kamera",
+        "poisk",
+        "litsu",
+    }
+)
 
 
 @dataclass(frozen=True)
