@@ -31,7 +31,7 @@ def _pane(
     ss = st.session_state
     ss.setdefault(k + "video", here[0] if here[0] in by_sha else next(iter(by_sha)))
     sha = st.selectbox(
-        "video", list(by_sha), key=k + "video",
+        "compared video", list(by_sha), key=k + "video",
         format_func=lambda s: reviewing.video_label(by_sha[s]),
     )  # fmt: skip
     video = by_sha[sha]
@@ -44,8 +44,10 @@ def _pane(
     ss.setdefault(k + "frame", min(here[1], len(frames) - 1) if sha == here[0] else 0)
     if ss[k + "frame"] > len(frames) - 1:
         ss[k + "frame"] = len(frames) - 1
-    index = int(st.number_input("frame", 0, len(frames) - 1, step=1, key=k + "frame"))
-    chain_text = st.text_input("chain", key=k + "chain", placeholder="clahe:clip=2|gamma:0.8")
+    index = int(st.number_input("compared frame", 0, len(frames) - 1, step=1, key=k + "frame"))
+    chain_text = st.text_input(
+        "compared frame's chain", key=k + "chain", placeholder="clahe:clip=2|gamma:0.8"
+    )
     box_text = st.text_input("zoom x,y,w,h (frame pixels, empty: whole frame)", key=k + "zoom")
     try:
         chain = parse_chain(chain_text)
