@@ -5,6 +5,10 @@ script, with weights, and optionally reference screenshots. A keyframe's score i
 share of the signature's weight whose strings were read on it (token boundaries, fuzzy),
 blended with its similarity to the closest reference screenshot when there is one.
 The strings that matched are kept as the evidence.
+
+Real signatures (`fictional = false`, one file per maker) give every string its public
+`source` (a URL) and `where` in it (page or section of the manual); fictional ones (the
+demo's, `fictional = true`) need none. A file that breaks this is refused on loading.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from workbench.errors import WorkbenchError
+from workbench.recognize.sources import is_public_url
 from workbench.recognize.vendors.normalize import phonetic
 from workbench.resources import data_dir
 
@@ -35,6 +40,8 @@ class Signature:
     strings: tuple[tuple[str, float], ...]
     screenshots: tuple[Path, ...] = ()
     fictional: bool = False
+    # per string, parallel to `strings`: (source URL, where in it); ("", "") when fictional
+    sources: tuple[tuple[str, str], ...] = ()
 
     @property
     def total_weight(self) -> float:
@@ -57,21 +64,27 @@ def load_signatures(folder: Path | None = None) -> list[Signature]:
     for path in sorted(folder.glob("*.toml")):
         try:
             data = tomllib.loads(path.read_text("utf-8"))
-            for raw in data.get("interface", []):
-                strings = tuple((s["text"], float(s.get("weight", 1.0))) for s in raw["strings"])
-                shots = tuple(path.parent / p for p in raw.get("screenshots", []))
-                out.append(
-                    Signature(
-                        raw["product"],
-                        raw["vendor"],
-                        strings,
-                        shots,
-                        bool(raw.get("fictional", False)),
-                    )
-                )
+            out += [_signature(raw, path) for raw in data.get("interface", [])]
         except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
             raise WorkbenchError(f"{path} is not a valid interface signature file: {exc}.") from exc
     return out
+
+
+def _signature(raw: dict, path: Path) -> Signature:
+    strings = tuple((s["text"], float(s.get("weight", 1.0))) for s in raw["strings"])
+    fictional = raw.get("fictional", False) is True
+    sources = tuple((str(s.get("source", "")), str(s.get("where", ""))) for s in raw["strings"])
+    if not fictional:
+        for (text, _), (url, _where) in zip(strings, sources, strict=True):
+            if not is_public_url(url):
+                raise ValueError(
+                    f"the real product {raw['product']!r} gives {text!r} no public source URL"
+                    f" (got {url!r}); every string of a real signature cites where it was read"
+                )
+    if not strings or any(w <= 0 for _, w in strings):
+        raise ValueError(f"{raw['product']!r} needs strings with positive weights")
+    shots = tuple(path.parent / p for p in raw.get("screenshots", []))
+    return Signature(raw["product"], raw["vendor"], strings, shots, fictional, sources)
 
 
 def _contains(text_tokens: list[str], needle: str, threshold: float = 0.86) -> bool:
