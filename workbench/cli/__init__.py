@@ -20,6 +20,7 @@ from workbench.cli.footage import clip, frame
 from workbench.cli.graph import graph
 from workbench.cli.ingest_cmd import ingest
 from workbench.cli.publish_cmd import publish
+from workbench.cli.vendors_cmd import vendors
 
 __all__ = ["main"]
 
@@ -47,6 +48,7 @@ for _command in (
     app,
     publish,
     graph,
+    vendors,
     *CAPTURE_COMMANDS,
 ):
     main.add_command(_command)
