@@ -272,3 +272,12 @@ def test_the_vendors_command_marks_real_and_fictional_apart() -> None:
     assert all(d["source"] for r in faces if r["status"] == "real" for d in r["detail"])
     fake = run_cli("vendors", "--interfaces", "--only", "fictional", "--format", "csv").output
     assert "NORDVIEW VMS" in fake and "HikCentral" not in fake
+
+
+def test_a_cyrillic_label_read_with_latin_look_alikes_still_counts(signatures) -> None:
+    # OCR of a Russian screen often puts a Latin A or O inside a Cyrillic word
+    lines = ["Macroscop", "ЖУРНAЛ СОБЫТИЙ", "MAЛOAКТИВНАЯ ЗOНА"]
+    (best,) = identify(lines, signatures)
+    assert best.product == "Macroscop"
+    assert {"Журнал событий", "Малоактивная зона"} <= set(best.matched)
+    assert identify(["Macroscop", "ЖУРНAЛ"], signatures) == []  # one word is not the label

@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 
 from workbench.errors import WorkbenchError
 from workbench.recognize.sources import is_public_url
-from workbench.recognize.vendors.normalize import phonetic
+from workbench.recognize.vendors.normalize import phonetic, skeleton
 from workbench.resources import data_dir
 
 if sys.version_info >= (3, 11):
@@ -87,15 +87,30 @@ def _signature(raw: dict, path: Path) -> Signature:
     return Signature(raw["product"], raw["vendor"], strings, shots, fictional, sources)
 
 
-def _contains(text_tokens: list[str], needle: str, threshold: float = 0.86) -> bool:
-    want = phonetic(needle)
+def _contains(
+    text_tokens: list[str],
+    needle: str,
+    threshold: float = 0.86,
+    text_skeleton: list[str] | None = None,
+) -> bool:
+    """Whether NEEDLE's tokens occur in a line's tokens: on the phonetic key (exactly, or
+    fuzzily for 6+ letters), else on the look-alike skeleton, which meets a Cyrillic label
+    read with a Latin look-alike letter inside ("ЖУРНAЛ" for "Журнал")."""
+    if _window_match(text_tokens, phonetic(needle), threshold):
+        return True
+    return text_skeleton is not None and _window_match(
+        text_skeleton, skeleton(needle), threshold, min_exact=4
+    )
+
+
+def _window_match(tokens: list[str], want: list[str], threshold: float, min_exact: int = 1) -> bool:
     if not want:
         return False
     joined = "".join(want)
     n = len(want)
-    for start in range(0, max(0, len(text_tokens) - n) + 1):
-        window = "".join(text_tokens[start : start + n])
-        if window == joined:
+    for start in range(0, max(0, len(tokens) - n) + 1):
+        window = "".join(tokens[start : start + n])
+        if window == joined and len(joined) >= min_exact:
             return True
         if len(joined) >= 6 and fuzz.ratio(window, joined) / 100 >= threshold:
             return True
@@ -126,13 +141,13 @@ def identify(
     min_strings: int = 2,
 ) -> list[InterfaceMatch]:
     """Score every signature against the text read on one keyframe."""
-    tokens_per_line = [phonetic(line) for line in lines]
+    tokens_per_line = [(phonetic(line), skeleton(line)) for line in lines]
     out = []
     for sig in signatures:
         matched = tuple(
             text
             for text, _ in sig.strings
-            if any(_contains(tokens, text) for tokens in tokens_per_line)
+            if any(_contains(tokens, text, text_skeleton=skel) for tokens, skel in tokens_per_line)
         )
         weight = sum(w for text, w in sig.strings if text in matched)
         string_score = weight / sig.total_weight if sig.total_weight else 0.0
