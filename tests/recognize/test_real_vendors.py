@@ -124,6 +124,10 @@ def test_a_relation_a_missing_citation_or_a_bad_url_is_refused(tmp_path: Path) -
     bad.write_text(entry + f"fictional = true\nsources = ['{url}']\n", "utf-8")
     with pytest.raises(RegistryError, match="either real or fictional"):
         load_registry([bad])
+    twin = entry.replace("'Акме'", "'NordView'") + f"sources = ['{url}']\n"
+    bad.write_text(twin, "utf-8")  # a real alias that a fictional demo vendor also bears
+    with pytest.raises(RegistryError, match="must not share a name"):
+        load_registry([bad, DEMO_FILE])
     good = entry + cite + f"[vendor.cite.aliases]\n'Акме' = ['{url}']\n"
     bad.write_text(good, "utf-8")
     (acme,) = load_registry([bad])
