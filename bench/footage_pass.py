@@ -79,7 +79,7 @@ def workbench_pass(case: Path, clip: Path, env: dict[str, str]) -> dict:
         capture_output=True,
         cwd=_cwd(env),
     )
-    in_wall, in_cpu, _, _ = run_timed([*WORKBENCH, "ingest", str(case), str(clip)], env)
+    in_wall, in_cpu, in_rss, _ = run_timed([*WORKBENCH, "ingest", str(case), str(clip)], env)
     analyze = [*WORKBENCH, "analyze", str(case), "--stages", "keyframes"]
     wall, cpu, rss, _ = run_timed(analyze, env)
     rows = json.loads(
@@ -96,6 +96,7 @@ def workbench_pass(case: Path, clip: Path, env: dict[str, str]) -> dict:
     return {
         "ingest": in_wall,
         "ingest_cpu": in_cpu,
+        "ingest_rss": in_rss,
         "wall": wall,
         "cpu": cpu,
         "rss": rss,
@@ -259,5 +260,6 @@ def main(folder: Path, seconds: int, long_minutes: int, before: Path | None = No
         short = workbench_pass(folder / "case-short", clip, env)
         print(
             f"peak memory of the keyframe pass: {seconds} s clip {short['rss']} MiB, "
-            f"{repeats * seconds} s clip {ours['rss']} MiB"
+            f"{repeats * seconds} s clip {ours['rss']} MiB; of ingest (index + signals): "
+            f"{short['ingest_rss']} MiB, {ours['ingest_rss']} MiB"
         )

@@ -20,6 +20,7 @@ import json
 import os
 import tempfile
 import zipfile
+from array import array
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -90,8 +91,8 @@ class SignalWriter:
         self.sha256 = sha256
         self.frames = 0
         self._extractor = SignalExtractor(params)
-        self._numbers: list[tuple[float, ...]] = []
-        self._phash: list[int] = []
+        self._numbers = array("d")  # five per frame
+        self._phash = array("Q")
         self._shape: tuple[int, ...] | None = None
         self._zip = zipfile.ZipFile(self.dest, "w", zipfile.ZIP_DEFLATED, compresslevel=1)
         self._gray = self._zip.open("gray.u8", "w", force_zip64=True)
@@ -110,15 +111,15 @@ class SignalWriter:
             self._shape = sig.gray.shape
         self._gray.write(np.ascontiguousarray(sig.gray).tobytes())
         dissolve = np.nan if sig.dissolve is None else sig.dissolve
-        self._numbers.append((sig.diff, sig.changed, sig.luma, sig.contrast, dissolve))
+        self._numbers.extend((sig.diff, sig.changed, sig.luma, sig.contrast, dissolve))
         self._phash.append(sig.phash)
 
     def close(self) -> None:
         """Finish the file (with its key, written last: a file cut short has none)."""
         self._gray.close()
-        numbers = np.array(self._numbers, dtype=np.float64).reshape(-1, len(_NUMBERS))
+        numbers = np.frombuffer(self._numbers, np.float64).reshape(-1, len(_NUMBERS))
         self._put("numbers.npy", numbers)
-        self._put("phash.npy", np.array(self._phash, dtype=np.uint64))
+        self._put("phash.npy", np.frombuffer(self._phash, np.uint64))
         meta = {
             "key": signal_key(self.params),
             "sha256": self.sha256,
