@@ -2,8 +2,11 @@
 
 For each clip: `ffmpeg -i clip -f null -` and `workbench analyze DIR --stages keyframes`
 (a process each, start included; the video ingested beforehand, as users do: ingest
-decodes it once to build and store the frame index) — wall time, frames/s, CPU seconds
-and peak memory; on the generated clip also PySceneDetect's ContentDetector and
+decodes it once to build and store the frame index and the pass's signals) — wall time,
+frames/s, CPU seconds and peak memory; the ingest timed too, and ingest + pass together
+against one `ffmpeg -f null` and (with `--before DIR`, a checkout from before, e.g.
+`git archive main | tar -x -C DIR`) against that tree's ingest + pass, so that work moved
+from the pass into ingest shows; on the generated clip also PySceneDetect's ContentDetector and
 AdaptiveDetector, and cut recall / precision of all three against the known cuts
 (a cut within ±2 frames of a true one, or inside a fade's or dissolve's span), and
 whether any cut lands on a flash. Real footage: Debian opencv-doc's sample videos.
