@@ -238,13 +238,18 @@ def main() -> None:
     ap.add_argument("--keep", type=Path)
     ap.add_argument("--pass-seconds", type=int, default=0)
     ap.add_argument("--long-minutes", type=int, default=0)
+    ap.add_argument(
+        "--before",
+        type=Path,
+        help="another checkout (e.g. `git archive` of main): its ingest + pass timed too",
+    )
     args = ap.parse_args()
     if args.pass_seconds:
         from footage_pass import main as pass_main
 
         folder = args.keep or Path(tempfile.mkdtemp(prefix="bench-pass-"))
         folder.mkdir(parents=True, exist_ok=True)
-        pass_main(folder, args.pass_seconds, args.long_minutes)
+        pass_main(folder, args.pass_seconds, args.long_minutes, args.before)
         return
     import av
     import imageio_ffmpeg

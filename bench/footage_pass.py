@@ -2,8 +2,11 @@
 
 For each clip: `ffmpeg -i clip -f null -` and `workbench analyze DIR --stages keyframes`
 (a process each, start included; the video ingested beforehand, as users do: ingest
-decodes it once to build and store the frame index) — wall time, frames/s, CPU seconds
-and peak memory; on the generated clip also PySceneDetect's ContentDetector and
+decodes it once to build and store the frame index and the pass's signals) — wall time,
+frames/s, CPU seconds and peak memory; the ingest timed too, and ingest + pass together
+against one `ffmpeg -f null` and (with `--before DIR`, a checkout from before, e.g.
+`git archive main | tar -x -C DIR`) against that tree's ingest + pass, so that work moved
+from the pass into ingest shows; on the generated clip also PySceneDetect's ContentDetector and
 AdaptiveDetector, and cut recall / precision of all three against the known cuts
 (a cut within ±2 frames of a true one, or inside a fade's or dissolve's span), and
 whether any cut lands on a flash. Real footage: Debian opencv-doc's sample videos.
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -24,7 +28,8 @@ REAL = Path("/usr/share/doc/opencv-doc/examples/data")
 
 
 def run_timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int, str]:
-    """(wall s, CPU s, peak RSS MiB, stdout) of one command, in a process of its own."""
+    """(wall s, CPU s, peak RSS MiB, stdout) of one command, in a process of its own
+    (run in the tree on `env`'s PYTHONPATH: `python -m` puts the working folder first)."""
     wrapper = (
         "import resource, subprocess, sys, json; "
         "p = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
@@ -34,13 +39,21 @@ def run_timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float,
     )
     start = time.perf_counter()
     out = subprocess.run(
-        [sys.executable, "-c", wrapper, *cmd], capture_output=True, text=True, env=env
+        [sys.executable, "-c", wrapper, *cmd],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=_cwd(env),
     )
     wall = time.perf_counter() - start
     code, rss_kib, cpu, stdout = json.loads(out.stdout.strip().splitlines()[-1])
     if code != 0:
         raise RuntimeError(f"{cmd[:3]} failed: {out.stderr[-500:]}")
     return wall, cpu, rss_kib // 1024, stdout
+
+
+def _cwd(env: dict[str, str] | None) -> str | None:
+    return env.get("PYTHONPATH") if env else None
 
 
 def score(found: list[int], spans: list[tuple[int, int]]) -> tuple[float, float, list[int]]:
@@ -58,18 +71,18 @@ def score(found: list[int], spans: list[tuple[int, int]]) -> tuple[float, float,
 
 
 def workbench_pass(case: Path, clip: Path, env: dict[str, str]) -> dict:
-    """Ingest (not timed as the pass), then the timed keyframe pass; its shots."""
+    """Ingest (timed on its own: it decodes every picture once, for the frame index and,
+    since issue 13's second round, the pass's signals), then the timed keyframe pass."""
+    if case.exists():
+        shutil.rmtree(case)
     subprocess.run(
         [*WORKBENCH, "case", "init", str(case), "--title", "bench"],
         check=True,
         env=env,
         capture_output=True,
+        cwd=_cwd(env),
     )
-    t0 = time.perf_counter()
-    subprocess.run(
-        [*WORKBENCH, "ingest", str(case), str(clip)], check=True, env=env, capture_output=True
-    )
-    ingest = time.perf_counter() - t0
+    in_wall, in_cpu, in_rss, _ = run_timed([*WORKBENCH, "ingest", str(case), str(clip)], env)
     analyze = [*WORKBENCH, "analyze", str(case), "--stages", "keyframes"]
     wall, cpu, rss, _ = run_timed(analyze, env)
     rows = json.loads(
@@ -79,10 +92,19 @@ def workbench_pass(case: Path, clip: Path, env: dict[str, str]) -> dict:
             env=env,
             capture_output=True,
             text=True,
+            cwd=_cwd(env),
         ).stdout
     )
     starts = [r["first_index"] for r in rows if r["record"] == "shot"][1:]
-    return {"ingest": ingest, "wall": wall, "cpu": cpu, "rss": rss, "cuts": starts}
+    return {
+        "ingest": in_wall,
+        "ingest_cpu": in_cpu,
+        "ingest_rss": in_rss,
+        "wall": wall,
+        "cpu": cpu,
+        "rss": rss,
+        "cuts": starts,
+    }
 
 
 def ffmpeg_null(clip: Path) -> tuple[float, float, int]:
@@ -120,9 +142,14 @@ def pyscenedetect(clip: Path, name: str) -> tuple[float, list[int]] | None:
     return t, cuts
 
 
-def bench_clip(folder: Path, clip: Path, frames: int, truth, env: dict[str, str]) -> None:
+def bench_clip(
+    folder: Path, clip: Path, frames: int, truth, env: dict[str, str], before: Path | None
+) -> None:
     ff_wall, ff_cpu, ff_rss = ffmpeg_null(clip)
     ours = workbench_pass(folder / f"case-{clip.stem}", clip, env)
+    old = None
+    if before is not None:
+        old = workbench_pass(folder / f"case-before-{clip.stem}", clip, _env(before))
     print(f"{clip.name}: {frames} frames")
     print(
         f"  ffmpeg -f null            {ff_wall:6.2f} s {frames / ff_wall:5.0f} fps  "
@@ -132,9 +159,29 @@ def bench_clip(folder: Path, clip: Path, frames: int, truth, env: dict[str, str]
         f"  workbench keyframe pass   {ours['wall']:6.2f} s {frames / ours['wall']:5.0f} fps  "
         f"CPU {ours['cpu']:6.2f} s ({ours['cpu'] / ours['wall']:.2f} cores busy)  "
         f"peak {ours['rss']} MiB  "
-        f"= {ff_wall / ours['wall']:.2f}x ffmpeg (wall), {ff_cpu / ours['cpu']:.2f}x (CPU); "
-        f"ingest with the index decode {ours['ingest']:.1f} s"
+        f"= {ff_wall / ours['wall']:.2f}x ffmpeg (wall), {ff_cpu / ours['cpu']:.2f}x (CPU)"
     )
+    both_wall, both_cpu = ours["ingest"] + ours["wall"], ours["ingest_cpu"] + ours["cpu"]
+    print(
+        f"  ingest (index + signals)  {ours['ingest']:6.2f} s            "
+        f"CPU {ours['ingest_cpu']:6.2f} s"
+    )
+    print(
+        f"  ingest + keyframe pass    {both_wall:6.2f} s            CPU {both_cpu:6.2f} s  "
+        f"= {ff_wall / both_wall:.2f}x ffmpeg (wall), {ff_cpu / both_cpu:.2f}x (CPU)"
+    )
+    if old is not None:
+        old_wall, old_cpu = old["ingest"] + old["wall"], old["ingest_cpu"] + old["cpu"]
+        print(
+            f"  before: pass            {old['wall']:6.2f} s  CPU {old['cpu']:6.2f} s "
+            f"= {ff_wall / old['wall']:.2f}x / {ff_cpu / old['cpu']:.2f}x ffmpeg (wall / CPU); "
+            f"ingest {old['ingest']:.2f} s CPU {old['ingest_cpu']:.2f} s"
+        )
+        print(
+            f"  before: ingest + pass   {old_wall:6.2f} s  CPU {old_cpu:6.2f} s; now / before: "
+            f"{old_wall / both_wall:.2f}x faster (wall), {old_cpu / both_cpu:.2f}x (CPU); "
+            f"same cuts: {old['cuts'] == ours['cuts']}"
+        )
     if truth is None:
         print(f"  shots found: {len(ours['cuts']) + 1}")
         return
@@ -158,7 +205,11 @@ def bench_clip(folder: Path, clip: Path, frames: int, truth, env: dict[str, str]
         )
 
 
-def main(folder: Path, seconds: int, long_minutes: int) -> None:
+def _env(tree: Path) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(Path(tree).resolve())}
+
+
+def main(folder: Path, seconds: int, long_minutes: int, before: Path | None = None) -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import imageio_ffmpeg
     from footage_clip import FPS, frames_and_truth, write_clip
@@ -172,7 +223,9 @@ def main(folder: Path, seconds: int, long_minutes: int) -> None:
         print(f"generated {clip.name} in {time.perf_counter() - t0:.0f} s")
     _, truth = frames_and_truth(seconds)
     print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f} (shared: compare CPU s)")
-    bench_clip(folder, clip, seconds * FPS, truth, env)
+    if before is not None:
+        print(f"before: the workbench in {before} (ingest and pass), same clips, same run")
+    bench_clip(folder, clip, seconds * FPS, truth, env, before)
     for name in ("vtest.avi", "Megamind.avi"):
         real = REAL / name
         if real.is_file():
@@ -180,7 +233,7 @@ def main(folder: Path, seconds: int, long_minutes: int) -> None:
 
             with av.open(str(real)) as c:
                 frames = sum(1 for p in c.demux(video=0) if p.size)
-            bench_clip(folder, real, frames, None, env)
+            bench_clip(folder, real, frames, None, env, before)
         else:
             print(f"{name}: Debian's opencv-doc is not installed, skipped")
     if long_minutes:
@@ -210,5 +263,6 @@ def main(folder: Path, seconds: int, long_minutes: int) -> None:
         short = workbench_pass(folder / "case-short", clip, env)
         print(
             f"peak memory of the keyframe pass: {seconds} s clip {short['rss']} MiB, "
-            f"{repeats * seconds} s clip {ours['rss']} MiB"
+            f"{repeats * seconds} s clip {ours['rss']} MiB; of ingest (index + signals): "
+            f"{short['ingest_rss']} MiB, {ours['ingest_rss']} MiB"
         )

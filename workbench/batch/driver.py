@@ -45,6 +45,7 @@ from workbench.recognize.pipeline import (
 )
 from workbench.recognize.stage_text import KeyframeRead, TextStageParams
 from workbench.video.scan import MIN_PARALLEL_FRAMES, THREADED_CORES, plan_segments
+from workbench.video.signal_file import has_signals
 from workbench.video.signals import ScanParams
 
 MAX_ATTEMPTS = 3
@@ -183,7 +184,8 @@ class Driver:
                 self.frames_total += state.ref.frames
                 self.progress.update(FRAMES, self.counts["frames"], self.frames_total)
                 whole = self.executor.slots <= THREADED_CORES and len(self.videos) == 1
-                if state.ref.frames < MIN_PARALLEL_FRAMES or whole:
+                stored = has_signals(Path(state.ref.path))  # ingest's: only keyframes decoded
+                if state.ref.frames < MIN_PARALLEL_FRAMES or whole or stored:
                     # alone on few cores: one decode with frame threads (the keyframes'
                     # pictures kept as met); else one core each, videos side by side
                     threads = 0 if self.executor.slots <= 1 or whole else 1

@@ -73,8 +73,11 @@ def tool_version() -> str:
     return f"PyAV {av.__version__} / FFmpeg {ff}"
 
 
-def probe(path: Path, display_name: str | None = None) -> VideoInfo:
-    """Probe `path`; raise IngestError with one clear sentence if it is not a usable video."""
+def probe(path: Path, display_name: str | None = None, signals: Any = None) -> VideoInfo:
+    """Probe `path`; raise IngestError with one clear sentence if it is not a usable video.
+
+    `signals` (a `index_build.SignalMaker`): the decode that builds the frame index also
+    hands it every picture, for the keyframe pass's signals (`video.signal_file`)."""
     import av
 
     name = display_name or Path(path).name
@@ -124,7 +127,7 @@ def probe(path: Path, display_name: str | None = None) -> VideoInfo:
         if last_end > size:
             raise IngestError(f"{name} is truncated: frame data runs past the end of the file.")
         rotation = _first_frame_rotation(path, name)
-        index = _decoded_index(path, name)
+        index = _decoded_index(path, name, signals)
         rate = stream.average_rate or stream.guessed_rate
         fps = float(rate) if rate else None
         duration = None
@@ -171,12 +174,12 @@ def _stops_short(stream: Any, declared: int, end_ts: int | None) -> bool:
     return end_ts - start < 0.9 * expected
 
 
-def _decoded_index(path: Path, name: str) -> FrameIndex:
+def _decoded_index(path: Path, name: str, signals: Any = None) -> FrameIndex:
     from workbench.video.errors import VideoError
     from workbench.video.index_build import decode_index
 
     try:
-        return decode_index(path)
+        return decode_index(path, signals=signals)
     except VideoError as exc:
         raise IngestError(f"{name} has no decodable video frame ({exc})") from exc
 

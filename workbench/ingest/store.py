@@ -67,8 +67,19 @@ def commit_video(
     out, and the database is rolled back: the case is as it was.
     """
     temps = [tmp, *(c.tmp for c in draft.captures)]
+    made: list[Any] = []
+
+    def signals(rotation: int) -> Any:
+        from workbench.video.signal_file import temp_writer
+        from workbench.video.signals import ScanParams
+
+        writer = temp_writer(case.tmp_dir, ScanParams(), rotation)
+        made.append(writer)
+        temps.append(writer.dest)
+        return writer
+
     try:
-        info = probe(tmp, display_name=original_name)
+        info = probe(tmp, display_name=original_name, signals=signals)
         conn = case.conn
         conn.execute("BEGIN IMMEDIATE")
     except BaseException:
@@ -154,6 +165,8 @@ def commit_video(
             },
         )
         conn.execute("COMMIT")
+        if made:
+            _keep_signals(made[0].dest, case.root / stored.relpath, sha256)
     except BaseException as exc:
         # still holding the write lock: no other writer can have started to use the file
         _unlink_all([*temps, *placed])
@@ -173,6 +186,19 @@ def _place(case: Case, tmp: Path, sha256: str, ext: str, placed: list[Path]) -> 
     if is_new:
         placed.append(dest)
     return stored
+
+
+def _keep_signals(tmp: Path, media: Path, sha256: str) -> None:
+    """Put the keyframe pass's signals beside the original (a derived file: when this
+    fails, the first analysis decodes every picture instead)."""
+    if not tmp.is_file():  # the signals were given up during the decode
+        return
+    from workbench.video.signal_file import keep
+
+    try:
+        keep(tmp, media, sha256)
+    except (OSError, ValueError):
+        tmp.unlink(missing_ok=True)
 
 
 def _unlink_all(paths: list[Path]) -> None:

@@ -27,6 +27,7 @@ from workbench.video.keyframe_pass import Thumbs, keyframe_pass
 from workbench.video.keyframes import METHOD, Keyframe, ShotAnalysis
 from workbench.video.scan import analyze_video
 from workbench.video.shots import Shot
+from workbench.video.signal_file import has_signals
 from workbench.video.signals import ScanParams
 from workbench.video.thumbs import StoredKeyframe, keyframe_thumbnails
 
@@ -66,7 +67,7 @@ def analyze_keyframes(
         return done
     path = case.path(video.media_path)
     ensure_index(case, video.sha256, path)
-    if workers <= 1:  # one decode: the keyframes' pictures are kept as the scan meets them
+    if workers <= 1 or has_signals(path):  # one decode (or none: ingest's signals)
         index = build_index(path)
         result, stored = keyframe_pass(
             path, index, params, Thumbs(case.root, case.tmp_dir, video.sha256, key), 0, progress

@@ -9,11 +9,13 @@ the file must be read from the start.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from collections import OrderedDict
+from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from workbench.video.decoder import Decoder, open_video
 from workbench.video.errors import VideoError
@@ -27,14 +29,26 @@ DISCONT_FORMATS = frozenset({"mpegts", "mpegtsraw", "mpeg", "mpegvideo", "vob", 
 JUMP_S = 10  # FFmpeg's -dts_delta_threshold
 
 
-def decode_index(path: Path, threads: int = 0) -> FrameIndex:
-    """Decode the whole first video stream once and index its pictures."""
+class SignalSink(Protocol):
+    def push(self, av_frame: Any) -> None: ...
+    def close(self) -> None: ...
+    def abandon(self) -> None: ...
+
+
+class SignalMaker(Protocol):
+    """Given the video's rotation, a sink for every decoded picture (in output order)."""
+
+    def __call__(self, rotation: int) -> SignalSink: ...
+
+
+def decode_index(path: Path, threads: int = 0, signals: SignalMaker | None = None) -> FrameIndex:
+    """Decode the whole first video stream once and index its pictures (`signals`: also
+    hand every decoded picture, exact, to this maker of the keyframe pass's signals)."""
     import av
 
     path = Path(path)
-    container, stream = open_video(path, threads)
-    # deblocking changes pixels, never which pictures come out or their stamps: skip it
-    stream.codec_context.options = {"skip_loop_filter": "all"}
+    rotation = _rotation(path)
+    sink = [signals(rotation)] if signals is not None else []
     stamps: list[int | None] = []
     keys: list[int] = []
     damaged: list[int] = []
@@ -49,36 +63,51 @@ def decode_index(path: Path, threads: int = 0) -> FrameIndex:
                 keys.append(n)
             if frame.is_corrupt:
                 damaged.append(n)
-
-    with container:
-        if stream.time_base is None:
-            raise VideoError(f"{path.name} has no time base for its video stream.")
-        time_base = Fraction(stream.time_base)
-        try:
-            for packet in container.demux(stream):
-                if packet.size == 0:
-                    continue
-                packets += 1
+            if sink:
                 try:
-                    take(packet.decode())
-                except av.error.FFmpegError:
-                    missing.append(len(stamps))
-        except av.error.FFmpegError:
-            missing.append(len(stamps))  # the container itself is damaged from here on
-        try:
-            take(stream.codec_context.decode(None))
-        except av.error.FFmpegError:
-            missing.append(len(stamps))
-        if not stamps:
-            raise VideoError(f"{path.name} has a video stream with no decodable frames in it.")
-        rate = stream.average_rate or stream.guessed_rate
-        declared = int(stream.frames or 0)
-        origin = _origin(container, stream, stamps)
-        jump = None
-        if set(container.format.name.split(",")) & DISCONT_FORMATS:
-            jump = int(JUMP_S / time_base)
-        cc = stream.codec_context
-        width, height = int(cc.width), int(cc.height)
+                    sink[0].push(frame)
+                except Exception:  # the signals only save time later: the index goes on
+                    sink.pop().abandon()
+
+    try:
+        container, stream = open_video(path, threads)
+        if not sink:  # deblocking changes pixels, never which pictures come out or
+            stream.codec_context.options = {"skip_loop_filter": "all"}  # their stamps
+        with container, _single_cv_thread():
+            if stream.time_base is None:
+                raise VideoError(f"{path.name} has no time base for its video stream.")
+            time_base = Fraction(stream.time_base)
+            try:
+                for packet in container.demux(stream):
+                    if packet.size == 0:
+                        continue
+                    packets += 1
+                    try:
+                        take(packet.decode())
+                    except av.error.FFmpegError:
+                        missing.append(len(stamps))
+            except av.error.FFmpegError:
+                missing.append(len(stamps))  # the container itself is damaged from here on
+            try:
+                take(stream.codec_context.decode(None))
+            except av.error.FFmpegError:
+                missing.append(len(stamps))
+            if not stamps:
+                raise VideoError(f"{path.name} has a video stream with no decodable frames in it.")
+            rate = stream.average_rate or stream.guessed_rate
+            declared = int(stream.frames or 0)
+            origin = _origin(container, stream, stamps)
+            jump = None
+            if set(container.format.name.split(",")) & DISCONT_FORMATS:
+                jump = int(JUMP_S / time_base)
+            cc = stream.codec_context
+            width, height = int(cc.width), int(cc.height)
+        if sink:
+            sink[0].close()
+    except BaseException:
+        if sink:
+            sink.pop().abandon()
+        raise
     fallback = round(1 / (float(rate) * time_base)) if rate else None
     line = build_timeline(stamps, origin, fallback, jump)
     fps = float(rate) if rate else _measured_fps(line.ticks, time_base)
@@ -87,7 +116,7 @@ def decode_index(path: Path, threads: int = 0) -> FrameIndex:
         keyframes=tuple(sorted({0, *keys})),
         time_base=time_base,
         fps=fps,
-        rotation=_rotation(path),
+        rotation=rotation,
         width=width,
         height=height,
         stamps=tuple(stamps),
@@ -104,6 +133,19 @@ def decode_index(path: Path, threads: int = 0) -> FrameIndex:
         seekable = _seeks_agree(path, index)
         index = FrameIndex(**{**index.__dict__, "seekable": seekable})
     return index
+
+
+@contextlib.contextmanager
+def _single_cv_thread() -> Iterator[None]:
+    """64x36 pictures: an OpenCV thread pool costs more than it saves."""
+    import cv2
+
+    before = cv2.getNumThreads()
+    cv2.setNumThreads(1)
+    try:
+        yield
+    finally:
+        cv2.setNumThreads(before)
 
 
 def _origin(container: Any, stream: Any, stamps: list[int | None]) -> int:

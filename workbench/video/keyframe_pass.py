@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workbench.progress import NullProgress, ProgressSink
 from workbench.video.index import FrameIndex
@@ -21,6 +21,9 @@ from workbench.video.keyframes import Analyzer, Keyframe, ShotAnalysis
 from workbench.video.scan import TASK, scan_frames
 from workbench.video.signals import ScanParams
 from workbench.video.thumbs import StoredKeyframe, frame_rgb, store_picture, thumb_folder
+
+if TYPE_CHECKING:
+    from workbench.video.signal_file import SignalWriter
 
 HOLD_BYTES = 256 << 20  # decoded frames held while their keyframe decision is pending
 
@@ -49,12 +52,71 @@ def keyframe_pass(
     threads: int = 0,
     progress: ProgressSink | None = None,
     hold: bool | None = None,
+    stored_signals: bool = True,
 ) -> tuple[ShotAnalysis, list[StoredKeyframe]]:
     """Shots and keyframes of the whole video, and the keyframes stored as pictures
-    (`hold` False: decoded again afterwards; None: held when they fit `HOLD_BYTES`)."""
+    (`hold` False: decoded again afterwards; None: held when they fit `HOLD_BYTES`).
+
+    With `stored_signals`, signals that ingest computed for this case original (checked
+    whole and current: `signal_file.open_signals`) replace the decode of every picture;
+    only the keyframes are decoded then."""
+    progress = progress or NullProgress()
+    root, tmp_dir = Path(thumbs.root), Path(thumbs.tmp_dir)
+    if stored_signals:
+        from workbench.video.signal_file import SignalFileError, open_signals
+        from workbench.video.signal_pass import signal_pass
+
+        signals = open_signals(Path(path), index, params)
+        if signals is not None:
+            where = (root, tmp_dir, thumbs.sha256, thumbs.key)
+            try:
+                return signal_pass(Path(path), index, params, signals, where, progress)
+            except SignalFileError:
+                pass  # damaged under our feet: decode every picture as below
+    writer = _writer(Path(path), index, params, tmp_dir, threads) if stored_signals else None
+    try:
+        done = _decoding_pass(path, index, params, thumbs, threads, progress, hold, writer)
+    except BaseException:
+        if writer is not None:
+            writer.abandon()
+        raise
+    if writer is not None:
+        from workbench.video.signal_file import keep
+
+        try:  # a derived file: when it cannot be written, the next pass decodes again
+            writer.close()
+            keep(writer.dest, Path(path), Path(path).stem)
+        except OSError:
+            writer.abandon()
+    return done
+
+
+def _writer(
+    path: Path, index: FrameIndex, params: ScanParams, tmp_dir: Path, threads: int
+) -> SignalWriter | None:
+    """Where the decoding pass writes its signals again for a case original (missing,
+    stale or damaged ones are replaced), when they are the ones ingest would make: decoded
+    with frame threads from the start."""
+    from workbench.video.signal_file import signals_path, temp_writer
+
+    if threads != 0 or signals_path(path) is None:
+        return None
+    return temp_writer(tmp_dir, params, index.rotation)
+
+
+def _decoding_pass(
+    path: Path,
+    index: FrameIndex,
+    params: ScanParams,
+    thumbs: Thumbs,
+    threads: int,
+    progress: ProgressSink,
+    hold: bool | None,
+    writer: SignalWriter | None,
+) -> tuple[ShotAnalysis, list[StoredKeyframe]]:
+    """Every picture decoded: signals, decisions, keyframe pictures as they are met."""
     from workbench.video.thumbs import keyframe_thumbnails
 
-    progress = progress or NullProgress()
     root, tmp_dir = Path(thumbs.root), Path(thumbs.tmp_dir)
     analyzer = Analyzer(params)
     total = len(index)
@@ -81,6 +143,8 @@ def keyframe_pass(
 
     for sig, frame in scan_frames(Path(path), index, params, threads=threads):
         analyzer.push(sig)
+        if writer is not None:
+            writer.add(sig)
         if hold:
             held.append((sig.index, frame))
             store_decided()
