@@ -14,7 +14,7 @@ import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -33,6 +33,9 @@ from workbench.case.observations import (
 )
 from workbench.case.observations import vendors as distinct_vendors
 from workbench.case.search import Hit
+
+if TYPE_CHECKING:
+    from workbench.graph.records import Evidence
 
 CROPS = Path("derived") / "crops"
 THUMB_MAX = 160  # px, the longer side of a thumbnail in the table
@@ -326,7 +329,9 @@ def correct_one(
 
 
 # -- links to the graph ---------------------------------------------------------------
-def link_to_relation(case: Case, actor: str, oid: int, relation_id: int, note: str | None = None):  # type: ignore[no-untyped-def]
+def link_to_relation(
+    case: Case, actor: str, oid: int, relation_id: int, note: str | None = None
+) -> Evidence:
     """Cite a confirmed observation as evidence of an existing relation."""
     from workbench.graph.relations import NewEvidence, add_evidence
 

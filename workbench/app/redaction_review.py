@@ -189,10 +189,11 @@ def add_box(
     from workbench.recognize.manual import annotate
 
     tag = "redact-video" if whole_video else "redact"
+    x, y, w, h = (int(v) for v in box_xywh)
     obs = annotate(
         case,
         video,
-        tuple(int(v) for v in box_xywh),  # type: ignore[arg-type]
+        (x, y, w, h),
         note.strip() or "hide this region when publishing",
         by,
         index=index,

@@ -100,7 +100,7 @@ def _load_file(path: Path) -> list[VendorEntry]:
         out.append(
             VendorEntry(
                 name=raw["name"],
-                short=raw.get("short", raw["name"]),
+                short=str(raw.get("short", raw["name"])),
                 kinds=kinds,
                 country=str(raw.get("country", "")).upper(),
                 aliases=tuple(raw.get("aliases", [])),
