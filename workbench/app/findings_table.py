@@ -14,7 +14,7 @@ import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -33,9 +33,7 @@ from workbench.case.observations import (
 )
 from workbench.case.observations import vendors as distinct_vendors
 from workbench.case.search import Hit
-
-if TYPE_CHECKING:
-    from workbench.graph.records import Evidence
+from workbench.graph.records import Evidence
 
 CROPS = Path("derived") / "crops"
 THUMB_MAX = 160  # px, the longer side of a thumbnail in the table

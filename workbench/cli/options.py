@@ -6,11 +6,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from workbench.cli.common import Group, by_option
+
+if TYPE_CHECKING:
+    from workbench.case.folder import Case
 
 Decorated = TypeVar("Decorated", bound=Callable[..., Any])  # a command's function
 
@@ -28,7 +31,7 @@ table_option = click.option(
 )
 
 
-def open_case(directory: Path) -> Any:
+def open_case(directory: Path) -> Case:
     from workbench.case import Case
 
     return Case.open(directory)

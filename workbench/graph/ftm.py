@@ -35,16 +35,10 @@ from workbench.graph.view import SEP, GraphView
 EV_COLUMNS = (
     "relation_id",
     "kind",
-    "url",
-    "title",
-    "retrieved_at",
-    "sha256",
-    "media_path",
+    *relation_rows.DOCUMENT_COLUMNS,
     "observation_id",
     "import_id",
-    "file_sha256",
-    "row_number",
-    "row_values",
+    *relation_rows.RECORD_COLUMNS,
 )
 
 
