@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from workbench.case import records
+from workbench.case.boxes import XYWH
 from workbench.case.folder import Case
 from workbench.case.observations import Observation, ReviewError, query, review
 from workbench.publish import content
@@ -193,7 +194,7 @@ def add_box(
     obs = annotate(
         case,
         video,
-        (x, y, w, h),
+        XYWH(x, y, w, h),
         note.strip() or "hide this region when publishing",
         by,
         index=index,

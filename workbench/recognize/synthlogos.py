@@ -365,10 +365,7 @@ def _degrade(frame: np.ndarray, p: Placement) -> np.ndarray:
     out = np.clip(out, 0, 255).astype(np.uint8)
     if p.jpeg_quality:
         _, buf = cv2.imencode(".jpg", out[..., ::-1], [cv2.IMWRITE_JPEG_QUALITY, p.jpeg_quality])
-        decoded = cv2.imdecode(buf, cv2.IMREAD_COLOR)
-        if decoded is None:
-            raise RuntimeError("OpenCV could not decode the JPEG it just encoded.")
-        out = decoded[..., ::-1].copy()
+        out = np.asarray(cv2.imdecode(buf, cv2.IMREAD_COLOR))[..., ::-1].copy()
     return out
 
 
