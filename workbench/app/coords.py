@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-Box = tuple[int, int, int, int]  # x, y, w, h in source-frame pixels
+from workbench.case.boxes import XYWH
+
+Box = XYWH  # x, y, w, h in source-frame pixels
 
 
 class BoxError(ValueError):
@@ -29,7 +31,7 @@ class View:
 
     @classmethod
     def whole(cls, frame_w: int, frame_h: int, display_w: int, display_h: int) -> View:
-        return cls(frame_w, frame_h, (0, 0, frame_w, frame_h), display_w, display_h)
+        return cls(frame_w, frame_h, XYWH(0, 0, frame_w, frame_h), display_w, display_h)
 
     @property
     def zoomed(self) -> bool:
@@ -78,7 +80,7 @@ class View:
         h = min(self.frame_h, round(bottom)) - y0
         if w < min_size or h < min_size:
             return None
-        return x0, y0, w, h
+        return XYWH(x0, y0, w, h)
 
     def box_to_display(self, box: Box) -> tuple[float, float, float, float]:
         """(x0, y0, x1, y1) of a source box in display pixels."""
@@ -107,7 +109,7 @@ def parse_box(text: str, frame_w: int | None = None, frame_h: int | None = None)
         x, y, w, h = (round(float(p)) for p in parts)
     except ValueError as exc:
         raise BoxError(f"A box is four numbers x,y,w,h, not {text.strip()!r}.") from exc
-    box = (x, y, w, h)
+    box = XYWH(x, y, w, h)
     if w <= 0 or h <= 0 or x < 0 or y < 0:
         raise BoxError(
             f"The box {format_box(box)} needs x, y >= 0 and a positive width and height."
@@ -128,7 +130,7 @@ def clamp_box(box: Box, frame_w: int, frame_h: int) -> Box | None:
     x1, y1 = min(frame_w, x + w), min(frame_h, y + h)
     if x1 <= x0 or y1 <= y0:
         return None
-    return x0, y0, x1 - x0, y1 - y0
+    return XYWH(x0, y0, x1 - x0, y1 - y0)
 
 
 def bbox_of(points: list[tuple[float, float]] | tuple[tuple[float, float], ...]) -> Box:
@@ -136,4 +138,4 @@ def bbox_of(points: list[tuple[float, float]] | tuple[tuple[float, float], ...])
     xs = [p[0] for p in points]
     ys = [p[1] for p in points]
     x0, y0 = int(min(xs)), int(min(ys))
-    return x0, y0, max(1, round(max(xs)) - x0), max(1, round(max(ys)) - y0)
+    return XYWH(x0, y0, max(1, round(max(xs)) - x0), max(1, round(max(ys)) - y0))

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 from PIL import Image
-from PIL.PngImagePlugin import PngInfo
+from PIL.PngImagePlugin import PngImageFile, PngInfo
 
 from workbench import __version__
 from workbench.case import audit, clock
@@ -90,7 +90,9 @@ def export(
 def read_provenance(png: Path) -> dict[str, Any]:
     """The provenance a PNG written by `export` carries in its text chunk."""
     with Image.open(png) as img:
-        return json.loads(img.text[KEY])  # type: ignore[attr-defined]
+        if not isinstance(img, PngImageFile):
+            raise ValueError(f"{png.name} is not a PNG, so it carries no provenance.")
+        return json.loads(img.text[KEY])
 
 
 def png_digest(png: Path) -> str:

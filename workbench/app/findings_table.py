@@ -33,6 +33,7 @@ from workbench.case.observations import (
 )
 from workbench.case.observations import vendors as distinct_vendors
 from workbench.case.search import Hit
+from workbench.graph.records import Evidence
 
 CROPS = Path("derived") / "crops"
 THUMB_MAX = 160  # px, the longer side of a thumbnail in the table
@@ -326,7 +327,9 @@ def correct_one(
 
 
 # -- links to the graph ---------------------------------------------------------------
-def link_to_relation(case: Case, actor: str, oid: int, relation_id: int, note: str | None = None):  # type: ignore[no-untyped-def]
+def link_to_relation(
+    case: Case, actor: str, oid: int, relation_id: int, note: str | None = None
+) -> Evidence:
     """Cite a confirmed observation as evidence of an existing relation."""
     from workbench.graph.relations import NewEvidence, add_evidence
 

@@ -20,6 +20,7 @@ import cv2
 import numpy as np
 
 from workbench.app.coords import Box, View, display_size
+from workbench.case.boxes import XYWH
 from workbench.video.enhance import Chain, Crop
 from workbench.video.errors import VideoError
 from workbench.video.frames import Frame, FrameReader, FrameRef
@@ -266,7 +267,7 @@ class FrameService:
                 return hit
         rgb, ref = self.frame(path, sha256, index)
         frame_h, frame_w = rgb.shape[:2]
-        box = zoom or (0, 0, frame_w, frame_h)
+        box = XYWH(*zoom) if zoom else XYWH(0, 0, frame_w, frame_h)
         steps = (Crop(*box),) if zoom else ()
         processing = Chain(steps + chain.steps)
         try:

@@ -22,6 +22,7 @@ from workbench.graph.entities import add_alias, add_entity, add_identifier, upda
 from workbench.graph.exports import FORMATS, export
 from workbench.graph.identifiers import split_written
 from workbench.graph.model import ENTITY_KINDS, RELATION_KINDS
+from workbench.graph.records import Entity, Evidence, Relation
 from workbench.graph.relations import NewEvidence, add_evidence, add_relation
 
 QUESTIONS = queries.QUESTIONS
@@ -52,6 +53,7 @@ FILE_NAMES = {
 
 TABLE_MAX = 200  # up to this many rows an answer is a plain table (its text in the page)
 ANSWER_KEY = "graph_query_answer"
+Store = MutableMapping[str | int, Any]  # st.session_state (its keys are str or int)
 
 __all__ = ["ENTITY_KINDS", "FORMATS", "HOME", "QUESTIONS", "RELATION_KINDS", "TABLE_MAX"]
 
@@ -143,14 +145,14 @@ class Answer:
 
 
 def keep_answer(
-    store: MutableMapping[str, Any], case: Case, question: str, subject: str, table: pd.DataFrame
+    store: Store, case: Case, question: str, subject: str, table: pd.DataFrame
 ) -> Answer:
     answer = Answer(str(case.root), question, subject.strip(), table)
     store[ANSWER_KEY] = answer
     return answer
 
 
-def kept_answer(store: MutableMapping[str, Any], case: Case) -> Answer | None:
+def kept_answer(store: Store, case: Case) -> Answer | None:
     """The answer kept for this case; one kept for another case is dropped."""
     answer = store.get(ANSWER_KEY)
     if not isinstance(answer, Answer):
@@ -161,7 +163,7 @@ def kept_answer(store: MutableMapping[str, Any], case: Case) -> Answer | None:
     return answer
 
 
-def forget_answer(store: MutableMapping[str, Any]) -> None:
+def forget_answer(store: Store) -> None:
     store.pop(ANSWER_KEY, None)
 
 
@@ -171,7 +173,7 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
-def new_entity(case: Case, actor: str, kind: str, name: str, **fields: Any):  # type: ignore[no-untyped-def]
+def new_entity(case: Case, actor: str, kind: str, name: str, **fields: Any) -> Entity:
     """Add an entity; empty fields are left out; `aliases` as a list of names."""
     clean = {k: v for k, v in fields.items() if v not in (None, "", [], ())}
     return add_entity(case, actor, kind, name, **clean)
@@ -184,7 +186,7 @@ def edit_entity(
     changes: dict[str, Any],
     alias: str | None = None,
     identifier: str | None = None,
-):  # type: ignore[no-untyped-def]
+) -> Entity | None:
     """Change fields (empty ones are left alone), add a spelling and an identifier
     written SCHEME=VALUE."""
     fields = {k: v for k, v in changes.items() if v not in (None, "")}
@@ -233,7 +235,7 @@ def new_relation(
     end: str | None = None,
     confidence: float | None = None,
     evidence: NewEvidence | None = None,
-):  # type: ignore[no-untyped-def]
+) -> Relation:
     """Add a relation; without evidence it is a hypothesis."""
     return add_relation(
         case,
@@ -254,7 +256,7 @@ def attach(
     relation_id: int,
     evidence: NewEvidence,
     upload: tuple[str, bytes] | None = None,
-):  # type: ignore[no-untyped-def]
+) -> Evidence:
     """Add evidence to a relation; `upload` (file name, bytes) is a saved copy of a
     document, stored content-addressed in media/ by graph.relations.add_evidence."""
     if upload is None:

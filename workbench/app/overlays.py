@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 from workbench.app.coords import Box, View
 from workbench.case.observations import Observation, withdrawn
@@ -205,7 +205,7 @@ def _label(
     anchor: tuple[float, float, float],
     text: str,
     colour: tuple[int, int, int],
-    text_font: object,
+    text_font: ImageFont.FreeTypeFont | ImageFont.ImageFont,
     size: int,
     view: View,
 ) -> None:
@@ -213,8 +213,8 @@ def _label(
     text it describes), and inside the picture's right edge."""
     x, top, bottom = anchor
     y = top - size - 4 if top - size - 4 >= 0 else bottom + 3
-    box = pen.textbbox((0, 0), text, font=text_font)  # type: ignore[arg-type]
+    box = pen.textbbox((0, 0), text, font=text_font)
     x = min(max(0.0, x), max(0.0, view.display_w - (box[2] - box[0]) - 3))
-    box = pen.textbbox((x, y), text, font=text_font)  # type: ignore[arg-type]
+    box = pen.textbbox((x, y), text, font=text_font)
     pen.rectangle([box[0] - 2, box[1] - 1, box[2] + 2, box[3] + 1], fill=(0, 0, 0))
-    pen.text((x, y), text, fill=colour, font=text_font)  # type: ignore[arg-type]
+    pen.text((x, y), text, fill=colour, font=text_font)

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from workbench.case import records
+from workbench.case.boxes import XYWH
 from workbench.case.folder import Case
 from workbench.case.observations import Observation, ReviewError, query, review
 from workbench.publish import content
@@ -189,10 +190,11 @@ def add_box(
     from workbench.recognize.manual import annotate
 
     tag = "redact-video" if whole_video else "redact"
+    x, y, w, h = (int(v) for v in box_xywh)
     obs = annotate(
         case,
         video,
-        tuple(int(v) for v in box_xywh),  # type: ignore[arg-type]
+        XYWH(x, y, w, h),
         note.strip() or "hide this region when publishing",
         by,
         index=index,

@@ -12,11 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workbench.case.folder import Case
 from workbench.progress import ProgressSink
 from workbench.publish import content, html_report, md_report
 from workbench.publish.redact import RedactionPolicy
+
+if TYPE_CHECKING:
+    from workbench.publish.bundle import PublishResult
 
 PREVIEW_DETECTOR = "the face detector (run when publishing; this preview has no images)"
 
@@ -57,7 +61,7 @@ def preview_markdown(case: Case, include_suggestions: bool, actor: str) -> str:
 
 @dataclass
 class Published:
-    result: object  # publish.bundle.PublishResult
+    result: PublishResult
     problems: list[str]
     warnings: list[str]
     files_checked: int

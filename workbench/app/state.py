@@ -9,12 +9,16 @@ import json
 import os
 import urllib.parse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from workbench.actor import default_actor
 from workbench.case.folder import Case
 from workbench.errors import WorkbenchError
+
+if TYPE_CHECKING:
+    from streamlit.delta_generator import DeltaGenerator
 
 CASE_KEY = "case_dir"
 REVIEWER_KEY = "reviewer"
@@ -94,7 +98,7 @@ class StreamlitProgress:
     """A ProgressSink shown as one st.progress bar per task."""
 
     def __init__(self) -> None:
-        self._bars: dict[str, object] = {}
+        self._bars: dict[str, DeltaGenerator] = {}
 
     def update(self, task: str, completed: float, total: float | None = None) -> None:
         bar = self._bars.get(task)
@@ -102,7 +106,7 @@ class StreamlitProgress:
             bar = self._bars[task] = st.progress(0.0, text=task)
         fraction = min(1.0, completed / total) if total else 0.0
         label = f"{task}: {completed:.0f}/{total:.0f}" if total else f"{task}: {completed:.0f}"
-        bar.progress(fraction, text=label)  # type: ignore[attr-defined]
+        bar.progress(fraction, text=label)
 
 
 def done(page: str, text: str) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workbench.batch.tasks import (
     EngineVersion,
@@ -26,6 +27,9 @@ from workbench.progress import NullProgress, ProgressSink
 from workbench.recognize.ocr import OcrEngine, make_engine
 from workbench.video.frames import FrameReader
 from workbench.video.keyframes import ShotAnalysis
+
+if TYPE_CHECKING:
+    import numpy as np
 
 _ENGINES: dict[str, OcrEngine] = {}
 _READERS: OrderedDict[tuple[str, str], FrameReader] = OrderedDict()
@@ -118,10 +122,10 @@ def run_task(task: Task) -> object:
         ocr = engine(task.params.engine)
         reader = _reader(task.video.path, task.video.sha256)
         reads = []
-        held: tuple[int, object] | None = None  # the previous keyframe's small grey picture
+        held: tuple[int, np.ndarray] | None = None  # the previous keyframe's small grey picture
         for index, previous in task.items:
             gray = held[1] if held is not None and held[0] == previous else None
-            read, small = read_keyframe(reader, ocr, task.params, index, previous, gray)  # type: ignore[arg-type]
+            read, small = read_keyframe(reader, ocr, task.params, index, previous, gray)
             reads.append(read)
             held = (index, small)
         return ReadResult(tuple(reads))

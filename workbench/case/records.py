@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from workbench.case import rows
@@ -12,10 +12,10 @@ from workbench.errors import WorkbenchError
 
 
 @dataclass(frozen=True)
-class Video:
-    sha256: str
-    media_path: str
-    size_bytes: int
+class VideoFormat:
+    """What probing a video reads and the `videos` table keeps (ingest.probe.VideoInfo
+    reads more)."""
+
     container: str
     codec: str
     fps: float | None
@@ -23,8 +23,27 @@ class Video:
     duration_s: float | None
     width: int
     height: int
-    rotation: int
+    rotation: int  # degrees counter-clockwise, as FFmpeg's display matrix reports it
+
+
+@dataclass(frozen=True, kw_only=True)
+class Video(VideoFormat):
+    """An original video the case holds."""
+
+    sha256: str
+    media_path: str
+    size_bytes: int
     added_at: str
+
+    @classmethod
+    def stored(
+        cls, fmt: VideoFormat, sha256: str, media_path: str, size_bytes: int, added_at: str
+    ) -> Video:
+        """The record of a video placed in media/, with what a probe read of it."""
+        read = {f.name: getattr(fmt, f.name) for f in fields(VideoFormat)}
+        return cls(
+            **read, sha256=sha256, media_path=media_path, size_bytes=size_bytes, added_at=added_at
+        )
 
 
 @dataclass(frozen=True)
@@ -60,12 +79,12 @@ class Source:
         return d
 
 
-_VIDEO_COLS = ", ".join(Video.__dataclass_fields__)
+_VIDEO_COLS = tuple(f.name for f in fields(Video))
 
 
 def videos(conn: sqlite3.Connection) -> list[Video]:
-    rows = conn.execute(f"SELECT {_VIDEO_COLS} FROM videos ORDER BY added_at, sha256")
-    return [Video(**dict(r)) for r in rows]
+    found = rows.select(conn, "videos", columns=_VIDEO_COLS, order="added_at, sha256")
+    return [rows.record(Video, r) for r in found]
 
 
 def video(conn: sqlite3.Connection, sha256_or_prefix: str) -> Video | None:
@@ -73,10 +92,8 @@ def video(conn: sqlite3.Connection, sha256_or_prefix: str) -> Video | None:
     key = sha256_or_prefix.lower()
     if len(key) < 6:
         return None
-    rows = conn.execute(
-        f"SELECT {_VIDEO_COLS} FROM videos WHERE sha256 LIKE ? || '%'", (key,)
-    ).fetchall()
-    return Video(**dict(rows[0])) if len(rows) == 1 else None
+    found = rows.select(conn, "videos", "sha256 LIKE ? || '%'", (key,), columns=_VIDEO_COLS)
+    return rows.record(Video, found[0]) if len(found) == 1 else None
 
 
 def require_video(
@@ -129,12 +146,8 @@ def insert_capture(conn: sqlite3.Connection, source_id: int, capture: Capture) -
 
 
 def captures(conn: sqlite3.Connection, source_id: int) -> tuple[Capture, ...]:
-    rows = conn.execute(
-        "SELECT kind, sha256, media_path, size_bytes, url, captured_at, method"
-        " FROM captures WHERE source_id = ? ORDER BY id",
-        (source_id,),
-    )
-    return tuple(Capture(**dict(r)) for r in rows)
+    found = rows.select(conn, "captures", "source_id = ?", (source_id,), order="id")
+    return tuple(rows.record(Capture, r) for r in found)
 
 
 def original_hashes(conn: sqlite3.Connection) -> list[str]:
@@ -147,21 +160,13 @@ def source_ids(conn: sqlite3.Connection) -> list[int]:
     return [r[0] for r in conn.execute("SELECT id FROM sources ORDER BY id")]
 
 
+_SOURCE_COLS = tuple(f.name for f in fields(Source) if f.name != "captures")
+
+
 def sources(conn: sqlite3.Connection, video_sha256: str | None = None) -> list[Source]:
-    sql = (
-        "SELECT id, video_sha256, kind, uri, retrieved_at, title, uploader, upload_date,"
-        " webpage_url, extractor, tool_versions, actor FROM sources"
-    )
-    args: tuple[Any, ...] = ()
-    if video_sha256:
-        sql += " WHERE video_sha256 = ?"
-        args = (video_sha256,)
-    out = []
-    for r in conn.execute(sql + " ORDER BY id", args).fetchall():
-        d = dict(r)
-        d["tool_versions"] = json.loads(d["tool_versions"])
-        out.append(Source(**d, captures=captures(conn, d["id"])))
-    return out
+    where, args = ("video_sha256 = ?", (video_sha256,)) if video_sha256 else ("", ())
+    found = rows.select(conn, "sources", where, args, columns=_SOURCE_COLS, order="id")
+    return [rows.record(Source, r, captures=captures(conn, r["id"])) for r in found]
 
 
 def source_info_json(conn: sqlite3.Connection, source_id: int) -> dict[str, Any] | None:

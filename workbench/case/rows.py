@@ -16,10 +16,13 @@ import re
 import sqlite3
 import typing
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-T = TypeVar("T")
+T = TypeVar("T", bound="DataclassInstance")  # a record: a dataclass
 
 
 def name(identifier: str) -> str:
@@ -143,7 +146,7 @@ def record(cls: type[T], row: sqlite3.Row | Mapping[str, Any], **extra: Any) -> 
     hints = typing.get_type_hints(cls)
     decoded = _json_fields(cls)
     values: dict[str, Any] = {}
-    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+    for f in dataclasses.fields(cls):
         if f.name in extra or f.name not in keys:
             continue
         value = row[f.name]

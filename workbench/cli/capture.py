@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from workbench.cli.common import by_option
+from workbench.cli.options import dir_arg, json_option
 from workbench.errors import WorkbenchError
 
 
@@ -20,7 +21,7 @@ from workbench.errors import WorkbenchError
     default=None,
     help="A case folder: free disk is measured there (default: here).",
 )
-@click.option("--json", "as_json", is_flag=True)
+@json_option
 def doctor(directory: Path | None, as_json: bool) -> None:
     """What works on this machine (yt-dlp and its JS runtime, FFmpeg, Tesseract languages,
     Chromium, face model, torch/CUDA, onnxruntime, free disk), each with its fix.
@@ -46,7 +47,7 @@ def doctor(directory: Path | None, as_json: bool) -> None:
 
 
 @click.command()
-@click.argument("directory", type=click.Path(path_type=Path))
+@dir_arg
 @click.option(
     "--tsa",
     "tsa_urls",
@@ -66,7 +67,7 @@ def doctor(directory: Path | None, as_json: bool) -> None:
     metavar="URL",
     help="Reach the TSAs through this proxy (default: case.toml's [ingest] proxy).",
 )
-@click.option("--json", "as_json", is_flag=True)
+@json_option
 @by_option
 def timestamp(
     directory: Path,

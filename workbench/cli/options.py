@@ -4,13 +4,18 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from workbench.cli.common import Group, by_option
+
+if TYPE_CHECKING:
+    from workbench.case.folder import Case
+
+Decorated = TypeVar("Decorated", bound=Callable[..., Any])  # a command's function
 
 __all__ = ["Group", "by_option"]
 
@@ -26,7 +31,7 @@ table_option = click.option(
 )
 
 
-def open_case(directory: Path) -> Any:
+def open_case(directory: Path) -> Case:
     from workbench.case import Case
 
     return Case.open(directory)
@@ -70,7 +75,7 @@ def pairs(values: tuple[str, ...], what: str) -> list[tuple[str, str]]:
     return [split_written(v, what) for v in values]
 
 
-def evidence_options(f):  # type: ignore[no-untyped-def]
+def evidence_options(f: Decorated) -> Decorated:
     for option in reversed(
         [
             click.option("--url", help="A web page or document URL."),

@@ -206,7 +206,7 @@ def add_identifier(case: Case, actor: str, entity_id: str, scheme: str, value: s
 def update_entity(case: Case, actor: str, entity_id: str, **changes: Any) -> Entity:
     """Change name, role, country, city, address, lat/lon, public or props of an entity."""
     entity = get_entity(case, entity_id)
-    allowed = {"name", "role", "country", "city", "address", "lat", "lon", "public", "props"}
+    allowed = set(entity_rows.EDITABLE)
     unknown = set(changes) - allowed
     if unknown:
         raise GraphError(f"An entity has no field {sorted(unknown)[0]!r} to change.")

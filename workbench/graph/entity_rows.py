@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Iterator
+from dataclasses import fields
 from typing import Any
 
 from workbench.case import rows
 from workbench.graph.fields import EntityFields
-from workbench.graph.records import Entity, Identifier
+from workbench.graph.records import Entity, EntityData, Identifier
 
-_EDITABLE = ("name", "role", "country", "city", "address", "lat", "lon", "public", "props")
+_STORED = tuple(f.name for f in fields(EntityData))  # what an entity says of itself
+EDITABLE = _STORED[1:]  # all but its kind
 
 
 # -- entities ------------------------------------------------------------------
@@ -22,34 +24,21 @@ def exists(conn: sqlite3.Connection, entity_id: str) -> bool:
     return rows.exists(conn, "entities", "id = ?", (entity_id,))
 
 
+def _values(f: EntityFields, names: Iterable[str]) -> dict[str, Any]:
+    values: dict[str, Any] = {k: getattr(f, k) for k in names}
+    values["public"] = int(f.public)
+    values["props"] = f.props_json()
+    return values
+
+
 def insert(conn: sqlite3.Connection, entity_id: str, f: EntityFields, actor: str, at: str) -> None:
-    rows.insert(
-        conn,
-        "entities",
-        {
-            "id": entity_id,
-            "kind": f.kind,
-            "name": f.name,
-            "role": f.role,
-            "country": f.country,
-            "city": f.city,
-            "address": f.address,
-            "lat": f.lat,
-            "lon": f.lon,
-            "public": int(f.public),
-            "props": f.props_json(),
-            "created_at": at,
-            "created_by": actor,
-            "updated_at": at,
-        },
-    )
+    stamps = {"created_at": at, "created_by": actor, "updated_at": at}
+    rows.insert(conn, "entities", {"id": entity_id, **_values(f, _STORED), **stamps})
 
 
 def update(conn: sqlite3.Connection, entity_id: str, f: EntityFields, at: str) -> None:
-    values: dict[str, Any] = {k: getattr(f, k) for k in _EDITABLE}
-    values["public"] = int(f.public)
-    values["props"] = f.props_json()
-    rows.update(conn, "entities", {**values, "updated_at": at}, "id = ?", (entity_id,))
+    values = {**_values(f, EDITABLE), "updated_at": at}
+    rows.update(conn, "entities", values, "id = ?", (entity_id,))
 
 
 def fill_missing(conn: sqlite3.Connection, entity_id: str, f: EntityFields) -> None:

@@ -58,17 +58,9 @@ def write_csv(view: GraphView, conn: sqlite3.Connection, folder: Path) -> list[P
             "kind",
             "ref",
             "observation_id",
-            "url",
-            "title",
-            "retrieved_at",
-            "sha256",
-            "media_path",
-            "file_sha256",
-            "row_number",
-            "row_values",
-            "note",
-            "created_at",
-            "created_by",
+            *relation_rows.DOCUMENT_COLUMNS,
+            *relation_rows.RECORD_COLUMNS,
+            *relation_rows.NOTE_COLUMNS,
         ]
         writer.writerow(cols)
         for row in relation_rows.evidence_table(conn, cols[1:]):

@@ -6,7 +6,7 @@ in memory, which for 300,000 edges takes over 2 GiB). Both read back with networ
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import IO, Any
 
 from workbench.graph.style import EDGE_STYLES, node_colour, rgb
@@ -69,7 +69,9 @@ def write_graphml(view: GraphView, out: IO[str]) -> None:
     w("</graph>\n</graphml>\n")
 
 
-def _data(w, item: dict[str, Any], keys: dict[str, tuple[str, str]]) -> None:  # type: ignore[no-untyped-def]
+def _data(
+    w: Callable[[str], object], item: dict[str, Any], keys: dict[str, tuple[str, str]]
+) -> None:
     for name, (key, kind) in keys.items():
         value = item.get(name)
         if value is not None:
@@ -119,7 +121,9 @@ def write_gexf(view: GraphView, out: IO[str], description: str = "") -> None:
     w("</edges>\n</graph>\n</gexf>\n")
 
 
-def _attvalues(w, item: dict[str, Any], attrs: Iterable[tuple[str, str]]) -> None:  # type: ignore[no-untyped-def]
+def _attvalues(
+    w: Callable[[str], object], item: dict[str, Any], attrs: Iterable[tuple[str, str]]
+) -> None:
     values = [
         f'<attvalue for="{i}" value="{_value(item[name], kind)}"/>'
         for i, (name, kind) in enumerate(attrs)

@@ -12,6 +12,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from workbench.case import audit
 from workbench.case.folder import Case
@@ -53,7 +54,7 @@ def _write_file(out: Path, fmt: str, case: Case, view: GraphView, result: Export
         raise
 
 
-def _write_text(fh, fmt: str, case: Case, view: GraphView, result: ExportResult) -> None:  # type: ignore[no-untyped-def]
+def _write_text(fh: IO[str], fmt: str, case: Case, view: GraphView, result: ExportResult) -> None:
     if fmt == "graphml":
         from workbench.graph.export_xml import write_graphml
 

@@ -13,27 +13,19 @@ from workbench.graph.countries import country as parse_country
 from workbench.graph.errors import GraphError
 from workbench.graph.model import entity_kind
 from workbench.graph.names import clean_name
+from workbench.graph.records import EntityData
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._:-]{0,79}$")
 TRUE = {"1", "true", "yes", "y", "да", "иә", "x"}
 FALSE = {"", "0", "false", "no", "n", "нет", "жоқ"}
 
 
-@dataclass
-class EntityFields:
-    """A validated entity before it is stored."""
+@dataclass(frozen=True, kw_only=True)
+class EntityFields(EntityData):
+    """A validated entity before it is stored: its data, the id asked for (if any), and
+    the spellings and identifiers to add."""
 
-    kind: str
-    name: str
     id: str | None = None
-    role: str | None = None
-    country: str | None = None
-    city: str | None = None
-    address: str | None = None
-    lat: float | None = None
-    lon: float | None = None
-    public: bool = False
-    props: dict[str, Any] = field(default_factory=dict)
     aliases: list[str] = field(default_factory=list)
     identifiers: list[tuple[str, str]] = field(default_factory=list)  # (scheme, normal form)
 

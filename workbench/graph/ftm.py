@@ -35,16 +35,10 @@ from workbench.graph.view import SEP, GraphView
 EV_COLUMNS = (
     "relation_id",
     "kind",
-    "url",
-    "title",
-    "retrieved_at",
-    "sha256",
-    "media_path",
+    *relation_rows.DOCUMENT_COLUMNS,
     "observation_id",
     "import_id",
-    "file_sha256",
-    "row_number",
-    "row_values",
+    *relation_rows.RECORD_COLUMNS,
 )
 
 
@@ -106,7 +100,7 @@ class FtmExport:
             self.schemas[node["id"]] = write_node(self.w, node)
         evidence = self._evidence()
         observations = self._observations()
-        videos_done: set[str] = set()
+        videos_done: set[tuple[str, str]] = set()  # (video, entity) pairs already linked
         for edge in self.view.edges:
             pieces = [p for rid in edge["relations"].split(SEP) for p in evidence.get(int(rid), ())]
             proofs, urls = self._write_evidence(edge, pieces, observations, videos_done)
@@ -155,8 +149,16 @@ class FtmExport:
             }
         return out
 
-    def _write_evidence(self, edge, pieces, observations, videos_done):  # type: ignore[no-untyped-def]
-        w, proofs, urls = self.w, [], []
+    def _write_evidence(
+        self,
+        edge: dict[str, Any],
+        pieces: list[tuple],
+        observations: dict[int, dict[str, Any]],
+        videos_done: set[tuple[str, str]],
+    ) -> tuple[list[str], list[str]]:
+        w = self.w
+        proofs: list[str] = []
+        urls: list[str] = []
         src, tgt = ftm_id("e", edge["source"]), ftm_id("e", edge["target"])
         for (
             rid,
@@ -218,7 +220,16 @@ class FtmExport:
                 proofs.append(self._footage(o, sha, src, tgt, videos_done))
         return proofs, urls
 
-    def _contract(self, edge, src, tgt, file_sha, row, url, values) -> None:  # type: ignore[no-untyped-def]
+    def _contract(
+        self,
+        edge: dict[str, Any],
+        src: str,
+        tgt: str,
+        file_sha: str,
+        row: int,
+        url: str | None,
+        values: dict[str, Any],
+    ) -> None:
         w = self.w
         record = f"{file_sha[:16]}-{row}"
         if ftm_id("c", record) in w.emitted:
@@ -242,7 +253,14 @@ class FtmExport:
         w.add(award, "recordId", f"{file_sha}:{row}")
         w.emit(award)
 
-    def _footage(self, o, crop_sha, src, tgt, videos_done) -> str:  # type: ignore[no-untyped-def]
+    def _footage(
+        self,
+        o: dict[str, Any],
+        crop_sha: str | None,
+        src: str,
+        tgt: str,
+        videos_done: set[tuple[str, str]],
+    ) -> str:
         w = self.w
         video_id = ftm_id("v", o["video"])
         if video_id not in w.emitted:

@@ -76,7 +76,7 @@ class FtmWriter:
         self._refs: dict[str, tuple[str, ...]] = {}  # schema → its entity-typed properties
 
     def make(self, schema: str, entity_id: str) -> Entity:
-        return Entity(model.get(schema), entity_id)  # type: ignore[arg-type]
+        return Entity(model[schema], entity_id)
 
     def prop(self, entity: Entity, name: str) -> Property | None:
         key = (entity.schema.name, name)

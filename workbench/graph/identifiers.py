@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from types import ModuleType
 
 from stdnum import lei as std_lei
 from stdnum.cn import uscc as std_uscc
@@ -84,7 +85,7 @@ def kz_iin(value: str) -> str:
     return number
 
 
-def _stdnum(module, label: str) -> Callable[[str], str]:  # type: ignore[no-untyped-def]
+def _stdnum(module: ModuleType, label: str) -> Callable[[str], str]:
     def normalise(value: str) -> str:
         try:
             return str(module.validate(value))

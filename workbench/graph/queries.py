@@ -269,11 +269,7 @@ def edge_evidence(case: Case, edge: str | int, view: GraphView | None = None) ->
         "kind",
         "ref",
         "counts",
-        "url",
-        "title",
-        "retrieved_at",
-        "sha256",
-        "media_path",
+        *relation_rows.DOCUMENT_COLUMNS,
         "observation_id",
         "obs_status",
         "video_sha256",
@@ -286,12 +282,8 @@ def edge_evidence(case: Case, edge: str | int, view: GraphView | None = None) ->
         "obs_text",
         "reviewed_by",
         "import_id",
-        "file_sha256",
-        "row_number",
-        "row_values",
-        "note",
-        "created_at",
-        "created_by",
+        *relation_rows.RECORD_COLUMNS,
+        *relation_rows.NOTE_COLUMNS,
     ]
     return pd.DataFrame(rows, columns=columns)
 

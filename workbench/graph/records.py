@@ -13,8 +13,10 @@ class Identifier:
 
 
 @dataclass(frozen=True)
-class Entity:
-    id: str
+class EntityData:
+    """What an entity says of itself, stored as it is (graph.fields.entity_fields checks
+    and normalises it)."""
+
     kind: str  # workbench.graph.model.ENTITY_KINDS
     name: str
     role: str | None = None
@@ -25,6 +27,13 @@ class Entity:
     lon: float | None = None
     public: bool = False
     props: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Entity(EntityData):
+    """A stored entity: what it says, its id, spellings, identifiers and history."""
+
+    id: str
     merged_into: str | None = None
     created_at: str = ""
     created_by: str = ""
@@ -32,18 +41,18 @@ class Entity:
     identifiers: tuple[Identifier, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
+        d = {"id": self.id, **asdict(self)}  # the id first, then the fields in order
         d["identifiers"] = [asdict(i) for i in self.identifiers]
         d["aliases"] = list(self.aliases)
         return d
 
 
 @dataclass(frozen=True)
-class Evidence:
-    id: int
-    relation_id: int
+class NewEvidence:
+    """One piece of evidence as it is given, before it is stored (relations.evidence_row
+    checks it): these fields are stored as they are."""
+
     kind: str  # workbench.graph.model.EVIDENCE_KINDS
-    ref: str
     observation_id: int | None = None
     url: str | None = None
     title: str | None = None
@@ -56,8 +65,22 @@ class Evidence:
     row_number: int | None = None
     row_values: dict[str, Any] | None = None
     note: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Evidence(NewEvidence):
+    """A stored piece of evidence: what was given, the relation it backs and its ref."""
+
+    id: int
+    relation_id: int
+    ref: str
     created_at: str = ""
     created_by: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Id, relation, kind and ref first, then the fields in order (the table's)."""
+        head = {"id": self.id, "relation_id": self.relation_id, "kind": self.kind}
+        return {**head, "ref": self.ref, **asdict(self)}
 
 
 @dataclass(frozen=True)
@@ -74,6 +97,9 @@ class Relation:
     created_by: str
     updated_at: str
     evidence: tuple[Evidence, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "evidence": [e.to_dict() for e in self.evidence]}
 
     @property
     def hypothesis(self) -> bool:

@@ -9,16 +9,18 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from dataclasses import fields
+from typing import Any
 
 from workbench.case import rows
 from workbench.case.verify import StoredFile
-from workbench.graph.records import Evidence, Relation
+from workbench.graph.records import Evidence, NewEvidence, Relation
 
-if TYPE_CHECKING:
-    from workbench.graph.relations import NewEvidence
-
-EVIDENCE_COLUMNS = tuple(f for f in Evidence.__dataclass_fields__)
+GIVEN_COLUMNS = tuple(f.name for f in fields(NewEvidence))  # stored as given
+# groups of evidence columns, in the order every export lists them
+DOCUMENT_COLUMNS = ("url", "title", "retrieved_at", "sha256", "media_path")  # a page or file
+RECORD_COLUMNS = ("file_sha256", "row_number", "row_values")  # an imported record's row
+NOTE_COLUMNS = ("note", "created_at", "created_by")
 
 
 # -- relations -----------------------------------------------------------------
@@ -88,22 +90,6 @@ def relation(conn: sqlite3.Connection, relation_id: int) -> Relation | None:
     return rows.record(Relation, found[0], evidence=evidence_of(conn, relation_id))
 
 
-def ids_touching(conn: sqlite3.Connection, group: list[str]) -> list[int]:
-    """Ids of the relations with an end in `group`."""
-    m = rows.marks(group)
-    return [
-        r[0]
-        for r in rows.select(
-            conn,
-            "relations",
-            f"source_id IN ({m}) OR target_id IN ({m})",
-            group + group,
-            columns=("id",),
-            order="id",
-        )
-    ]
-
-
 def view_rows(conn: sqlite3.Connection) -> Iterator[tuple[Any, ...]]:
     """(id, kind, source, target, start, end, confidence) of every relation, by id."""
     return rows.tuples(
@@ -118,25 +104,15 @@ def insert_evidence(
     conn: sqlite3.Connection, relation_id: int, ref: str, ev: NewEvidence, actor: str, at: str
 ) -> bool:
     """Insert one validated piece; False if the relation already has it."""
+    given = {name: getattr(ev, name) for name in GIVEN_COLUMNS}
+    # the record's own column order, as imported (not sorted)
+    given["row_values"] = (
+        json.dumps(ev.row_values, ensure_ascii=False, default=str) if ev.row_values else None
+    )
     values = {
         "relation_id": relation_id,
-        "kind": ev.kind,
         "ref": ref,
-        "observation_id": ev.observation_id,
-        "url": ev.url,
-        "title": ev.title,
-        "retrieved_at": ev.retrieved_at,
-        "sha256": ev.sha256,
-        "media_path": ev.media_path,
-        "size_bytes": ev.size_bytes,
-        "import_id": ev.import_id,
-        "file_sha256": ev.file_sha256,
-        "row_number": ev.row_number,
-        # the record's own column order, as imported (not sorted)
-        "row_values": json.dumps(ev.row_values, ensure_ascii=False, default=str)
-        if ev.row_values
-        else None,
-        "note": ev.note,
+        **given,
         "created_at": at,
         "created_by": actor,
     }
@@ -153,10 +129,6 @@ def evidence_of(conn: sqlite3.Connection, relation_id: int) -> tuple[Evidence, .
         rows.record(Evidence, r)
         for r in rows.select(conn, "evidence", "relation_id = ?", (relation_id,), order="id")
     )
-
-
-def all_evidence(conn: sqlite3.Connection) -> list[Evidence]:
-    return [rows.record(Evidence, r) for r in rows.select(conn, "evidence", order="id")]
 
 
 def cited_observation_ids(conn: sqlite3.Connection) -> list[int]:

@@ -11,41 +11,21 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from workbench.case import audit, media, observations
 from workbench.case.folder import Case
 from workbench.case.store import transaction
 from workbench.graph import relation_rows
 from workbench.graph.dates import parse_date
-from workbench.graph.entities import canonical_id, get_entity, now
+from workbench.graph.entities import get_entity, now
 from workbench.graph.errors import GraphError
 from workbench.graph.model import RECORD_EVIDENCE, RelationKind, evidence_kind, relation_kind
-from workbench.graph.records import Evidence, Relation
+from workbench.graph.records import Evidence, NewEvidence, Relation
 
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.I)
 _SHA = re.compile(r"^[0-9a-f]{64}$")
-
-
-@dataclass(frozen=True)
-class NewEvidence:
-    """One piece of evidence before it is stored (see `evidence_row`)."""
-
-    kind: str
-    observation_id: int | None = None
-    url: str | None = None
-    title: str | None = None
-    retrieved_at: str | None = None
-    sha256: str | None = None
-    media_path: str | None = None
-    size_bytes: int | None = None
-    import_id: int | None = None
-    file_sha256: str | None = None
-    row_number: int | None = None
-    row_values: dict[str, Any] | None = None
-    note: str | None = None
 
 
 def check_endpoints(kind: RelationKind, source_kind: str, target_kind: str) -> None:
@@ -99,7 +79,7 @@ def evidence_row(conn: sqlite3.Connection, ev: NewEvidence) -> tuple[str, NewEvi
     retrieved = parse_date(ev.retrieved_at) if ev.retrieved_at else None
     if ev.retrieved_at and "T" in str(ev.retrieved_at):
         retrieved = str(ev.retrieved_at)
-    ev = NewEvidence(**{**ev.__dict__, "kind": kind, "retrieved_at": retrieved})
+    ev = replace(ev, kind=kind, retrieved_at=retrieved)
     if kind == "url":
         if not ev.url:
             raise GraphError("URL evidence needs a URL.")
@@ -203,7 +183,7 @@ def add_evidence(
         digest = media.sha256_file(copy)
         if ev.sha256 and ev.sha256 != digest:
             raise GraphError(f"The saved copy's SHA-256 is {digest}, not {ev.sha256}.")
-        ev = NewEvidence(**{**ev.__dict__, "sha256": digest})
+        ev = replace(ev, sha256=digest)
     ref, checked = evidence_row(case.conn, ev)
     if relation_rows.cites(case.conn, relation_id, ref):
         raise GraphError(f"Relation {relation_id} already cites {ref}.")
@@ -212,9 +192,7 @@ def add_evidence(
         existed = target.exists()
         stored = save_copy(case, copy)
         placed = None if existed else case.root / stored.relpath
-        checked = NewEvidence(
-            **{**checked.__dict__, "media_path": stored.relpath, "size_bytes": stored.size}
-        )
+        checked = replace(checked, media_path=stored.relpath, size_bytes=stored.size)
     try:
         with transaction(case.conn) as conn:
             if not insert_evidence(conn, relation_id, ref, checked, actor, now()):
@@ -242,11 +220,3 @@ def get_relation(case: Case, relation_id: int) -> Relation:
     if found is None:
         raise GraphError(f"There is no relation {relation_id}.")
     return found
-
-
-def relations_of(case: Case, entity_id: str) -> list[Relation]:
-    """Relations touching an entity (or anything merged into it), as stored."""
-    from workbench.graph.entities import merged_ids
-
-    group = merged_ids(case.conn, canonical_id(case.conn, entity_id))
-    return [get_relation(case, rid) for rid in relation_rows.ids_touching(case.conn, group)]

@@ -60,9 +60,6 @@ class GraphView:
     nodes: list[dict[str, Any]]  # each has "id" and NODE_ATTRS (None left out)
     edges: list[dict[str, Any]]  # each has "id", "source", "target" and EDGE_ATTRS
 
-    def node_ids(self) -> set[str]:
-        return {n["id"] for n in self.nodes}
-
 
 @contextmanager
 def no_gc() -> Iterator[None]:

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, fields
-from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from workbench.case.records import VideoFormat
 from workbench.errors import IngestError
 
 if TYPE_CHECKING:
@@ -41,15 +41,9 @@ IMAGE_FORMATS = frozenset(
 
 
 @dataclass(frozen=True)
-class VideoInfo:
-    container: str
-    codec: str
-    fps: float | None
-    frame_count: int
-    duration_s: float | None
-    width: int
-    height: int
-    rotation: int  # degrees counter-clockwise, as FFmpeg's display matrix reports it
+class VideoInfo(VideoFormat):
+    """What the probe reads: the format the case keeps, and how whole the file is."""
+
     variable_frame_rate: bool
     bit_rate: int | None
     tool: str  # e.g. "PyAV 18.1.0 / FFmpeg 7.1"
@@ -196,7 +190,3 @@ def _first_frame_rotation(path: Path, name: str) -> int:
             f"{name} cannot be decoded here: its codec is missing or its data is damaged ({exc})."
         ) from exc
     raise IngestError(f"{name} has no decodable video frame.")
-
-
-def frame_rate_fraction(info: VideoInfo) -> Fraction | None:
-    return Fraction(info.fps).limit_denominator(1001) if info.fps else None

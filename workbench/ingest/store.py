@@ -97,20 +97,7 @@ def commit_video(
             stored = _place(case, tmp, sha256, ext, placed)
             records.insert_video(
                 conn,
-                records.Video(
-                    sha256=sha256,
-                    media_path=stored.relpath,
-                    size_bytes=stored.size,
-                    container=info.container,
-                    codec=info.codec,
-                    fps=info.fps,
-                    frame_count=info.frame_count,
-                    duration_s=info.duration_s,
-                    width=info.width,
-                    height=info.height,
-                    rotation=info.rotation,
-                    added_at=now(),
-                ),
+                records.Video.stored(info, sha256, stored.relpath, stored.size, now()),
                 probe_json=info.to_json(),
             )
             if info.index is not None:  # the decoder's frame index, so nobody decodes again

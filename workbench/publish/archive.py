@@ -32,7 +32,7 @@ def zip_bundle(folder: Path, out: Path, when: datetime | None = None) -> Path:
                 if path.is_symlink() or not path.is_file():
                     continue
                 rel = path.relative_to(folder).as_posix()
-                info = zipfile.ZipInfo(f"{folder.name}/{rel}", date_time=stamp)  # type: ignore[arg-type]
+                info = zipfile.ZipInfo(f"{folder.name}/{rel}", date_time=stamp)
                 info.external_attr = (stat.S_IFREG | 0o644) << 16
                 info.compress_type = zipfile.ZIP_DEFLATED
                 with open(path, "rb") as src, zf.open(info, "w") as dst:

@@ -14,6 +14,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workbench import __version__
 from workbench.case import audit, clock, records
@@ -27,6 +28,12 @@ from workbench.publish.images import ImageLog, publish_image, render_frames
 from workbench.publish.manifest import write_manifest
 from workbench.publish.redact import RedactionPolicy
 from workbench.publish.safe import home_folder, private_prefixes
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from workbench.graph.view import GraphView
+    from workbench.publish.faces import FaceDetector
 
 GRAPH_FILES = (
     ("graphml", "data/graph.graphml"),
@@ -120,7 +127,16 @@ def publish(
     return result
 
 
-def _build(case, staging, out, actor, options, detector, key, progress) -> PublishResult:  # type: ignore[no-untyped-def]
+def _build(
+    case: Case,
+    staging: Path,
+    out: Path,
+    actor: str,
+    options: PublishOptions,
+    detector: FaceDetector | None,
+    key: Ed25519PrivateKey | None,
+    progress: ProgressSink,
+) -> PublishResult:
     forbidden = private_prefixes(case.root, out, staging, home_folder())
     published_at = clock.now()
     policy = options.policy
@@ -228,7 +244,15 @@ def _build(case, staging, out, actor, options, detector, key, progress) -> Publi
     )
 
 
-def _graph_exports(case, actor, view, staging, detector, policy, log) -> str | None:  # type: ignore[no-untyped-def]
+def _graph_exports(
+    case: Case,
+    actor: str,
+    view: GraphView,
+    staging: Path,
+    detector: FaceDetector | None,
+    policy: RedactionPolicy,
+    log: ImageLog,
+) -> str | None:
     """The graph's exports through the graph package; its picture is redacted like any other."""
     import numpy as np
     from PIL import Image

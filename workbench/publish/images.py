@@ -17,7 +17,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PIL import Image
@@ -27,6 +27,9 @@ from workbench.case.folder import Case
 from workbench.publish.content import FrameItem
 from workbench.publish.faces import Face, FaceDetector
 from workbench.publish.redact import Box, RedactionPolicy, find_faces, manual_only, redact
+
+if TYPE_CHECKING:
+    from workbench.video.frames import Frame
 
 CROP_PAD = 0.15  # of the box, on every side (at least 6 px)
 JPEG_QUALITY = 90
@@ -127,7 +130,15 @@ def render_frames(
     return log
 
 
-def _render_one(decoded, fr, out, detector, policy, manual, log) -> None:  # type: ignore[no-untyped-def]
+def _render_one(
+    decoded: Frame,
+    fr: FrameItem,
+    out: Path,
+    detector: FaceDetector | None,
+    policy: RedactionPolicy,
+    manual: list,
+    log: ImageLog,
+) -> None:
     rgb = decoded.rgb
     fr.pixel_sha256 = decoded.ref.pixel_sha256
     fr.time_s = decoded.ref.time_s

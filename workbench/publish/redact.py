@@ -157,7 +157,7 @@ def redact(
     after hiding run on the pixels a reader of the encoded file gets, and that file is
     returned: what is published is exactly what was searched."""
     out = np.array(rgb, dtype=np.uint8, copy=True)
-    report = Redaction(manual=[tuple(int(v) for v in b) for b in manual])  # type: ignore[misc]
+    report = Redaction(manual=[(int(x0), int(y0), int(x1), int(y1)) for x0, y0, x1, y1 in manual])
     faces = merge(find_faces(detector, out, policy.threshold, policy) + list(extra_faces))
     report.faces = faces
     hidden: list[Box] = [widen(f, policy.margin, out.shape) for f in faces]

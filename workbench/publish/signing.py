@@ -16,14 +16,22 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from workbench.publish.errors import SigningKeyError
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey,
+        Ed25519PublicKey,
+    )
 
 SIGNATURE_FILE = "MANIFEST.sig"
 PUBLIC_KEY_FILE = "MANIFEST.pub"
 
 
-def _serialization():  # type: ignore[no-untyped-def]
+def _serialization() -> tuple[ModuleType, ModuleType]:
     try:
         from cryptography.hazmat.primitives import serialization
         from cryptography.hazmat.primitives.asymmetric import ed25519
@@ -34,7 +42,7 @@ def _serialization():  # type: ignore[no-untyped-def]
     return serialization, ed25519
 
 
-def load_private_key(path: Path):  # -> Ed25519PrivateKey
+def load_private_key(path: Path) -> Ed25519PrivateKey:
     serialization, ed25519 = _serialization()
     try:
         data = Path(path).read_bytes()
@@ -61,7 +69,7 @@ def load_private_key(path: Path):  # -> Ed25519PrivateKey
     return key
 
 
-def load_public_key(data: bytes, name: str = "the public key"):  # -> Ed25519PublicKey
+def load_public_key(data: bytes, name: str = "the public key") -> Ed25519PublicKey:
     serialization, ed25519 = _serialization()
     key = None
     for loader in (serialization.load_pem_public_key, serialization.load_ssh_public_key):
@@ -82,14 +90,14 @@ def load_public_key(data: bytes, name: str = "the public key"):  # -> Ed25519Pub
     return key
 
 
-def public_pem(public_key) -> bytes:  # type: ignore[no-untyped-def]
+def public_pem(public_key: Ed25519PublicKey) -> bytes:
     serialization, _ = _serialization()
     return public_key.public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
 
 
-def fingerprint(public_key) -> str:  # type: ignore[no-untyped-def]
+def fingerprint(public_key: Ed25519PublicKey) -> str:
     """`ed25519:` and the SHA-256 of the raw 32-byte public key, in hex."""
     serialization, _ = _serialization()
     raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
@@ -111,11 +119,11 @@ def generate_key(path: Path) -> str:
     return fingerprint(key.public_key())
 
 
-def sign(manifest: bytes, private_key) -> bytes:  # type: ignore[no-untyped-def]
+def sign(manifest: bytes, private_key: Ed25519PrivateKey) -> bytes:
     return private_key.sign(manifest)
 
 
-def check(manifest: bytes, signature: bytes, public_key) -> bool:  # type: ignore[no-untyped-def]
+def check(manifest: bytes, signature: bytes, public_key: Ed25519PublicKey) -> bool:
     from cryptography.exceptions import InvalidSignature
 
     try:

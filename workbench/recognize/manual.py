@@ -7,6 +7,7 @@ manual observation is confirmed by its author at creation.
 from __future__ import annotations
 
 from workbench.case import audit, records
+from workbench.case.boxes import XYWH
 from workbench.case.folder import Case
 from workbench.case.observations import NewObservation, Observation, insert, query
 from workbench.case.store import transaction
@@ -25,7 +26,7 @@ class DuplicateNote(AnnotateError):
 def annotate(
     case: Case,
     video: str,
-    box: tuple[int, int, int, int],
+    box: XYWH,
     note: str,
     by: str,
     index: int | None = None,
@@ -35,12 +36,7 @@ def annotate(
     vendor: str | None = None,
 ) -> Observation:
     """Record a manual observation; `box` is (x, y, w, h) in the frame's own pixels."""
-    found = records.video(case.conn, video)
-    if found is None:
-        raise AnnotateError(
-            f"No video in this case matches {video!r} (give its sha256 or "
-            "a unique prefix of at least 6 hex digits)."
-        )
+    found = records.require_video(case.conn, video, AnnotateError)
     if (index is None) == (time_s is None):
         raise AnnotateError("Give the frame as exactly one of --index or --time.")
     if not note.strip():

@@ -5,10 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workbench.case import records
 from workbench.case.folder import Case
 from workbench.errors import WorkbenchError
+
+if TYPE_CHECKING:
+    from workbench.recognize.stage_logos import LogoStageResult
+    from workbench.recognize.stage_text import TextStageResult
 
 STAGES = ("keyframes", "ocr", "logos", "interfaces")
 DEFAULT_STAGES = ("keyframes", "ocr", "interfaces")
@@ -22,7 +27,7 @@ class StageReport:
     details: dict = field(default_factory=dict)
 
 
-def text_report(sha256: str, result) -> StageReport:  # type: ignore[no-untyped-def]
+def text_report(sha256: str, result: TextStageResult) -> StageReport:
     """The report of a text stage run (stage_text.TextStageResult)."""
     return StageReport(
         sha256,
@@ -37,7 +42,7 @@ def text_report(sha256: str, result) -> StageReport:  # type: ignore[no-untyped-
     )
 
 
-def logo_report(sha256: str, result) -> StageReport:  # type: ignore[no-untyped-def]
+def logo_report(sha256: str, result: LogoStageResult) -> StageReport:
     """The report of a logo stage run (stage_logos result)."""
     return StageReport(
         sha256,

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 BBox = tuple[int, int, int, int]  # x0, y0, x1, y1 in the source frame's pixels
 Quad = tuple[tuple[float, float], tuple[float, float], tuple[float, float], tuple[float, float]]
+
+
+def quad_of(points: Iterable[tuple[float, float]]) -> Quad:
+    """Four corners (x, y) as a Quad; ValueError when there are not exactly four."""
+    a, b, c, d = points
+    return (a, b, c, d)
 
 
 @dataclass(frozen=True)
@@ -30,7 +37,7 @@ class TextHit:
         )
         quad = None
         if self.quad is not None:
-            quad = tuple((x / scale + dx, y / scale + dy) for x, y in self.quad)  # type: ignore[assignment]
+            quad = quad_of((x / scale + dx, y / scale + dy) for x, y in self.quad)
         return TextHit(self.text, box, self.score, self.engine, quad, self.readings)
 
 

@@ -53,8 +53,3 @@ def finish(conn: sqlite3.Connection, key: str) -> None:
 def is_finished(conn: sqlite3.Connection, key: str) -> bool:
     row = conn.execute("SELECT finished_at FROM stage_runs WHERE run_key = ?", (key,)).fetchone()
     return bool(row and row[0])
-
-
-def item_stats(conn: sqlite3.Connection, key: str) -> list[dict[str, Any]]:
-    rows = conn.execute("SELECT stats FROM stage_items WHERE run_key = ?", (key,))
-    return [json.loads(r[0]) for r in rows]

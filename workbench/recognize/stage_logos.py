@@ -10,6 +10,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from workbench.case.boxes import XYXY
 from workbench.case.folder import Case
 from workbench.case.observations import NewObservation, of_run
 from workbench.progress import NullProgress, ProgressSink
@@ -59,20 +60,21 @@ def run_logo_stage(
     }
     key = runs.run_key(video.sha256, STAGE, key_params)
     result = LogoStageResult(video.sha256, key)
-    seen: dict[int, list[tuple[str, tuple[int, int, int, int]]]] = {}
+    seen: dict[int, list[tuple[str | None, XYXY]]] = {}
 
     def skip(n: int, stored: StoredKeyframe) -> None:
         shot_seen = seen.setdefault(stored.keyframe.shot_no, [])
         for o in of_run(case.conn, key, stored.keyframe.index):
             if o.bbox is not None:
-                shot_seen.append((o.label, tuple(o.bbox)))
+                shot_seen.append((o.label, XYXY.of(o.bbox)))
 
     def compute(n: int, stored: StoredKeyframe, reader: FrameReader):
         shot_seen = seen.setdefault(stored.keyframe.shot_no, [])
         frame = reader.get(stored.keyframe.index)
         new = []
         for m in matcher.match(frame.rgb):
-            bbox = tuple(int(v) for v in m.bbox)
+            x0, y0, x1, y1 = (int(v) for v in m.bbox)
+            bbox = XYXY(x0, y0, x1, y1)
             if any(label == m.label and iou(bbox, box) > 0.3 for label, box in shot_seen):
                 continue
             shot_seen.append((m.label, bbox))
@@ -88,7 +90,7 @@ def run_logo_stage(
                     label=m.label,
                     vendor=m.vendor,
                     bbox=bbox,
-                    quad=tuple(tuple(map(float, p)) for p in m.quad),
+                    quad=tuple((float(x), float(y)) for x, y in m.quad),
                     score=float(m.score),
                     run_key=key,
                     params={"inliers": int(m.inliers), "library": key_params["library"]},

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from workbench.case.boxes import XYXY
 from workbench.case.folder import Case
 from workbench.case.observations import of_run
 from workbench.progress import NullProgress, ProgressSink
@@ -241,8 +242,8 @@ def _reload_seen(case: Case, key: str, shot_no: int, analysis, state: ShotState)
         return
     for o in of_run(case.conn, key, shot.first_index, shot.last_index):
         if o.kind == "ocr" and o.text and o.bbox is not None:
-            bbox = tuple(o.bbox)
-            state.seen.append((normalized(o.text), bbox))  # type: ignore[arg-type]
-            state.lines.append(TextHit(o.text, bbox, 1.0, "stored"))  # type: ignore[arg-type]
+            bbox = XYXY.of(o.bbox)
+            state.seen.append((normalized(o.text), bbox))
+            state.lines.append(TextHit(o.text, bbox, 1.0, "stored"))
         elif o.kind == "interface" and o.label:
             state.products.add(o.label)

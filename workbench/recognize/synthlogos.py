@@ -89,7 +89,7 @@ def _gradient(size: tuple[int, int], c0: tuple, c1: tuple, angle: float) -> Imag
     w, h = size
     t = np.add.outer(np.arange(h) * math.sin(angle), np.arange(w) * math.cos(angle))
     t = ((t - t.min()) / max(float(t.max() - t.min()), 1.0))[..., None]
-    rgb = np.float32(c0) * (1 - t) + np.float32(c1) * t
+    rgb = np.asarray(c0, np.float32) * (1 - t) + np.asarray(c1, np.float32) * t
     return Image.fromarray(rgb.astype(np.uint8))
 
 
@@ -350,7 +350,7 @@ def _degrade(frame: np.ndarray, p: Placement) -> np.ndarray:
     import cv2
 
     rng = np.random.default_rng(p.seed + 1)
-    out = frame.astype(np.float32)
+    out: np.ndarray = frame.astype(np.float32)
     if p.moire:  # a beat between the screen's pixel grid and the camera's: curved stripes
         h, w = frame.shape[:2]
         f, ang, ph = rng.uniform(0.05, 0.2), rng.uniform(0, math.pi), rng.uniform(0, 2 * math.pi)
@@ -365,7 +365,7 @@ def _degrade(frame: np.ndarray, p: Placement) -> np.ndarray:
     out = np.clip(out, 0, 255).astype(np.uint8)
     if p.jpeg_quality:
         _, buf = cv2.imencode(".jpg", out[..., ::-1], [cv2.IMWRITE_JPEG_QUALITY, p.jpeg_quality])
-        out = cv2.imdecode(buf, cv2.IMREAD_COLOR)[..., ::-1].copy()
+        out = np.asarray(cv2.imdecode(buf, cv2.IMREAD_COLOR))[..., ::-1].copy()
     return out
 
 

@@ -5,7 +5,7 @@ place in the same shot is not suggested twice), with every raw reading kept."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -20,6 +20,16 @@ from workbench.recognize.vendors import VendorResolver
 from workbench.recognize.vendors.normalize import normalized
 from workbench.recognize.vendors.resolve import METHOD as VENDOR_METHOD
 from workbench.video.frames import FrameRef
+
+
+class _FrameFields(TypedDict):
+    """What every observation of one keyframe shares."""
+
+    video_sha256: str
+    frame_index: int
+    time_s: float
+    pixel_sha256: str
+    run_key: str
 
 
 @dataclass
@@ -43,7 +53,7 @@ def shot_observations(
     key: str,
     regions: list[BBox],
 ) -> list[NewObservation]:
-    base = {
+    base: _FrameFields = {
         "video_sha256": ref.video_sha256,
         "frame_index": ref.index,
         "time_s": ref.time_s,

@@ -58,9 +58,7 @@ def analyze_keyframes(
     """Detect shots and keyframes of one video of the case, unless already done."""
     params = params or ScanParams()
     progress = progress or NullProgress()
-    video = records.video(case.conn, video_sha256)
-    if video is None:
-        raise VideoError(f"No video {video_sha256} in this case.")
+    video = records.require_video(case.conn, video_sha256, VideoError)
     key = params_hash(params)
     done = load_analysis(case, video.sha256, key)
     if done is not None:

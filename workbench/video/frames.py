@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 
@@ -31,6 +31,15 @@ def decoder_version() -> str:
 
     ff = getattr(av, "ffmpeg_version_info", "?")
     return f"PyAV {av.__version__} / FFmpeg {ff} / rgb24"
+
+
+class Unhashed(TypedDict):
+    """A FrameRef's fields but the pixel hash (computed when first asked for)."""
+
+    video_sha256: str
+    index: int
+    time_s: float
+    fps: float
 
 
 @dataclass(frozen=True)
@@ -55,7 +64,7 @@ class Frame:
     __slots__ = ("_partial", "_ref", "rgb")
 
     def __init__(
-        self, rgb: np.ndarray, ref: FrameRef | None = None, partial: dict | None = None
+        self, rgb: np.ndarray, ref: FrameRef | None = None, partial: Unhashed | None = None
     ) -> None:
         if ref is None and partial is None:
             raise ValueError("a Frame needs its FrameRef or the fields to make one")
@@ -66,11 +75,15 @@ class Frame:
     @property
     def index(self) -> int:
         """The frame's index, without hashing its pixels."""
-        return self._ref.index if self._ref is not None else int(self._partial["index"])
+        if self._ref is not None:
+            return self._ref.index
+        assert self._partial is not None  # __init__ takes one of the two
+        return int(self._partial["index"])
 
     @property
     def ref(self) -> FrameRef:
         if self._ref is None:
+            assert self._partial is not None  # __init__ takes one of the two
             self._ref = FrameRef(**self._partial, pixel_sha256=pixel_sha256(self.rgb))
         return self._ref
 
@@ -188,7 +201,7 @@ class FrameReader:
         rgb = upright(av_frame.to_ndarray(format="rgb24", threads=1), self.index.rotation)
         rgb = np.ascontiguousarray(rgb)
         rgb.flags.writeable = False
-        partial = {
+        partial: Unhashed = {
             "video_sha256": self.video_sha256,
             "index": index,
             "time_s": self.index.time(index),

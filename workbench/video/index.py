@@ -50,9 +50,6 @@ class FrameIndex:
     def time(self, index: int) -> float:
         return float(self.pts[index] * self.time_base)
 
-    def time_exact(self, index: int) -> Fraction:
-        return self.pts[index] * self.time_base
-
     def index_at(self, t: float | Fraction) -> int:
         """The frame shown at time `t` seconds: the last frame whose time is not after `t`."""
         if t < 0:

@@ -90,7 +90,8 @@ def small_frame(av_frame: Any, params: ScanParams, rotation: int) -> np.ndarray:
         if step > 1:  # every step-th pixel first: a 1280-wide plane costs what a 320 one does
             data = data[::step, ::step]
         planes.append(cv2.resize(data, size, interpolation=cv2.INTER_AREA).astype(np.float32))
-    return upright(_yuv_to_rgb(*planes, full=full), rotation)
+    y, u, v = planes
+    return upright(_yuv_to_rgb(y, u, v, full=full), rotation)
 
 
 def _yuv_to_rgb(y: np.ndarray, u: np.ndarray, v: np.ndarray, full: bool) -> np.ndarray:

@@ -80,10 +80,11 @@ def _shift(ref: np.ndarray, img: np.ndarray, align: str) -> tuple[float, float]:
     (dx, dy), _ = cv2.phaseCorrelate(ref, img, window)
     if align == "phase":
         return float(dx), float(dy)
-    warp = np.array([[1, 0, dx], [0, 1, dy]], dtype=np.float32)
+    warp: np.ndarray = np.array([[1, 0, dx], [0, 1, dy]], dtype=np.float32)
     criteria = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 100, 1e-6)
     try:
-        _, warp = cv2.findTransformECC(ref, img, warp, cv2.MOTION_TRANSLATION, criteria, None, 5)  # type: ignore[call-overload]
+        # gaussFiltSize is OpenCV's default, 5
+        _, warp = cv2.findTransformECC(ref, img, warp, cv2.MOTION_TRANSLATION, criteria, None)
     except cv2.error:
         return float(dx), float(dy)  # ECC did not converge: keep the phase estimate
     return float(warp[0, 2]), float(warp[1, 2])

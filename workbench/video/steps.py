@@ -4,7 +4,7 @@ and a compact text form `name:positional,key=value` that round-trips exactly."""
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import numpy as np
 
@@ -24,19 +24,21 @@ class Step:
 
     name: ClassVar[str] = ""
     positional: ClassVar[tuple[str, ...]] = ()  # fields written without `key=`, in order
+    if TYPE_CHECKING:  # every subclass is a dataclass
+        __dataclass_fields__: ClassVar[dict[str, dataclasses.Field[Any]]]
 
     def apply(self, rgb: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
     def params(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}  # type: ignore[arg-type]
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
 
     def to_dict(self) -> dict[str, Any]:
         return {"op": self.name, **self.params()}
 
     def token(self) -> str:
         """Canonical text: positional values (trailing defaults dropped), then non-defaults."""
-        fields = {f.name: f for f in dataclasses.fields(self)}  # type: ignore[arg-type]
+        fields = {f.name: f for f in dataclasses.fields(self)}
         values = self.params()
         pos = [_fmt(values[n]) for n in self.positional]
         while pos and _is_default(fields[self.positional[len(pos) - 1]], values):
@@ -51,7 +53,7 @@ class Step:
 
     @classmethod
     def from_args(cls, args: list[str]) -> Step:
-        fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        fields = {f.name: f for f in dataclasses.fields(cls)}
         kwargs: dict[str, Any] = {}
         positional = list(cls.positional)
         for arg in args:
@@ -73,7 +75,7 @@ class Step:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Step:
-        known = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        known = {f.name for f in dataclasses.fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in known})
 
 

@@ -116,9 +116,9 @@ try:
                 st.info(note)
             for f in run.result.failures:
                 st.error(f"Failed: {f.describe()}")
-            for r in run.result.reports:
-                detail = ", ".join(f"{k} {v}" for k, v in r.details.items())
-                st.write(f"{r.video[:12]} {r.stage}: {'already done' if r.skipped else detail}")
+            for rp in run.result.reports:
+                detail = ", ".join(f"{k} {v}" for k, v in rp.details.items())
+                st.write(f"{rp.video[:12]} {rp.stage}: {'already done' if rp.skipped else detail}")
         except WorkbenchError as exc:
             st.error(str(exc))
 finally:

@@ -5,6 +5,7 @@ workbench.app.redaction_review."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -17,10 +18,13 @@ from workbench.errors import WorkbenchError
 from workbench.publish.redact import RedactionPolicy
 from workbench.publish.safe import md
 
+if TYPE_CHECKING:
+    from workbench.publish.faces import FaceDetector
+
 LAST = "casefile_published"
 
 
-def detector():  # type: ignore[no-untyped-def]
+def detector() -> FaceDetector | None:
     from workbench.publish.faces import default_detector
 
     try:
@@ -170,7 +174,7 @@ try:
             if last["zip"] and Path(last["zip"]).is_file():
                 st.download_button(
                     "Download the zip",
-                    data=lambda z=last["zip"]: Path(z).read_bytes(),
+                    data=Path(last["zip"]).read_bytes,
                     file_name=Path(last["zip"]).name,
                     mime="application/zip",
                     key="casefile_zip",

@@ -3,6 +3,9 @@ evidence, the queries, and exports. Logic lives in workbench.app.graph_ops."""
 
 from __future__ import annotations
 
+from functools import partial
+
+import pandas as pd
 import streamlit as st
 
 from workbench.app import graph_footage as gf
@@ -15,7 +18,7 @@ UNMATCHED = "graph_unmatched"  # what the last "Propose edges" found no entity f
 NONE = "(none)"
 
 
-def show(table) -> None:  # type: ignore[no-untyped-def]
+def show(table: pd.DataFrame) -> None:
     """A plain table (its text in the page: readers, search) unless it is long."""
     if len(table) <= g.TABLE_MAX:
         st.table(table.astype(str))
@@ -85,7 +88,7 @@ try:
         st.subheader("Edit an entity")
         if entities:
             eid = st.selectbox(
-                "entity", list(entities), format_func=entities.get, key="edit_entity"
+                "entity", list(entities), format_func=lambda k: entities[k], key="edit_entity"
             )
             with st.form("edit_entity_form"):
                 new_name = st.text_input("new name", key="edit_name")
@@ -119,14 +122,14 @@ try:
         st.subheader("Add a relation")
         with st.form("add_relation"):
             ids = list(entities)
-            src = st.selectbox("source", ids, format_func=entities.get, key="rel_source")
+            src = st.selectbox("source", ids, format_func=lambda k: entities[k], key="rel_source")
             rkind = st.selectbox(
                 "relation",
                 list(g.RELATION_KINDS),
                 format_func=lambda k: f"{k}: {g.RELATION_KINDS[k].description}",
                 key="rel_kind",
             )
-            tgt = st.selectbox("target", ids, format_func=entities.get, key="rel_target")
+            tgt = st.selectbox("target", ids, format_func=lambda k: entities[k], key="rel_target")
             start = st.text_input("from (2021, 2021-05, 2021-05-17)", key="rel_start")
             end = st.text_input("until", key="rel_end")
             confidence = st.slider("confidence", 0.0, 1.0, 0.5, 0.05, key="rel_confidence")
@@ -161,7 +164,10 @@ try:
             )
             with st.form("attach_evidence", clear_on_submit=True):
                 rid = st.selectbox(
-                    "relation", list(relations), format_func=relations.get, key="ev_relation"
+                    "relation",
+                    list(relations),
+                    format_func=lambda k: relations[k],
+                    key="ev_relation",
                 )
                 fields: dict = {}
                 upload = None
@@ -169,7 +175,7 @@ try:
                     fields["observation_id"] = st.selectbox(
                         "confirmed observation",
                         list(observed),
-                        format_func=observed.get,
+                        format_func=lambda k: observed[k],
                         key="ev_observation",
                     )
                 else:
@@ -205,8 +211,12 @@ try:
         videos = gf.video_choices(case)
         sites = g.entity_choices(case, ("site",))
         with st.form("link_video"):
-            video = st.selectbox("video", list(videos), format_func=videos.get, key="footage_video")
-            site = st.selectbox("site", list(sites), format_func=sites.get, key="footage_site")
+            video = st.selectbox(
+                "video", list(videos), format_func=lambda k: videos[k], key="footage_video"
+            )
+            site = st.selectbox(
+                "site", list(sites), format_func=lambda k: sites[k], key="footage_site"
+            )
             note = st.text_input("note", key="footage_note")
             if st.form_submit_button("Link video", disabled=not (videos and sites)):
                 try:
@@ -244,7 +254,7 @@ try:
             chosen = st.multiselect(
                 "proposals to decide",
                 list(labels),
-                format_func=labels.get,
+                format_func=lambda k: labels[k],
                 key=f"footage_pick-{state.round_of('graph')}",
             )
             left, right, _ = st.columns([1, 1, 4])
@@ -309,7 +319,7 @@ try:
         for col, fmt in zip(cols, g.FORMATS, strict=True):
             col.download_button(
                 f"Export {fmt.upper()}",
-                data=lambda fmt=fmt, root=str(case.root), who=who: g.export_bytes(root, who, fmt),
+                data=partial(g.export_bytes, str(case.root), who, fmt),
                 file_name=g.FILE_NAMES[fmt],
                 mime=g.MIME[fmt],
                 key=f"export_{fmt}",

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from workbench.cli.options import (
+    Decorated,
     Group,
     by_option,
     dir_arg,
@@ -27,7 +28,7 @@ def entity() -> None:
     """Add, change and inspect entities."""
 
 
-def _entity_fields(f):  # type: ignore[no-untyped-def]
+def _entity_fields(f: Decorated) -> Decorated:
     for option in reversed(
         [
             click.option("--role", help="integrator, vendor, distributor, operator, client…"),

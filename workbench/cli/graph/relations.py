@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +66,7 @@ def relation_show(directory: Path, relation_id: int) -> None:
 
     with open_case(directory) as c:
         r = get_relation(c, relation_id)
-    echo_json({**asdict(r), "hypothesis": r.hypothesis})
+    echo_json({**r.to_dict(), "hypothesis": r.hypothesis})
 
 
 @click.group(cls=Group)

@@ -37,7 +37,7 @@ from workbench.recognize.evalgen.panels import (
     render_panel,
     vendor_names,
 )
-from workbench.recognize.records import BBox, Quad
+from workbench.recognize.records import BBox, Quad, quad_of
 
 W, H = 1280, 720  # the frame
 
@@ -71,9 +71,9 @@ def script(text: str) -> str:
 def _gt_text(q: np.ndarray, text: str, vendor: str | None, screen: int, role: str) -> GtText:
     lo, hi = np.floor(q.min(axis=0)), np.ceil(q.max(axis=0))
     height = (np.linalg.norm(q[3] - q[0]) + np.linalg.norm(q[2] - q[1])) / 2
-    quad = tuple((float(x), float(y)) for x, y in q)
+    quad = quad_of((float(x), float(y)) for x, y in q)
     box = (int(lo[0]), int(lo[1]), int(hi[0]), int(hi[1]))
-    return GtText(text, quad, box, round(float(height), 2), script(text), vendor, screen, role)  # type: ignore[arg-type]  # fmt: skip
+    return GtText(text, quad, box, round(float(height), 2), script(text), vendor, screen, role)
 
 
 def _place_screen(rng: np.random.Generator, slot: tuple[float, float], severity: float):
@@ -141,7 +141,8 @@ class _Scene:
         }  # fmt: skip
         top, bottom = rng.integers(15, 70, 3), rng.integers(30, 90, 3)
         ramp = np.linspace(0, 1, H)[:, None, None]
-        self.room = ((top * (1 - ramp) + bottom * ramp) * np.ones((1, W, 1))).astype(np.float32)
+        room = (top * (1 - ramp) + bottom * ramp) * np.ones((1, W, 1))
+        self.room: np.ndarray = room.astype(np.float32)
         self.room[int(H * rng.uniform(0.82, 0.92)) :, :] = rng.integers(35, 80, 3)  # the desk
         self.caption: tuple[str, int, int, int] | None = None  # text, size, x, y (TV lower third)
         if rng.random() < 0.5:
@@ -154,13 +155,14 @@ class _Scene:
         a = float(p["moire_angle"])
         wave = np.sin(2 * np.pi * (xx * np.cos(a) + yy * np.sin(a)) / float(p["moire_period"]))
         for scr in self.screens:
-            bezel = np.float32(
+            bezel = np.array(
                 [
                     [-30, -30],
                     [PANEL[0] + 30, -30],
                     [PANEL[0] + 30, PANEL[1] + 60],
                     [-30, PANEL[1] + 60],
-                ]
+                ],
+                np.float32,
             )
             outer = cv2.perspectiveTransform(bezel.reshape(-1, 1, 2), scr.homography)
             cv2.fillConvexPoly(
@@ -215,16 +217,19 @@ class _Scene:
         return out
 
     def corners(self) -> list[Quad]:
-        return [tuple((float(x), float(y)) for x, y in s.corners) for s in self.screens]  # type: ignore[misc]
+        return [quad_of((float(x), float(y)) for x, y in s.corners) for s in self.screens]
 
 
 def compress(rgb: np.ndarray, codec: str, quality: float) -> np.ndarray:
     """JPEG (quality 85..30) or one H.264 intra frame (crf 22..36); `quality` 0 best, 1 worst."""
     if codec == "jpeg":
-        _, buf = cv2.imencode(
+        _, encoded = cv2.imencode(
             ".jpg", rgb[..., ::-1], [cv2.IMWRITE_JPEG_QUALITY, int(85 - 55 * quality)]
         )
-        return cv2.imdecode(buf, cv2.IMREAD_COLOR)[..., ::-1].copy()
+        decoded = cv2.imdecode(encoded, cv2.IMREAD_COLOR)
+        if decoded is None:
+            raise RuntimeError("OpenCV could not decode the JPEG it just encoded.")
+        return decoded[..., ::-1].copy()
     import av
 
     buf = io.BytesIO()

@@ -7,7 +7,7 @@ import numpy as np
 
 
 def motion_blur(rgb: np.ndarray, length: int, angle: float) -> np.ndarray:
-    k = np.zeros((length, length), np.float32)
+    k: np.ndarray = np.zeros((length, length), np.float32)
     k[length // 2, :] = 1.0
     rot = cv2.getRotationMatrix2D((length / 2 - 0.5, length / 2 - 0.5), angle, 1.0)
     k = cv2.warpAffine(k, rot, (length, length))
@@ -61,7 +61,7 @@ def h264(rgb: np.ndarray, kbps: int) -> np.ndarray:
         for packet in stream.encode():
             out.mux(packet)
     buf.seek(0)
-    with av.open(buf) as src:
+    with av.open(buf, mode="r") as src:
         frames = [f.to_ndarray(format="rgb24") for f in src.decode(video=0)]
     return frames[-1]
 

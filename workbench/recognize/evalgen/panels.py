@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TypedDict
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
@@ -43,7 +44,18 @@ CAPTIONS = ["Алматы. Жедел басқару орталығы", "Опе�
             "Police operational control centre", "Шымкент: Сергек жүйесі", "ХАБАР 24"]  # fmt: skip
 DISTRACTORS = ["Security Center", "Camera Station", "Face recognition", "Video analytics",
                "Taxis depot", "Smart Client"]  # fmt: skip
-THEMES = {
+RGB = tuple[int, int, int]
+
+
+class Theme(TypedDict):
+    bg: RGB
+    bar: list[RGB]
+    fg: RGB
+    dim: RGB
+    tile: RGB
+
+
+THEMES: dict[str, Theme] = {
     "dark": dict(bg=(30, 34, 44), bar=[(20, 60, 120), (90, 20, 30), (15, 15, 18)],
                  fg=(225, 228, 235), dim=(150, 155, 165), tile=(12, 12, 14)),
     "light": dict(bg=(236, 238, 242), bar=[(0, 90, 160), (160, 20, 30), (40, 45, 55)],

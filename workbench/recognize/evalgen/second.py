@@ -20,6 +20,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from workbench.recognize.evalgen import EvalFrame, GtText
 from workbench.recognize.evalgen.degrade import degrade
+from workbench.recognize.records import quad_of
 
 W, H = 1280, 720
 FONTS = Path("/usr/share/fonts/truetype")
@@ -67,11 +68,14 @@ class Canvas:
         self.draw = ImageDraw.Draw(self.img)
         self.lines: list[tuple[str, str, tuple[int, int, int, int]]] = []  # text, script, ink
 
-    def write(self, rng, xy, script: str, size: int, fill, text: str | None = None) -> int:
+    def write(
+        self, rng, xy: tuple[int, int], script: str, size: int, fill, text: str | None = None
+    ) -> int:
         """Write a line; returns its ink box's bottom (for stacking)."""
         text = text or str(rng.choice(WORDS[script]))
         face = _font(str(rng.choice(FACES[script])), int(size))
-        box = self.draw.textbbox(xy, text, font=face)
+        x0, y0, x1, y1 = (int(v) for v in self.draw.textbbox(xy, text, font=face))  # int xy: ints
+        box = (x0, y0, x1, y1)
         if box[2] > self.img.width - 2 or box[3] > self.img.height - 2:
             return xy[1]
         self.draw.text(xy, text, font=face, fill=fill)
@@ -141,7 +145,8 @@ def phone(rng) -> Canvas:
 
 
 def sign(rng) -> Canvas:
-    bg = tuple(int(v) for v in rng.integers(0, 256, 3))
+    r, g, b = (int(v) for v in rng.integers(0, 256, 3))
+    bg = (r, g, b)
     light = sum(bg) > 380
     c = Canvas((1400, 600), bg)
     c.draw.rectangle([8, 8, 1392, 592], outline=_ink(rng, light), width=10)
@@ -172,8 +177,9 @@ def _homography(rng, size: tuple[int, int], severity: float) -> np.ndarray:
     yaw = np.radians(rng.uniform(-45, 45) * (0.3 + 0.7 * severity))
     pitch = np.radians(rng.uniform(-20, 20) * severity)
     roll = np.radians(rng.uniform(-8, 8))
-    pts = np.float32(
-        [[-w / 2, -h / 2, 0], [w / 2, -h / 2, 0], [w / 2, h / 2, 0], [-w / 2, h / 2, 0]]
+    pts = np.array(
+        [[-w / 2, -h / 2, 0], [w / 2, -h / 2, 0], [w / 2, h / 2, 0], [-w / 2, h / 2, 0]],
+        np.float32,
     )
     ry = np.array([[np.cos(yaw), 0, np.sin(yaw)], [0, 1, 0], [-np.sin(yaw), 0, np.cos(yaw)]])
     rx = np.array(
@@ -189,7 +195,7 @@ def _homography(rng, size: tuple[int, int], severity: float) -> np.ndarray:
     proj = (proj - proj.min(axis=0)) * scale
     room = np.array([W, H]) - (proj.max(axis=0))
     proj += rng.uniform(0, 1, 2) * np.maximum(room, 0)
-    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    src = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
     return cv2.getPerspectiveTransform(src, proj.astype(np.float32))
 
 
@@ -213,7 +219,7 @@ def make_frame_b(seed: int, severity: float | None = None, layout: str | None = 
     frame[mask] = warped[mask]
     texts = []
     for text, script, (x0, y0, x1, y1) in canvas.lines:
-        corners = np.float32([[x0, y0], [x1, y0], [x1, y1], [x0, y1]]).reshape(-1, 1, 2)
+        corners = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32).reshape(-1, 1, 2)
         q = cv2.perspectiveTransform(corners, hom).reshape(4, 2)
         if q[:, 0].min() < 0 or q[:, 1].min() < 0 or q[:, 0].max() > W or q[:, 1].max() > H:
             continue
@@ -222,7 +228,7 @@ def make_frame_b(seed: int, severity: float | None = None, layout: str | None = 
         texts.append(
             GtText(
                 text,
-                tuple((float(x), float(y)) for x, y in q),  # type: ignore[arg-type]
+                quad_of((float(x), float(y)) for x, y in q),
                 (int(lo[0]), int(lo[1]), int(hi[0]), int(hi[1])),
                 round(float(height), 2),
                 script,

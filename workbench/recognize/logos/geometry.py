@@ -116,7 +116,7 @@ def appearance(frame_gray: np.ndarray, h_mat: np.ndarray, ref_gray: np.ndarray,
     ch, cw = ref.shape
     to_frame = h_mat @ np.diag([1 / k, 1 / k, 1.0])
     flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
-    patch = cv2.warpPerspective(frame_gray, to_frame, (cw, ch), flags=flags,
+    patch: np.ndarray = cv2.warpPerspective(frame_gray, to_frame, (cw, ch), flags=flags,
                                 borderMode=cv2.BORDER_REPLICATE).astype(np.float32)  # fmt: skip
     patch, ref = cv2.GaussianBlur(patch, (0, 0), 1.0), cv2.GaussianBlur(ref, (0, 0), 1.0)
     total = weight = 0.0
@@ -156,7 +156,8 @@ def align(frame_gray: np.ndarray, h_mat: np.ndarray, ref_gray: np.ndarray,
     crop = frame_gray[y0:y1, x0:x1].astype(np.float32)
     criteria = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 40, 1e-4)
     try:
-        _, warp = cv2.findTransformECC(tmpl, crop, warp, cv2.MOTION_HOMOGRAPHY, criteria, None, 3)
+        # OpenCV's stubs want a mask array with gaussFiltSize; the binding takes None (no mask)
+        _, warp = cv2.findTransformECC(tmpl, crop, warp, cv2.MOTION_HOMOGRAPHY, criteria, None, 3)  # type: ignore[call-overload]
     except cv2.error:  # did not converge
         return None
     return np.linalg.inv(shift) @ warp.astype(np.float64) @ np.diag([k, k, 1.0])

@@ -125,5 +125,5 @@ def box_line(gray: np.ndarray, box: tuple[int, int, int, int]):
     h = max(2.0, 0.75 * (y1 - y0))
     rect = (((x0 + x1) / 2, (y0 + y1) / 2), (float(x1 - x0), float(y1 - y0)), 0.0)
     pad = 0.35 * h
-    pts = np.float32([[x0 + pad, y0 + pad], [x1 - pad, y1 - pad]])  # LinePage pads back
+    pts = np.array([[x0 + pad, y0 + pad], [x1 - pad, y1 - pad]], np.float32)  # LinePage pads back
     return Line(box, 0.0, h, ink_is_dark(gray, rect), 1, pts)

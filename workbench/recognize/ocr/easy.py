@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from workbench.recognize.ocr.base import OcrEngine, OcrUnavailable
-from workbench.recognize.records import TextHit
+from workbench.recognize.records import TextHit, quad_of
 
 MODEL_FILES = {"en": "english_g2.pth", "ru": "cyrillic_g2.pth"}
 
@@ -103,7 +103,7 @@ class EasyOcr(OcrEngine):
                 continue
             xs = [float(p[0]) for p in box]
             ys = [float(p[1]) for p in box]
-            quad = tuple((float(p[0]), float(p[1])) for p in box)
+            quad = quad_of((float(p[0]), float(p[1])) for p in box)
             hits.append(
                 TextHit(
                     text.strip(),
@@ -112,7 +112,7 @@ class EasyOcr(OcrEngine):
                     engine,
                     quad,
                 )
-            )  # type: ignore[arg-type]
+            )
         return hits
 
     def detect(self, image: np.ndarray) -> list[tuple[int, int, int, int]]:

@@ -18,7 +18,7 @@ import numpy as np
 
 from workbench.recognize.ocr.scripts import repair_scripts
 from workbench.recognize.ocr.tesseract import TesseractOcr, Word
-from workbench.recognize.records import TextHit
+from workbench.recognize.records import TextHit, quad_of
 
 
 @dataclass(frozen=True)
@@ -329,9 +329,9 @@ class LinePage:
         x1 = max(w.box[2] for w in run) - self.margin
         y0 = min(w.box[1] for w in run) - row.top
         y1 = max(w.box[3] for w in run) - row.top
-        corners = np.float32([[x0, y0], [x1, y0], [x1, y1], [x0, y1]]).reshape(-1, 1, 2)
+        corners = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32).reshape(-1, 1, 2)
         q = cv2.perspectiveTransform(corners, row.to_source).reshape(4, 2)
-        quad = tuple((round(float(x), 1), round(float(y), 1)) for x, y in q)
+        quad = quad_of((round(float(x), 1), round(float(y), 1)) for x, y in q)
         bbox = (
             int(np.floor(q[:, 0].min())),
             int(np.floor(q[:, 1].min())),
@@ -340,4 +340,4 @@ class LinePage:
         )
         text = repair_scripts(" ".join(w.text for w in run))
         conf = round(sum(w.conf for w in run) / len(run), 4)
-        return TextHit(text, bbox, conf, engine, quad)  # type: ignore[arg-type]
+        return TextHit(text, bbox, conf, engine, quad)

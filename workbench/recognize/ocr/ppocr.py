@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from workbench.recognize.ocr.base import OcrEngine, OcrUnavailable
-from workbench.recognize.records import TextHit
+from workbench.recognize.records import TextHit, quad_of
 
 MODELS = ("PP-OCRv6_det_small.onnx", "PP-OCRv6_rec_small.onnx")
 TINY = ("ppocrv6/tiny/det/det.onnx", "ppocrv6/tiny/rec/rec.onnx", "ppocrv6/ppocrv6_tiny_dict.txt")
@@ -103,7 +103,7 @@ def crop_quad(image: np.ndarray, quad: np.ndarray) -> np.ndarray:
     w = int(max(np.linalg.norm(q[0] - q[1]), np.linalg.norm(q[2] - q[3])))
     h = int(max(np.linalg.norm(q[0] - q[3]), np.linalg.norm(q[1] - q[2])))
     w, h = max(w, 2), max(h, 2)
-    dst = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    dst = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
     out = cv2.warpPerspective(
         image,
         cv2.getPerspectiveTransform(q, dst),
@@ -184,5 +184,5 @@ def make_hit(text: str, quad: np.ndarray, score: float, engine: str, readings=()
         int(np.ceil(xs.max())),
         int(np.ceil(ys.max())),
     )
-    q = tuple((round(float(x), 1), round(float(y), 1)) for x, y in quad)
-    return TextHit(text, bbox, round(score, 4), engine, q, tuple(readings))  # type: ignore[arg-type]
+    q = quad_of((round(float(x), 1), round(float(y), 1)) for x, y in quad)
+    return TextHit(text, bbox, round(score, 4), engine, q, tuple(readings))

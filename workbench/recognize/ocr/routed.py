@@ -156,7 +156,7 @@ def missed_lines(image: np.ndarray, quads: list[np.ndarray]) -> list[np.ndarray]
         pad = 0.35 * line.height
         rect = (((x0 + x1) / 2, (y0 + y1) / 2), (x1 - x0 + 2 * pad, y1 - y0 + 2 * pad), 0.0)
         box = cv2.boxPoints(rect)  # bl, tl, tr, br
-        out.append(np.float32([box[1], box[2], box[3], box[0]]))
+        out.append(np.array([box[1], box[2], box[3], box[0]], np.float32))
     return out
 
 

@@ -24,7 +24,7 @@ from workbench.recognize.ocr.base import OcrEngine
 from workbench.recognize.ocr.lines import LinePage, LineParams, find_lines
 from workbench.recognize.ocr.prep import is_light_on_dark
 from workbench.recognize.ocr.tesseract import TesseractOcr
-from workbench.recognize.records import TextHit
+from workbench.recognize.records import TextHit, quad_of
 
 SEARCH_SIDE = 1600  # lines are looked for at most at this size; crops come from full size
 
@@ -163,13 +163,13 @@ class RectifyOcr(OcrEngine):
 
 def _mapped(hit: TextHit, back: np.ndarray, engine: str) -> TextHit:
     x0, y0, x1, y1 = hit.bbox
-    pts = np.float32([[x0, y0], [x1, y0], [x1, y1], [x0, y1]]).reshape(-1, 1, 2)
+    pts = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32).reshape(-1, 1, 2)
     q = cv2.perspectiveTransform(pts, back).reshape(4, 2)
-    quad = tuple((round(float(x), 1), round(float(y), 1)) for x, y in q)
+    quad = quad_of((round(float(x), 1), round(float(y), 1)) for x, y in q)
     bbox = (
         int(np.floor(q[:, 0].min())),
         int(np.floor(q[:, 1].min())),
         int(np.ceil(q[:, 0].max())),
         int(np.ceil(q[:, 1].max())),
     )
-    return TextHit(hit.text, bbox, hit.score, engine, quad)  # type: ignore[arg-type]
+    return TextHit(hit.text, bbox, hit.score, engine, quad)

@@ -118,10 +118,10 @@ class TesseractOcr(OcrEngine):
             text = (row.get("text") or "").strip()
             if row.get("level") != "5" or not text or float(row["conf"]) < self.min_conf:
                 continue
-            box = (int(row["left"]), int(row["top"]))
-            box += (box[0] + int(row["width"]), box[1] + int(row["height"]))
+            left, top = int(row["left"]), int(row["top"])
+            box = (left, top, left + int(row["width"]), top + int(row["height"]))
             key = (int(row["block_num"]), int(row["par_num"]), int(row["line_num"]))
-            out.append(Word(text, box, float(row["conf"]) / 100, key))  # type: ignore[arg-type]
+            out.append(Word(text, box, float(row["conf"]) / 100, key))
         return out
 
     def _lines(self, tsv: str) -> list[TextHit]:
