@@ -25,6 +25,7 @@ class Video:
     height: int
     rotation: int
     added_at: str
+    kind: str = "video"  # video | still | document (frame N of a document is page N + 1)
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,20 @@ def sources(conn: sqlite3.Connection, video_sha256: str | None = None) -> list[S
         d["tool_versions"] = json.loads(d["tool_versions"])
         out.append(Source(**d, captures=captures(conn, d["id"])))
     return out
+
+
+def set_source_embedded(conn: sqlite3.Connection, source_id: int, data: dict[str, Any]) -> None:
+    """EXIF/XMP or PDF information of a source's file (inside the ingest's transaction)."""
+    conn.execute(
+        "UPDATE sources SET embedded_json = ? WHERE id = ?",
+        (json.dumps(data, ensure_ascii=False, sort_keys=True), source_id),
+    )
+
+
+def source_embedded(conn: sqlite3.Connection, source_id: int) -> dict[str, Any] | None:
+    """What the file itself said (camera, time, GPS...): for the investigators, never published."""
+    row = conn.execute("SELECT embedded_json FROM sources WHERE id = ?", (source_id,)).fetchone()
+    return json.loads(row[0]) if row and row[0] else None
 
 
 def source_info_json(conn: sqlite3.Connection, source_id: int) -> dict[str, Any] | None:

@@ -46,14 +46,24 @@ def sources(directory: Path, as_json: bool) -> None:
         vids = {v.sha256: v for v in records.videos(c.conn)}
         notes = {sha: frame_index.summary(c.conn, sha) for sha in vids}
     if as_json:
-        print_rows([s.to_dict() | {"frames": notes[s.video_sha256]} for s in srcs], "json")
+        print_rows(
+            [
+                s.to_dict()
+                | {"media_kind": vids[s.video_sha256].kind, "frames": notes[s.video_sha256]}
+                for s in srcs
+            ],
+            "json",
+        )
         return
-    table = Table("id", "video", "kind", "title", "retrieved", "frames", "size", "frame notes")
+    table = Table(
+        "id", "video", "media", "kind", "title", "retrieved", "frames", "size", "frame notes"
+    )
     for s in srcs:
         v = vids[s.video_sha256]
         table.add_row(
             str(s.id),
             s.video_sha256[:12],
+            v.kind,
             s.kind,
             escape(s.title or ""),
             s.retrieved_at[:19],

@@ -99,6 +99,7 @@ def commit_video(
                     height=info.height,
                     rotation=info.rotation,
                     added_at=now(),
+                    kind=info.kind,
                 ),
                 probe_json=info.to_json(),
             )
@@ -123,6 +124,8 @@ def commit_video(
             info=draft.info,
             tool_versions=versions,
         )
+        if info.embedded:
+            records.set_source_embedded(conn, source_id, info.embedded)
         for cap in draft.captures:
             cap_stored = _place(case, cap.tmp, cap.sha256, cap.ext, placed)
             records.insert_capture(
@@ -149,6 +152,7 @@ def commit_video(
                 "uri": draft.uri,
                 "media_path": stored.relpath,
                 "new_video": new_video,
+                "media_kind": info.kind,
                 "captures": {c.kind: c.sha256 for c in draft.captures},
                 "versions": versions,
             },

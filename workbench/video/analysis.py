@@ -25,6 +25,7 @@ from workbench.video.index import FrameIndex
 from workbench.video.index_build import build_index, remember, stored_index
 from workbench.video.keyframe_pass import Thumbs, keyframe_pass
 from workbench.video.keyframes import METHOD, Keyframe, ShotAnalysis
+from workbench.video.media_kind import page_methods
 from workbench.video.scan import analyze_video
 from workbench.video.shots import Shot
 from workbench.video.signals import ScanParams
@@ -65,9 +66,9 @@ def analyze_keyframes(
     if done is not None:
         return done
     path = case.path(video.media_path)
-    ensure_index(case, video.sha256, path)
-    if workers <= 1:  # one decode: the keyframes' pictures are kept as the scan meets them
-        index = build_index(path)
+    index = ensure_index(case, video.sha256, path)
+    if workers <= 1 or index.method in page_methods():
+        # one decode: the keyframes' pictures are kept as the scan meets them
         result, stored = keyframe_pass(
             path, index, params, Thumbs(case.root, case.tmp_dir, video.sha256, key), 0, progress
         )

@@ -28,10 +28,16 @@ JUMP_S = 10  # FFmpeg's -dts_delta_threshold
 
 
 def decode_index(path: Path, threads: int = 0) -> FrameIndex:
-    """Decode the whole first video stream once and index its pictures."""
+    """Decode the whole first video stream once and index its pictures (a still's or a
+    document's index comes from its own reader: one frame, or one frame a page)."""
     import av
 
+    from workbench.video.media_kind import page_index
+
     path = Path(path)
+    paged = page_index(path)
+    if paged is not None:
+        return paged
     container, stream = open_video(path, threads)
     # deblocking changes pixels, never which pictures come out or their stamps: skip it
     stream.codec_context.options = {"skip_loop_filter": "all"}
@@ -222,6 +228,8 @@ def stored_index(path: Path) -> FrameIndex | None:
     from workbench.case import frame_index
 
     record = frame_index.load_file(db, path.stem)
-    if record is None or record.get("method") != METHOD:
+    from workbench.video.media_kind import page_methods
+
+    if record is None or record.get("method") not in (METHOD, *page_methods()):
         return None
     return FrameIndex.from_dict(record)

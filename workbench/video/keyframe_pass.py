@@ -18,6 +18,7 @@ from typing import Any
 from workbench.progress import NullProgress, ProgressSink
 from workbench.video.index import FrameIndex
 from workbench.video.keyframes import Analyzer, Keyframe, ShotAnalysis
+from workbench.video.media_kind import page_methods
 from workbench.video.scan import TASK, scan_frames
 from workbench.video.signals import ScanParams
 from workbench.video.thumbs import StoredKeyframe, frame_rgb, store_picture, thumb_folder
@@ -56,6 +57,10 @@ def keyframe_pass(
 
     progress = progress or NullProgress()
     root, tmp_dir = Path(thumbs.root), Path(thumbs.tmp_dir)
+    if index.method in page_methods():  # a still or a document: a keyframe a page
+        from workbench.video.page_pass import page_pass
+
+        return page_pass(path, index, params, root, tmp_dir, thumbs.sha256, thumbs.key, progress)
     analyzer = Analyzer(params)
     total = len(index)
     progress.update(TASK, 0, total)
