@@ -55,16 +55,13 @@ def sources(directory: Path, as_json: bool) -> None:
             "json",
         )
         return
-    table = Table(
-        "id", "video", "media", "kind", "title", "retrieved", "frames", "size", "frame notes"
-    )
+    table = Table("id", "video", "kind", "title", "retrieved", "frames", "size", "frame notes")
     for s in srcs:
         v = vids[s.video_sha256]
         table.add_row(
             str(s.id),
             s.video_sha256[:12],
-            v.kind,
-            s.kind,
+            s.kind if v.kind == "video" else f"{s.kind}, {v.kind}",  # file, document
             escape(s.title or ""),
             s.retrieved_at[:19],
             str(v.frame_count),

@@ -37,7 +37,7 @@ def page_text(path: Path, page_no: int, dpi: float) -> tuple[list[TextHit], list
             lines = _lines(page, height, scale, method())
             images = []
             for obj in page.get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_IMAGE]):
-                box = _pixels(obj.get_pos(), height, scale)
+                box = _pixels(obj.get_bounds(), height, scale)
                 if box[2] - box[0] >= MIN_IMAGE_PX and box[3] - box[1] >= MIN_IMAGE_PX:
                     images.append(box)
         finally:
@@ -58,38 +58,45 @@ def _pixels(rect: tuple[float, float, float, float], height: float, scale: float
 
 
 def _lines(page: Any, height: float, scale: float, engine: str) -> list[TextHit]:
-    """The text layer's rectangles (PDFium cuts them at font changes), joined into lines."""
+    """The text layer's rectangles (PDFium cuts them at font changes) joined into lines;
+    each line's text is what the layer holds inside the joined rectangle."""
     textpage = page.get_textpage()
     try:
-        pieces: list[tuple[BBox, str]] = []
+        pieces: list[tuple[float, float, float, float]] = []
         for i in range(textpage.count_rects()):
             rect = textpage.get_rect(i)
-            text = textpage.get_text_bounded(*rect)
-            if text.strip():
-                pieces.append((_pixels(rect, height, scale), text))
+            if textpage.get_text_bounded(*rect).strip():
+                pieces.append(rect)
+        rows: list[list[tuple[float, float, float, float]]] = []  # same height, then by x
+        for rect in sorted(pieces, key=lambda r: -(r[1] + r[3]) / 2):
+            if rows and _same_row(rows[-1][0], rect):
+                rows[-1].append(rect)
+            else:
+                rows.append([rect])
+        hits: list[TextHit] = []
+        for row in rows:
+            row.sort(key=lambda r: r[0])
+            box = row[0]
+            for nxt in row[1:]:
+                if nxt[0] - box[2] < 2 * max(box[3] - box[1], 1):  # the same phrase
+                    box = (box[0], min(box[1], nxt[1]), nxt[2], max(box[3], nxt[3]))
+                else:  # a column gap: another line
+                    hits.append(_hit(textpage, box, height, scale, engine))
+                    box = nxt
+            hits.append(_hit(textpage, box, height, scale, engine))
     finally:
         textpage.close()
-    rows: list[list[tuple[BBox, str]]] = []  # pieces at the same height, then by x
-    for box, text in sorted(pieces, key=lambda p: (p[0][1] + p[0][3]) / 2):
-        if rows and _same_row(rows[-1][0][0], box):
-            rows[-1].append((box, text))
-        else:
-            rows.append([(box, text)])
-    hits: list[TextHit] = []
-    for row in rows:
-        row.sort(key=lambda p: p[0][0])
-        box, text = row[0]
-        for nbox, ntext in row[1:]:
-            if nbox[0] - box[2] < 2 * max(box[3] - box[1], 1):  # same phrase
-                box = (min(box[0], nbox[0]), min(box[1], nbox[1]), nbox[2], max(box[3], nbox[3]))
-                text = f"{text} {ntext}"
-            else:  # a column gap: another line
-                hits.append(TextHit(" ".join(text.split()), box, 1.0, engine))
-                box, text = nbox, ntext
-        hits.append(TextHit(" ".join(text.split()), box, 1.0, engine))
-    return hits
+    return [h for h in hits if h.text]
 
 
-def _same_row(a: BBox, b: BBox) -> bool:
+def _hit(
+    textpage: Any, rect: tuple[float, float, float, float], height: float, scale: float, engine: str
+) -> TextHit:
+    text = " ".join(textpage.get_text_bounded(*rect).split())
+    return TextHit(text, _pixels(rect, height, scale), 1.0, engine)
+
+
+def _same_row(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    """PDF rectangles (left, bottom, right, top) on one line of text."""
     h = max(a[3] - a[1], b[3] - b[1], 1)
     return abs((a[1] + a[3]) / 2 - (b[1] + b[3]) / 2) < h / 2

@@ -43,7 +43,7 @@ def page_pass(
     with FrameReader(Path(path), sha256, cache_frames=1, index=index) as reader:
         for n in range(total):
             t = index.time(n)
-            shots.append(Shot(n, n, n, t, t, "start" if n == 0 else "page"))
+            shots.append(Shot(n, n, n, t, t, "start" if n == 0 else "cut"))  # a new page
             try:
                 rgb = reader.get(n).rgb
             except VideoError:  # a page that cannot be rendered is left out, not fatal
