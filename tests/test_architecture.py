@@ -58,6 +58,7 @@ LAYERS: dict[str, int] = {
     "resources": 0,
     "synth": 0,
     "synth_docs": 0,
+    "demo_media": 4,
     "tabular": 0,
     "chromium": 0,
     "ingest": 1,

@@ -167,3 +167,18 @@ def test_published_images_hold_no_metadata_and_no_face(flow: Flow) -> None:
     log = json.loads((flow.out / "data/redactions.json").read_text())
     entry = next(e for e in log["images"] if e["file"] == f"media/{photo.name}")
     assert entry["faces"], "the astronaut's face was found and hidden"
+
+
+def test_findings_filter_by_media_kind_in_the_cli_and_the_app(flow: Flow) -> None:
+    from workbench.app import findings_table as ft
+    from workbench.case import Case
+
+    docs = json.loads(_ok("findings", flow.case_dir, "--media", "document"))
+    assert docs and {f["video"] for f in docs} == {flow.shas["brochure"]}
+    assert {f["media_kind"] for f in docs} == {"document"}
+    with Case.open(flow.case_dir) as case:
+        stills = ft.observations(case, ft.Filters(media="still"))
+        everything = ft.observations(case, ft.Filters())
+        assert "media" in ft.filter_options(case)
+    assert {o.video for o in stills} == {flow.shas["photo"], flow.shas["post"]}
+    assert len(everything) == len(stills) + len(docs)

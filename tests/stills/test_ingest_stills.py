@@ -17,7 +17,7 @@ from workbench.video.frames import FrameReader
 from workbench.video.pdf_pages import MAX_PAGES
 
 
-def _ingest(case_dir: Path, *paths: Path) -> list[dict]:
+def _ingest(case_dir: Path, *paths: Path | str) -> list[dict]:
     result = run_cli("ingest", case_dir, *paths, "--json")
     assert result.exit_code == 0, result.output
     return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
@@ -126,3 +126,20 @@ def test_old_cases_get_the_media_kind_column(case_dir: Path) -> None:
     finally:
         conn.close()
     assert "kind" in cols and "embedded_json" in scols
+
+
+def test_a_direct_link_to_a_photo_or_a_pdf_is_ingested_from_its_url(
+    case_dir: Path, web_root: Path, http_server: str, photo: Path, brochure: Path
+) -> None:
+    (web_root / "photo.jpg").write_bytes(photo.read_bytes())
+    (web_root / "sheet.pdf").write_bytes(brochure.read_bytes())
+    rows = _ingest(
+        case_dir, f"{http_server}/photo.jpg", f"{http_server}/sheet.pdf", "--no-screenshot"
+    )
+    assert [r["media_kind"] for r in rows] == ["still", "document"]
+    with Case.open(case_dir) as c:
+        srcs = records.sources(c.conn)
+        assert [s.kind for s in srcs] == ["url", "url"]
+        assert srcs[0].uri.endswith("/photo.jpg")
+        meta = records.source_embedded(c.conn, srcs[0].id)
+    assert meta is not None and "gps" in meta  # EXIF kept whichever way the file came

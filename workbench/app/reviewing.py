@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.app.coords import Box
+from workbench.case import citation
 from workbench.case.folder import Case
 from workbench.case.observations import Observation
 from workbench.case.records import Source, Video
@@ -86,7 +87,7 @@ def video_label(video: Video, sources: list[Source] | tuple[Source, ...] = ()) -
     """The title (else the file name it was ingested from), size, length, short hash
     (once: the stored file is named by the hash, so its name says nothing more)."""
     size = f"{video.width}x{video.height}"
-    duration = f"{video.duration_s:.1f} s" if video.duration_s else f"{video.frame_count} frames"
+    duration = citation.extent(video.kind, video.frame_count, video.duration_s)
     named = next((s.title for s in sources if s.title), None)
     if named is None:
         uris = [s.uri for s in sources if s.uri]

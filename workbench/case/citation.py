@@ -24,3 +24,21 @@ def where(kind: str | None, sha256: str, index: int | None) -> str:
     if kind == "still" or index is None:
         return f"{noun} {sha256[:12]}"
     return f"{place(kind, index)} of {noun} {sha256[:12]}"
+
+
+def position(kind: str | None, index: int, count: int) -> str:
+    """Where a reviewer stands: "page 3 / 12", "image", "frame 40 / 479"."""
+    if kind == "document":
+        return f"page {index + 1} / {count}"
+    if kind == "still":
+        return "image (one frame)"
+    return f"frame {index} / {count - 1}"
+
+
+def extent(kind: str | None, count: int, duration_s: float | None) -> str:
+    """How long a media item is: "12 pages", "one image", "30.0 s" or "480 frames"."""
+    if kind == "document":
+        return f"{count} page{'s' if count != 1 else ''}"
+    if kind == "still":
+        return "image"
+    return f"{duration_s:.1f} s" if duration_s else f"{count} frames"

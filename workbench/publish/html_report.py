@@ -105,12 +105,12 @@ def _frame(fr: FrameItem) -> str:
         False: "it DOES NOT match the hash recorded with the findings",
         None: "no hash was recorded with the findings to compare it with",
     }[fr.pixel_match]
-    at = f"{citation.place(fr.media_kind, fr.index)} at {fr.time_s:.3f} s"
+    at = f", {citation.place(fr.media_kind, fr.index)} at {fr.time_s:.3f} s"
     if fr.media_kind != "video":
-        at = citation.place(fr.media_kind, fr.index)
+        at = "" if fr.media_kind == "still" else f", {citation.place(fr.media_kind, fr.index)}"
     noun = citation.NOUNS.get(fr.media_kind, "video").capitalize()
     caption = (
-        f"{noun} <span class='mono'>{h(fr.video)}</span>, {h(at)}. "
+        f"{noun} <span class='mono'>{h(fr.video)}</span>{h(at)}. "
         f"Decoded pixels SHA-256 <span class='mono'>{h(fr.pixel_sha256)}"
         f"</span> ({h(match)}). "
         f"{fr.faces_hidden} face(s) and {fr.manual_hidden} marked box(es) hidden."
@@ -147,7 +147,7 @@ def _evidence(piece: dict, published: set[int]) -> str:
         ref = f'<a href="#finding-{oid}">finding #{oid}</a>' if oid in published else f"#{oid}"
         frame = piece.get("frame_index")
         kind = piece.get("media_kind") or "video"
-        place = citation.place(kind, int(frame)) if frame is not None else ""
+        place = citation.place(kind, int(frame)) if frame is not None and kind != "still" else ""
         frame_text = f", {place}" if place else ""
         return (
             f"confirmed observation {ref}: {h(what)} ({citation.NOUNS.get(kind, 'video')} "

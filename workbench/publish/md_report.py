@@ -37,13 +37,14 @@ def render(d: ReportData) -> str:
     for fr in d.frames:
         where = fr.where[:1].upper() + fr.where[1:]
         place = citation.place(fr.media_kind, fr.index)
-        at = f"{place} at {fr.time_s:.3f} s" if fr.media_kind == "video" else place
+        at = f", {place} at {fr.time_s:.3f} s" if fr.media_kind == "video" else f", {place}"
+        at = "" if fr.media_kind == "still" else at
         out += [f"### {md(where)}", ""]
         if fr.image:
             out += [f"![{md(fr.where)}, redacted]({fr.image})", ""]
         noun = citation.NOUNS.get(fr.media_kind, "video").capitalize()
         out += [
-            f"{noun} `{fr.video}`, {at}; decoded pixels "
+            f"{noun} `{fr.video}`{at}; decoded pixels "
             f"SHA-256 `{fr.pixel_sha256}`. {fr.faces_hidden} face(s) and {fr.manual_hidden} "
             "marked box(es) hidden.",
             "",
@@ -103,10 +104,12 @@ def render(d: ReportData) -> str:
                 frame = p.get("frame_index")
                 kind = p.get("media_kind") or "video"
                 video = str(p.get("video_sha256") or "")
-                at = f" ({citation.where(kind, video, int(frame))})" if frame is not None else ""
-                out.append(
-                    f"- confirmed observation \\#{p.get('observation_id')}: {md(what)}{md(at)}"
-                )
+                at = ""
+                if frame is not None:  # page 3 of document …, image …, frame 12 of video …
+                    at = f" ({md(citation.where(kind, video, int(frame)))})"
+                oid = p.get("observation_id")
+                oid = int(oid) if oid is not None else oid  # a whole number, never "37.0"
+                out.append(f"- confirmed observation \\#{oid}: {md(what)}{at}")
             else:
                 bits = [md(p.get("kind")), md(p.get("title") or "")]
                 if p.get("url"):
