@@ -8,23 +8,23 @@ from pathlib import Path
 
 import numpy as np
 
-from workbench.synth_docs import TextLine, social_post, write_pdf
+from workbench.synth_docs import A5_IN, TextLine, social_post, write_pdf
 
 NOTICE = "FICTIONAL DEMO DOCUMENT - NOT A REAL PRODUCT OR COMPANY"
 
 
 def write_brochure(path: Path) -> Path:
-    """FaceTrace's (fictional) data sheet: product, capability, in three languages."""
+    """FaceTrace's (fictional) data sheet, an A5 page: product, capability, three languages."""
     page = [
-        TextLine(0.08, 0.06, "FaceTrace Analytics (fictional)", 22),
-        TextLine(0.08, 0.13, "FaceTrace Search - data sheet", 16),
-        TextLine(0.08, 0.22, "Real-time face recognition against watchlists", 14),
-        TextLine(0.08, 0.27, "Распознавание лиц в реальном времени", 13),
-        TextLine(0.08, 0.32, "Бет-әлпетті нақты уақытта тану", 13),
-        TextLine(0.08, 0.40, "Deployed in city situation centres since 2023", 12),
-        TextLine(0.08, 0.92, NOTICE, 10),
+        TextLine(0.08, 0.06, "FaceTrace Analytics (fictional)", 18),
+        TextLine(0.08, 0.13, "FaceTrace Search - data sheet", 14),
+        TextLine(0.08, 0.22, "Real-time face recognition against watchlists", 12),
+        TextLine(0.08, 0.27, "Распознавание лиц в реальном времени", 11),
+        TextLine(0.08, 0.32, "Бет-әлпетті нақты уақытта тану", 11),
+        TextLine(0.08, 0.40, "Deployed in city situation centres since 2023", 10),
+        TextLine(0.08, 0.92, NOTICE, 8),
     ]
-    return write_pdf(path, [page])
+    return write_pdf(path, [page], A5_IN)
 
 
 def write_post(path: Path, photo: np.ndarray) -> Path:

@@ -15,6 +15,7 @@ from PIL import Image, ImageDraw
 from workbench.synth import font
 
 A4_IN = (8.27, 11.69)
+A5_IN = (5.83, 8.27)
 
 
 @dataclass(frozen=True)
@@ -36,9 +37,13 @@ def text_image(lines: Sequence[str], size: tuple[int, int], px: int = 40) -> np.
     return np.asarray(img)
 
 
-def write_pdf(path: Path, pages: Sequence[Sequence[TextLine] | np.ndarray]) -> Path:
-    """A PDF, one A4 page per item: text lines (a real text layer) or a picture filling the
-    page (a scanned page: no text layer at all)."""
+def write_pdf(
+    path: Path,
+    pages: Sequence[Sequence[TextLine] | np.ndarray],
+    size: tuple[float, float] = A4_IN,
+) -> Path:
+    """A PDF, one page (`size` in inches, A4 by default) per item: text lines (a real text
+    layer) or a picture filling the page (a scanned page: no text layer at all)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -50,7 +55,7 @@ def write_pdf(path: Path, pages: Sequence[Sequence[TextLine] | np.ndarray]) -> P
         PdfPages(path, metadata={"Creator": "workbench.synth_docs"}) as pdf,
     ):
         for page in pages:
-            fig = plt.figure(figsize=A4_IN)
+            fig = plt.figure(figsize=size)
             if isinstance(page, np.ndarray):
                 ax = fig.add_axes((0, 0, 1, 1))
                 ax.imshow(page, interpolation="nearest", aspect="auto")

@@ -89,3 +89,16 @@ def bad_files(docs_dir: Path, photo: Path, brochure: Path) -> dict[str, Path]:
     out["not-an-image"] = docs_dir / "notes.jpg"
     out["not-an-image"].write_bytes(b"\xff\xd8\xff" + b"this is not a JPEG" * 10)
     return out
+
+
+@pytest.fixture(scope="session")
+def heic(docs_dir: Path) -> Path:
+    """An iPhone-style HEIC photograph (encoded by pillow-heif's libheif)."""
+    import pillow_heif
+    from PIL import Image
+    from skimage import data
+
+    pillow_heif.register_heif_opener()
+    path = docs_dir / "phone.heic"
+    Image.fromarray(data.chelsea()[::2, ::2]).save(path, quality=70)
+    return path

@@ -79,6 +79,8 @@ def flow(tmp_path_factory: pytest.TempPathFactory, brochure: Path, photo: Path, 
         "--by",
         "editor",
     )
+    _ok("annotate", case_dir, shas["post"], "--index", "0", "--box", "70,10,400,45",
+        "--note", "the author's name", "--tag", "redact", "--by", "editor")  # fmt: skip
     manual = json.loads(_ok("findings", case_dir, "--format", "json", "--kind", "manual"))
     post_note = next(f for f in manual if f["video"] == shas["post"])
     g = ("graph", "entity", "add", case_dir)
@@ -167,6 +169,10 @@ def test_published_images_hold_no_metadata_and_no_face(flow: Flow) -> None:
     log = json.loads((flow.out / "data/redactions.json").read_text())
     entry = next(e for e in log["images"] if e["file"] == f"media/{photo.name}")
     assert entry["faces"], "the astronaut's face was found and hidden"
+    post = next(
+        e for e in log["images"] if e["file"].startswith(f"media/frame-{flow.shas['post'][:12]}")
+    )
+    assert post["manual_boxes"] == [[70, 10, 470, 55]]  # the box the reviewer marked
 
 
 def test_findings_filter_by_media_kind_in_the_cli_and_the_app(flow: Flow) -> None:

@@ -143,3 +143,14 @@ def test_a_direct_link_to_a_photo_or_a_pdf_is_ingested_from_its_url(
         assert srcs[0].uri.endswith("/photo.jpg")
         meta = records.source_embedded(c.conn, srcs[0].id)
     assert meta is not None and "gps" in meta  # EXIF kept whichever way the file came
+
+
+def test_a_heic_photo_is_a_still(case_dir: Path, heic: Path) -> None:
+    from skimage import data
+
+    (row,) = _ingest(case_dir, heic)
+    assert row["media_kind"] == "still" and (row["width"], row["height"]) == (226, 150)
+    with FrameReader(heic) as reader:
+        rgb = reader.get(0).rgb
+    expected = data.chelsea()[::2, ::2].astype(int)
+    assert np.abs(rgb.astype(int) - expected).mean() < 8  # the picture, decoded

@@ -83,6 +83,12 @@ def neighbour_shot(shots: tuple[Shot, ...] | list[Shot], index: int, direction: 
     return index
 
 
+def where_caption(kind: str, index: int, count: int, time_text: str, sha: str) -> str:
+    """ "frame 3 / 47 · 00:00:00.120 · source …", "page 2 / 9 · source …" (pages have no time)."""
+    when = f" · {time_text}" if kind == "video" else ""
+    return f"{citation.position(kind, index, count)}{when} · source {sha[:12]}"
+
+
 def video_label(video: Video, sources: list[Source] | tuple[Source, ...] = ()) -> str:
     """The title (else the file name it was ingested from), size, length, short hash
     (once: the stored file is named by the hash, so its name says nothing more)."""

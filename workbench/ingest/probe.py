@@ -84,7 +84,7 @@ def probe(path: Path, display_name: str | None = None) -> VideoInfo:
     name = display_name or Path(path).name
     size = Path(path).stat().st_size
     if size == 0:
-        raise IngestError(f"{name} is empty (0 bytes), so it is not a video.")
+        raise IngestError(f"{name} is empty (0 bytes): there is nothing to add.")
     from workbench.video.media_kind import VIDEO, kind_of
 
     kind = kind_of(Path(path))

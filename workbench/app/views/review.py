@@ -182,7 +182,7 @@ if ss.get(K + "keys"):  # the viewer names the frame it shows, under its picture
     st.caption(f"source {sha[:12]} · the frame shown is named under the picture")
 else:
     st.caption(
-        f"{citation.position(video.kind, index, len(frames))} · {timecode(ref_time)} · {sha[:12]}",
+        reviewing.where_caption(video.kind, index, len(frames), timecode(ref_time), sha),
         help=f"source sha256 {sha}",
     )
 panels.decoder_notes(case, sha, frames, index)
