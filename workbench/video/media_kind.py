@@ -99,6 +99,7 @@ class PageDecoder:
         self.index = index
         self.kind = kind_of_index(index)
         self.last = -1
+        self._doc: Any = None  # a PDF stays open between pages (parsing it costs more)
 
     def frames(self, first: int, last: int, from_start: bool = False) -> Iterator[tuple[int, Any]]:
         if self.kind == STILL:
@@ -107,8 +108,11 @@ class PageDecoder:
             items = still_frames(self.path, first, last)
         else:
             from workbench.video.pdf_pages import frames as pdf_frames
+            from workbench.video.pdf_pages import open_pdf
 
-            items = pdf_frames(self.path, self.index, first, last)
+            if self._doc is None:
+                self._doc = open_pdf(self.path)
+            items = pdf_frames(self._doc, self.path, self.index, first, last)
         for pos, rgb in items:
             self.last = pos
             yield pos, rgb
@@ -118,3 +122,6 @@ class PageDecoder:
 
     def close(self) -> None:
         self.last = -1
+        if self._doc is not None:
+            self._doc.close()
+            self._doc = None

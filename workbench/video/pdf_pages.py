@@ -125,10 +125,9 @@ def render(doc: Any, page_no: int, dpi: float, name: str) -> np.ndarray:
     return rgb
 
 
-def frames(path: Path, index: FrameIndex, first: int, last: int) -> Iterator[tuple[int, Any]]:
-    doc = open_pdf(path)
-    try:
-        for n in range(max(0, first), min(last, len(index) - 1) + 1):
-            yield n, render(doc, n, index.dpi, Path(path).name)
-    finally:
-        doc.close()
+def frames(
+    doc: Any, path: Path, index: FrameIndex, first: int, last: int
+) -> Iterator[tuple[int, Any]]:
+    """Pages `first`..`last` of the open document `doc` (the file at `path`)."""
+    for n in range(max(0, first), min(last, len(index) - 1) + 1):
+        yield n, render(doc, n, index.dpi, Path(path).name)
