@@ -154,3 +154,34 @@ def test_a_heic_photo_is_a_still(case_dir: Path, heic: Path) -> None:
         rgb = reader.get(0).rgb
     expected = data.chelsea()[::2, ::2].astype(int)
     assert np.abs(rgb.astype(int) - expected).mean() < 8  # the picture, decoded
+
+
+@pytest.mark.parametrize("fmt", ["webp", "png", "tiff", "bmp"])
+def test_every_still_format_reads_as_the_same_picture(fmt: str, tmp_path: Path) -> None:
+    from PIL import Image
+    from skimage import data
+
+    picture = data.coffee()[::2, ::2]
+    path = tmp_path / f"picture.{fmt}"
+    Image.fromarray(picture).save(path, **({"quality": 95} if fmt == "webp" else {}))
+    with FrameReader(path) as reader:
+        assert reader.kind == "still" and len(reader) == 1
+        rgb = reader.get(0).rgb
+    assert rgb.shape == picture.shape
+    assert np.abs(rgb.astype(int) - picture.astype(int)).mean() < (4 if fmt == "webp" else 0.01)
+
+
+def test_the_exif_orientation_turns_the_picture_upright(tmp_path: Path) -> None:
+    from PIL import Image
+    from skimage import data
+
+    picture = data.coffee()[::2, ::2]
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored sideways: turn 90 degrees clockwise to display
+    path = tmp_path / "sideways.jpg"
+    Image.fromarray(picture).save(path, exif=exif, quality=95)
+    with FrameReader(path) as reader:
+        rgb = reader.get(0).rgb
+    upright = np.rot90(picture, -1)
+    assert rgb.shape == upright.shape
+    assert np.abs(rgb.astype(int) - upright.astype(int)).mean() < 4
