@@ -57,6 +57,8 @@ LAYERS: dict[str, int] = {
     "progress": 0,
     "resources": 0,
     "synth": 0,
+    "synth_docs": 0,
+    "demo_media": 4,
     "tabular": 0,
     "chromium": 0,
     "ingest": 1,

@@ -174,6 +174,8 @@ def build_demo(
         with Case.init(directory, TITLE, summary=SUMMARY, actor=actor, fictional=True) as case:
             progress.update("demo", 2, steps)
             result = ingest_file(case, clip, actor, progress)
+            for item in _stills(Path(tmp)):  # a brochure page and an integrator's post
+                ingest_file(case, item, actor, progress)
             progress.update("demo", 3, steps)
             reports = _analyse(case, actor, progress)
             progress.update("demo", 4, steps)
@@ -189,6 +191,16 @@ def build_demo(
         summary.lines += story.lines()
         summary.bundle = story.bundle
     return summary
+
+
+def _stills(tmp: Path) -> list[Path]:
+    from workbench.demo_media import write_brochure, write_post
+
+    wall = next(video_wall(1))[::4, ::4]  # the post's photo: the (generated) video wall
+    return [
+        write_brochure(tmp / "facetrace-data-sheet.pdf"),
+        write_post(tmp / "dalakent-post.png", wall),
+    ]
 
 
 def _analyse(case: Case, actor: str, progress: ProgressSink) -> list:

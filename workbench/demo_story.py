@@ -88,7 +88,7 @@ def build_graph(case: Case, story: dict[str, Any], folder: Path) -> tuple[list[s
     from workbench.graph.entities import resolve
     from workbench.graph.imports import import_file
     from workbench.graph.proposals import decide, link_video, propose
-    from workbench.graph.relations import NewEvidence, add_relation
+    from workbench.graph.relations import NewEvidence, add_evidence, add_relation, find_relation
 
     who = story["reviewer"]
     done = []
@@ -97,7 +97,8 @@ def build_graph(case: Case, story: dict[str, Any], folder: Path) -> tuple[list[s
         done.append(f"{spec['file']} {r.rows_imported} rows")
     site = resolve(case, story["site"], "site").id
     for video in records.videos(case.conn):
-        link_video(case, who, site, video.sha256, "the demo footage (fictional)")
+        if video.kind == "video":  # footage filmed there; not the brochure or the post
+            link_video(case, who, site, video.sha256, "the demo footage (fictional)")
     proposed = propose(case, who).proposals
     accepted = [p.id for p in decide(case, who, [p.id for p in proposed], True)] if proposed else []
     edges = []
@@ -105,18 +106,18 @@ def build_graph(case: Case, story: dict[str, Any], folder: Path) -> tuple[list[s
         ids = chosen(case, edge["evidence"], status="confirmed")
         if not ids:
             raise WorkbenchError(f"No confirmed finding matches the evidence of {edge}.")
-        rel = add_relation(
-            case,
-            who,
-            edge["relation"],
-            resolve(case, edge["source"]).id,
-            resolve(case, edge["target"]).id,
-            confidence=edge.get("confidence", 0.8),
-            evidence=[
-                NewEvidence(kind="observation", observation_id=i, note=edge.get("note"))
-                for i in ids
-            ],
-        )
+        pieces = [
+            NewEvidence(kind="observation", observation_id=i, note=edge.get("note")) for i in ids
+        ]
+        ends = resolve(case, edge["source"]).id, resolve(case, edge["target"]).id
+        known = find_relation(case.conn, edge["relation"], *ends)
+        if known:  # an imported relation: the finding is more evidence for it
+            for piece in pieces:
+                add_evidence(case, who, known, piece)
+            edges.append(known)
+            continue
+        conf = edge.get("confidence", 0.8)
+        rel = add_relation(case, who, edge["relation"], *ends, confidence=conf, evidence=pieces)
         edges.append(rel.id)
     return done, accepted, edges
 

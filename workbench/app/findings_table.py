@@ -63,6 +63,7 @@ class Filters:
     vendor: str | None = None
     status: str | None = None
     video: str | None = None
+    media: str | None = None  # video | still | document
 
 
 def filter_options(case: Case) -> dict[str, list[str]]:
@@ -73,6 +74,7 @@ def filter_options(case: Case) -> dict[str, list[str]]:
         "status": list(STATUSES),
         "vendor": vendors,
         "video": [v.sha256 for v in records.videos(case.conn)],
+        "media": ["video", "still", "document"],
     }
 
 
@@ -85,7 +87,8 @@ def observations(case: Case, filters: Filters = Filters()) -> list[Observation]:
         video=filters.video or None,
         vendor=filters.vendor or None,
     )
-    return [o for o in found if not withdrawn(o)]
+    kinds = {v.sha256: v.kind for v in records.videos(case.conn)} if filters.media else {}
+    return [o for o in found if not withdrawn(o) and kinds.get(o.video) == filters.media]
 
 
 def search(case: Case, words: str) -> list[Hit]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.app.coords import Box
+from workbench.case import citation
 from workbench.case.folder import Case
 from workbench.case.observations import Observation
 from workbench.case.records import Source, Video
@@ -82,11 +83,17 @@ def neighbour_shot(shots: tuple[Shot, ...] | list[Shot], index: int, direction: 
     return index
 
 
+def where_caption(kind: str, index: int, count: int, time_text: str, sha: str) -> str:
+    """ "frame 3 / 47 · 00:00:00.120 · source …", "page 2 / 9 · source …" (pages have no time)."""
+    when = f" · {time_text}" if kind == "video" else ""
+    return f"{citation.position(kind, index, count)}{when} · source {sha[:12]}"
+
+
 def video_label(video: Video, sources: list[Source] | tuple[Source, ...] = ()) -> str:
     """The title (else the file name it was ingested from), size, length, short hash
     (once: the stored file is named by the hash, so its name says nothing more)."""
     size = f"{video.width}x{video.height}"
-    duration = f"{video.duration_s:.1f} s" if video.duration_s else f"{video.frame_count} frames"
+    duration = citation.extent(video.kind, video.frame_count, video.duration_s)
     named = next((s.title for s in sources if s.title), None)
     if named is None:
         uris = [s.uri for s in sources if s.uri]

@@ -89,7 +89,7 @@ def describe(summary: dict[str, Any] | None) -> str:
     declared, decoded = summary["declared_frames"], summary["decoded_frames"]
     if declared and declared != decoded:
         parts.append(f"{decoded} pictures, header declares {declared}")
-    if summary["timing"] != "constant":
+    if summary["timing"] not in ("constant", "still", "pages"):
         parts.append(f"{summary['timing']} timing")
     damaged = summary["damaged_frames"]
     if damaged:

@@ -245,6 +245,12 @@ CREATE TABLE observation_search_state (
 );
 """
 
+# issue 19: stills and documents are media items too; embedded EXIF/XMP stays with the source
+MEDIA_KINDS = """
+ALTER TABLE videos ADD COLUMN kind TEXT NOT NULL DEFAULT 'video';
+ALTER TABLE sources ADD COLUMN embedded_json TEXT;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial: videos, sources, append-only audit log", _script(INITIAL)),
     Migration(2, "web captures of URL sources (page HTML, screenshot)", _script(SOURCE_CAPTURES)),
@@ -254,6 +260,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "RFC 3161 time-stamps over originals and the audit head", _script(TIMESTAMPS)),
     Migration(7, "frame indexes: each video's decoded pictures", _script(FRAME_INDEXES)),
     Migration(8, "full-text search over observations (FTS5)", _script(OBSERVATION_SEARCH)),
+    Migration(9, "media kinds (video, still, document); embedded metadata", _script(MEDIA_KINDS)),
 )
 MIGRATIONS = tuple(sorted(MIGRATIONS, key=lambda m: m.version))  # registered out of order
 assert len({m.version for m in MIGRATIONS}) == len(MIGRATIONS), "duplicate migration version"

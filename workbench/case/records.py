@@ -34,15 +34,27 @@ class Video(VideoFormat):
     media_path: str
     size_bytes: int
     added_at: str
+    kind: str = "video"  # video | still | document (frame N of a document is page N + 1)
 
     @classmethod
     def stored(
-        cls, fmt: VideoFormat, sha256: str, media_path: str, size_bytes: int, added_at: str
+        cls,
+        fmt: VideoFormat,
+        sha256: str,
+        media_path: str,
+        size_bytes: int,
+        added_at: str,
+        kind: str = "video",
     ) -> Video:
-        """The record of a video placed in media/, with what a probe read of it."""
+        """The record of a media item placed in media/, with what a probe read of it."""
         read = {f.name: getattr(fmt, f.name) for f in fields(VideoFormat)}
         return cls(
-            **read, sha256=sha256, media_path=media_path, size_bytes=size_bytes, added_at=added_at
+            **read,
+            sha256=sha256,
+            media_path=media_path,
+            size_bytes=size_bytes,
+            added_at=added_at,
+            kind=kind,
         )
 
 
@@ -167,6 +179,20 @@ def sources(conn: sqlite3.Connection, video_sha256: str | None = None) -> list[S
     where, args = ("video_sha256 = ?", (video_sha256,)) if video_sha256 else ("", ())
     found = rows.select(conn, "sources", where, args, columns=_SOURCE_COLS, order="id")
     return [rows.record(Source, r, captures=captures(conn, r["id"])) for r in found]
+
+
+def set_source_embedded(conn: sqlite3.Connection, source_id: int, data: dict[str, Any]) -> None:
+    """EXIF/XMP or PDF information of a source's file (inside the ingest's transaction)."""
+    conn.execute(
+        "UPDATE sources SET embedded_json = ? WHERE id = ?",
+        (json.dumps(data, ensure_ascii=False, sort_keys=True), source_id),
+    )
+
+
+def source_embedded(conn: sqlite3.Connection, source_id: int) -> dict[str, Any] | None:
+    """What the file itself said (camera, time, GPS...): for the investigators, never published."""
+    row = conn.execute("SELECT embedded_json FROM sources WHERE id = ?", (source_id,)).fetchone()
+    return json.loads(row[0]) if row and row[0] else None
 
 
 def source_info_json(conn: sqlite3.Connection, source_id: int) -> dict[str, Any] | None:

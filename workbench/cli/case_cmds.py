@@ -46,7 +46,14 @@ def sources(directory: Path, as_json: bool) -> None:
         vids = {v.sha256: v for v in records.videos(c.conn)}
         notes = {sha: frame_index.summary(c.conn, sha) for sha in vids}
     if as_json:
-        print_rows([s.to_dict() | {"frames": notes[s.video_sha256]} for s in srcs], "json")
+        print_rows(
+            [
+                s.to_dict()
+                | {"media_kind": vids[s.video_sha256].kind, "frames": notes[s.video_sha256]}
+                for s in srcs
+            ],
+            "json",
+        )
         return
     table = Table("id", "video", "kind", "title", "retrieved", "frames", "size", "frame notes")
     for s in srcs:
@@ -54,7 +61,7 @@ def sources(directory: Path, as_json: bool) -> None:
         table.add_row(
             str(s.id),
             s.video_sha256[:12],
-            s.kind,
+            s.kind if v.kind == "video" else f"{s.kind}, {v.kind}",  # file, document
             escape(s.title or ""),
             s.retrieved_at[:19],
             str(v.frame_count),

@@ -21,6 +21,11 @@ from workbench.errors import WorkbenchError
 @click.option("--status", type=click.Choice(["suggested", "confirmed", "rejected"]))
 @click.option("--vendor", default=None)
 @click.option("--video", default=None, help="sha256 or prefix")
+@click.option(
+    "--media",
+    type=click.Choice(["video", "still", "document"]),
+    help="Only findings on footage, still images or documents (PDF pages).",
+)
 def findings(
     directory: Path,
     fmt: str,
@@ -28,16 +33,21 @@ def findings(
     status: str | None,
     vendor: str | None,
     video: str | None,
+    media: str | None,
 ) -> None:
-    """Every observation, one record each (id, video, frame_index, time_s, kind, text,
-    label, vendor, bbox, quad, score, status, method, …)."""
-    from workbench.case import Case
+    """Every observation, one record each (id, video, media_kind, frame_index, time_s,
+    kind, text, label, vendor, bbox, quad, score, status, method, …); on a document,
+    frame_index N is page N + 1."""
+    from workbench.case import Case, records
     from workbench.case.observations import query
     from workbench.recognize.findings import FIELDS, record
 
     with Case.open(directory) as c:
         rows = query(c.conn, kind=kind, status=status, vendor=vendor, video=video)
-    print_rows([record(o) for o in rows], fmt, FIELDS)
+        kinds = {v.sha256: v.kind for v in records.videos(c.conn)}
+    out = [{**record(o), "media_kind": kinds.get(o.video)} for o in rows]
+    out = [r for r in out if media is None or r["media_kind"] == media]
+    print_rows(out, fmt, (*FIELDS, "media_kind"))
 
 
 @click.command()

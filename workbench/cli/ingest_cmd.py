@@ -98,6 +98,7 @@ def ingest(
                                 "sha256": r.video_sha256,
                                 "source_id": r.source_id,
                                 "new_video": r.new_video,
+                                "media_kind": r.info.kind,
                                 "media_path": r.media_path,
                                 "title": r.title,
                                 "frames": r.info.frame_count,
@@ -109,11 +110,20 @@ def ingest(
                         )
                     )
                 else:
-                    state = "new video" if r.new_video else "known video, new source"
+                    kind = r.info.kind
+                    state = f"new {kind}" if r.new_video else f"known {kind}, new source"
+                    unit = "pages" if kind == "document" else "frames"
                     click.echo(
                         f"{r.video_sha256[:12]}  sha256 {r.video_sha256}  ({state}; "
-                        f"{r.info.frame_count} frames, {r.info.width}x{r.info.height})"
+                        f"{r.info.frame_count} {unit}, {r.info.width}x{r.info.height})"
                     )
+                    if r.info.damaged_frames and kind != "video":
+                        click.echo(
+                            f"warning: {r.title or r.video_sha256[:12]} is damaged (truncated "
+                            "or broken data): it was read as far as it goes, the rest is "
+                            "grey, and the damage is recorded with it.",
+                            err=True,
+                        )
             for skip in skipped:
                 click.echo(f"skipped {skip.item}: {skip.reason}", err=True)
     if failures:

@@ -31,7 +31,7 @@ def ingest_file(
     try:
         size = path.stat().st_size
         if size == 0:
-            raise IngestError(f"{path.name} is empty (0 bytes), so it is not a video.")
+            raise IngestError(f"{path.name} is empty (0 bytes): there is nothing to add.")
         retrieved_at = now()
         counter = ByteCounter(progress or NullProgress(), f"copy {path.name}", size)
         tmp, sha256 = copy_to_temp(path, case.tmp_dir, counter)

@@ -53,10 +53,14 @@ class VideoInfo(VideoFormat):
     damaged_frames: tuple[int, ...] = ()  # pictures the decoder marked corrupt
     missing_before: tuple[int, ...] = ()  # frames before which data gave no picture
     index: FrameIndex | None = field(default=None, compare=False, repr=False)
+    kind: str = "video"  # video | still | document (a PDF: frame N is page N + 1)
+    # EXIF/XMP or PDF document information: kept in the source record, never published
+    embedded: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
     def to_json(self) -> str:
         d: dict[str, Any] = {f.name: getattr(self, f.name) for f in fields(self)}
         d.pop("index")
+        d.pop("embedded")
         return json.dumps(d, sort_keys=True)
 
 
@@ -77,7 +81,14 @@ def probe(path: Path, display_name: str | None = None, signals: Any = None) -> V
     name = display_name or Path(path).name
     size = Path(path).stat().st_size
     if size == 0:
-        raise IngestError(f"{name} is empty (0 bytes), so it is not a video.")
+        raise IngestError(f"{name} is empty (0 bytes): there is nothing to add.")
+    from workbench.video.media_kind import VIDEO, kind_of
+
+    kind = kind_of(Path(path))
+    if kind != VIDEO:  # a photo, a screenshot or a PDF: one frame, or one frame a page
+        from workbench.ingest.probe_pages import probe_pages
+
+        return VideoInfo(**probe_pages(Path(path), name, kind))
     try:
         container = av.open(str(path))
     except av.error.InvalidDataError as exc:
@@ -90,7 +101,10 @@ def probe(path: Path, display_name: str | None = None, signals: Any = None) -> V
         if not container.streams.video:
             raise IngestError(f"{name} holds no video stream.")
         if container.format.name in IMAGE_FORMATS or container.format.name.endswith("_pipe"):
-            raise IngestError(f"{name} is a still image, not a video.")
+            raise IngestError(
+                f"{name} is a still image in a format this workbench does not read "
+                "(use JPEG, PNG, WebP, HEIC, TIFF or BMP)."
+            )
         stream = container.streams.video[0]
         cc = stream.codec_context
         declared = int(stream.frames or 0)

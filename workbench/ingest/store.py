@@ -97,7 +97,7 @@ def commit_video(
             stored = _place(case, tmp, sha256, ext, placed)
             records.insert_video(
                 conn,
-                records.Video.stored(info, sha256, stored.relpath, stored.size, now()),
+                records.Video.stored(info, sha256, stored.relpath, stored.size, now(), info.kind),
                 probe_json=info.to_json(),
             )
             if info.index is not None:  # the decoder's frame index, so nobody decodes again
@@ -121,6 +121,8 @@ def commit_video(
             info=draft.info,
             tool_versions=versions,
         )
+        if info.embedded:
+            records.set_source_embedded(conn, source_id, info.embedded)
         for cap in draft.captures:
             cap_stored = _place(case, cap.tmp, cap.sha256, cap.ext, placed)
             records.insert_capture(
@@ -147,6 +149,7 @@ def commit_video(
                 "uri": draft.uri,
                 "media_path": stored.relpath,
                 "new_video": new_video,
+                "media_kind": info.kind,
                 "captures": {c.kind: c.sha256 for c in draft.captures},
                 "versions": versions,
             },

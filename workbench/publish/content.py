@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
-from workbench.case import records
+from workbench.case import citation, records
 from workbench.case.folder import Case
 from workbench.case.observations import Observation, query
 from workbench.publish.safe import file_name, scrub
@@ -64,6 +64,12 @@ class FrameItem:
     pixel_match: bool | None = None  # against the hash recorded with the findings
     faces_hidden: int = 0
     manual_hidden: int = 0
+    media_kind: str = "video"  # video | still | document: cited as frame, image or page
+
+    @property
+    def where(self) -> str:
+        """ "page 3 of document 1a2b…", "image 1a2b…" or "frame 12 of video 1a2b…"."""
+        return citation.where(self.media_kind, self.video, self.index)
 
     @property
     def key(self) -> str:
@@ -112,12 +118,16 @@ def redaction_boxes(case: Case) -> tuple[dict[tuple[str, int], list], dict[str, 
     return per_frame, per_video
 
 
-def group_frames(findings: list[FindingItem]) -> list[FrameItem]:
+def group_frames(
+    findings: list[FindingItem], kinds: dict[str, str] | None = None
+) -> list[FrameItem]:
     frames: dict[tuple[str, int], FrameItem] = {}
+    kinds = kinds or {}
     for f in findings:
         key = (f.obs.video, f.obs.frame_index)
         if key not in frames:
-            frames[key] = FrameItem(f.obs.video, f.obs.frame_index, f.obs.time_s)
+            kind = kinds.get(f.obs.video, "video")
+            frames[key] = FrameItem(f.obs.video, f.obs.frame_index, f.obs.time_s, media_kind=kind)
         frames[key].findings.append(f)
     return [frames[k] for k in sorted(frames)]
 
@@ -132,6 +142,7 @@ def sources(case: Case, forbidden: tuple[str, ...]) -> list[dict[str, Any]]:
             "id": s.id,
             "video": s.video_sha256,
             "kind": s.kind,
+            "media_kind": v.kind if v else None,
             "url": s.uri if s.kind == "url" else None,
             "file_name": file_name(s.uri) if s.kind != "url" else None,
             "webpage_url": s.webpage_url,
@@ -175,6 +186,10 @@ def _value(v: Any) -> Any:
     return v
 
 
+def media_kinds(case: Case) -> dict[str, str]:
+    return {v.sha256: v.kind for v in records.videos(case.conn)}
+
+
 def graph_items(case: Case, include_hypotheses: bool):  # -> (GraphView, list[dict], int)
     """The graph view to publish, its edges with their counting evidence, and how
     many hypotheses were left out."""
@@ -185,10 +200,13 @@ def graph_items(case: Case, include_hypotheses: bool):  # -> (GraphView, list[di
     edges = [e for e in full.edges if include_hypotheses or not e.get("hypothesis")]
     view = GraphView(full.nodes, edges)
     labels = {n["id"]: n["label"] for n in view.nodes}
+    kinds = media_kinds(case)
     items = []
     for e in view.edges:
         rows = edge_evidence(case, e["id"], view).to_dict("records")
         pieces = [{k: _value(v) for k, v in r.items()} for r in rows]
+        for p in pieces:  # cited as page, image or frame
+            p["media_kind"] = kinds.get(str(p.get("video_sha256") or ""))
         items.append(
             {
                 "edge": e,
@@ -336,7 +354,7 @@ def gather(case: Case, include_suggestions: bool, forbidden: tuple[str, ...]) ->
     view, edges, left_out = graph_items(case, include_hypotheses=include_suggestions)
     return Gathered(
         findings=findings,
-        frames=group_frames(findings),
+        frames=group_frames(findings, media_kinds(case)),
         view=view,
         edges=edges,
         hypotheses_left_out=left_out,

@@ -3,6 +3,7 @@ the case is escaped, and only http(s) URLs become links."""
 
 from __future__ import annotations
 
+from workbench.case import citation
 from workbench.publish.content import ORIGIN_TEXT, FindingItem, FrameItem, ReportData
 from workbench.publish.safe import h, link
 from workbench.publish.text import LEGAL_DISCLAIMER, methodology, short_method, summary_lines
@@ -104,9 +105,13 @@ def _frame(fr: FrameItem) -> str:
         False: "it DOES NOT match the hash recorded with the findings",
         None: "no hash was recorded with the findings to compare it with",
     }[fr.pixel_match]
+    at = f", {citation.place(fr.media_kind, fr.index)} at {fr.time_s:.3f} s"
+    if fr.media_kind != "video":
+        at = "" if fr.media_kind == "still" else f", {citation.place(fr.media_kind, fr.index)}"
+    noun = citation.NOUNS.get(fr.media_kind, "video").capitalize()
     caption = (
-        f"Video <span class='mono'>{h(fr.video)}</span>, frame {fr.index} at "
-        f"{fr.time_s:.3f} s. Decoded pixels SHA-256 <span class='mono'>{h(fr.pixel_sha256)}"
+        f"{noun} <span class='mono'>{h(fr.video)}</span>{h(at)}. "
+        f"Decoded pixels SHA-256 <span class='mono'>{h(fr.pixel_sha256)}"
         f"</span> ({h(match)}). "
         f"{fr.faces_hidden} face(s) and {fr.manual_hidden} marked box(es) hidden."
     )
@@ -114,15 +119,19 @@ def _frame(fr: FrameItem) -> str:
     if fr.image:
         img = (
             f'<div class="shot"><img src="{h(fr.image)}" width="{fr.width}" '
-            f'height="{fr.height}" alt="frame {fr.index} of video {h(fr.video[:12])}, '
+            f'height="{fr.height}" alt="{h(fr.where)}, '
             f'redacted">{"".join(_overlay(f, fr) for f in fr.findings)}</div>'
         )
     rows = [_finding_row(f) for f in fr.findings]
     headers = ["id", "kind", "what", "origin", "box", "score", "method", "confirmed", "crop"]
     return (
-        f'<h3 id="frame-{h(fr.key)}">Frame {fr.index} of video {h(fr.video[:12])}</h3>'
+        f'<h3 id="frame-{h(fr.key)}">{h(_cap(fr.where))}</h3>'
         f"<figure>{img}<figcaption>{caption}</figcaption></figure>{_table(headers, rows)}"
     )
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _evidence(piece: dict, published: set[int]) -> str:
@@ -137,9 +146,11 @@ def _evidence(piece: dict, published: set[int]) -> str:
         )
         ref = f'<a href="#finding-{oid}">finding #{oid}</a>' if oid in published else f"#{oid}"
         frame = piece.get("frame_index")
-        frame_text = f", frame {int(frame)}" if frame is not None else ""
+        kind = piece.get("media_kind") or "video"
+        place = citation.place(kind, int(frame)) if frame is not None and kind != "still" else ""
+        frame_text = f", {place}" if place else ""
         return (
-            f"confirmed observation {ref}: {h(what)} (video "
+            f"confirmed observation {ref}: {h(what)} ({citation.NOUNS.get(kind, 'video')} "
             f"<span class='mono'>{h(str(piece.get('video_sha256') or '')[:12])}</span>"
             f"{frame_text}; confirmed by {h(piece.get('reviewed_by'))})"
         )

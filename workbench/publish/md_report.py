@@ -4,6 +4,7 @@ passes raw HTML through still shows text."""
 
 from __future__ import annotations
 
+from workbench.case import citation
 from workbench.publish.content import ORIGIN_TEXT, ReportData
 from workbench.publish.safe import md, md_link
 from workbench.publish.text import LEGAL_DISCLAIMER, methodology, short_method, summary_lines
@@ -34,11 +35,16 @@ def render(d: ReportData) -> str:
     out += _table(["date", "event"], [[md(e.date), md(e.text)] for e in d.timeline])
     out += ["## Findings", ""]
     for fr in d.frames:
-        out += [f"### Frame {fr.index} of video {md(fr.video[:12])}", ""]
+        where = fr.where[:1].upper() + fr.where[1:]
+        place = citation.place(fr.media_kind, fr.index)
+        at = f", {place} at {fr.time_s:.3f} s" if fr.media_kind == "video" else f", {place}"
+        at = "" if fr.media_kind == "still" else at
+        out += [f"### {md(where)}", ""]
         if fr.image:
-            out += [f"![frame {fr.index}, redacted]({fr.image})", ""]
+            out += [f"![{md(fr.where)}, redacted]({fr.image})", ""]
+        noun = citation.NOUNS.get(fr.media_kind, "video").capitalize()
         out += [
-            f"Video `{fr.video}`, frame {fr.index} at {fr.time_s:.3f} s; decoded pixels "
+            f"{noun} `{fr.video}`{at}; decoded pixels "
             f"SHA-256 `{fr.pixel_sha256}`. {fr.faces_hidden} face(s) and {fr.manual_hidden} "
             "marked box(es) hidden.",
             "",
@@ -95,7 +101,15 @@ def render(d: ReportData) -> str:
         for p in item["evidence"]:
             if p.get("kind") == "observation":
                 what = p.get("obs_label") or p.get("obs_vendor") or p.get("obs_text")
-                out.append(f"- confirmed observation \\#{p.get('observation_id')}: {md(what)}")
+                frame = p.get("frame_index")
+                kind = p.get("media_kind") or "video"
+                video = str(p.get("video_sha256") or "")
+                at = ""
+                if frame is not None:  # page 3 of document …, image …, frame 12 of video …
+                    at = f" ({md(citation.where(kind, video, int(frame)))})"
+                oid = p.get("observation_id")
+                oid = int(oid) if oid is not None else oid  # a whole number, never "37.0"
+                out.append(f"- confirmed observation \\#{oid}: {md(what)}{at}")
             else:
                 bits = [md(p.get("kind")), md(p.get("title") or "")]
                 if p.get("url"):

@@ -24,6 +24,7 @@ from workbench.recognize.interfaces import METHOD as IF_METHOD
 from workbench.recognize.interfaces import load_signatures
 from workbench.recognize.ocr import DEFAULT, OcrEngine, make_engine
 from workbench.recognize.ocr.prep import Prep
+from workbench.recognize.pdf_text import page_text
 from workbench.recognize.per_keyframe import KeyframeRun, run_keyframes, video_keyframes
 from workbench.recognize.records import BBox, TextHit
 from workbench.recognize.screen import read_frame
@@ -35,6 +36,7 @@ from workbench.recognize.vendors.resolve import METHOD as VENDOR_METHOD
 from workbench.video.analysis import StoredAnalysis, StoredKeyframe
 from workbench.video.errors import VideoError
 from workbench.video.frames import FrameReader, FrameRef
+from workbench.video.media_kind import DOCUMENT, VIDEO
 
 STAGE = "text"
 
@@ -95,6 +97,12 @@ def read_keyframe(
     frame = reader.get(index)
     gray = small_gray(frame.rgb, params.tiles.work_width)
     h, w = frame.rgb.shape[:2]
+    if reader.kind == DOCUMENT:  # its text layer, exact; OCR only where the page is a picture
+        text_hits, pictures = page_text(reader.path, index, reader.index.dpi)
+        ocr_hits = read_frame(engine, frame.rgb, pictures, params.prep) if pictures else []
+        hits = [*text_hits, *ocr_hits]
+        read = KeyframeRead(frame.ref, (w, h), tuple(pictures), tuple(hits), engine.version())
+        return read, gray
     if params.incremental:
         if previous_gray is None and previous is not None:
             prev = reader.get(previous)
@@ -102,7 +110,7 @@ def read_keyframe(
         regions = regions_to_read(previous_gray, gray, (w, h), params.tiles)
     else:
         regions = [(0, 0, w, h)]
-    if regions == [(0, 0, w, h)] and params.sharpest > 0:
+    if regions == [(0, 0, w, h)] and params.sharpest > 0 and reader.kind == VIDEO:
         frame = sharpest_near(reader, frame, gray, params)
     hits = read_frame(engine, frame.rgb, regions, params.prep) if regions else []
     read = KeyframeRead(frame.ref, (w, h), tuple(regions), tuple(hits), engine.version())

@@ -15,6 +15,7 @@ from workbench.recognize.capabilities import METHOD as CAP_METHOD
 from workbench.recognize.capabilities import find_capabilities
 from workbench.recognize.interfaces import METHOD as IF_METHOD
 from workbench.recognize.interfaces import identify
+from workbench.recognize.pdf_text import PDF_TEXT
 from workbench.recognize.records import BBox, TextHit, iou
 from workbench.recognize.vendors import VendorResolver
 from workbench.recognize.vendors.normalize import normalized
@@ -81,8 +82,8 @@ def shot_observations(
             NewObservation(
                 **base,
                 kind="ocr",
-                method=method,
-                created_by=method,
+                method=_method(hit, method),
+                created_by=_method(hit, method),
                 text=hit.text,
                 vendor=best.vendor if best else None,
                 bbox=hit.bbox,
@@ -120,7 +121,7 @@ def shot_observations(
                         "pattern": cap.pattern,
                         "capability": cap.label,
                         "provisions": list(cap.provisions),
-                        "ocr": method,
+                        "ocr": _method(hit, method),
                     },
                 )
             )
@@ -154,6 +155,11 @@ def shot_observations(
             )
         )
     return out
+
+
+def _method(hit: TextHit, method: str) -> str:
+    """A line from a PDF's own text layer names that method ("pdf-text"), not the OCR's."""
+    return hit.engine if hit.engine.startswith(PDF_TEXT) else method
 
 
 def _readings(hit: TextHit) -> dict[str, Any]:

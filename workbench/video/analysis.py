@@ -25,6 +25,7 @@ from workbench.video.index import FrameIndex
 from workbench.video.index_build import build_index, remember, stored_index
 from workbench.video.keyframe_pass import Thumbs, keyframe_pass
 from workbench.video.keyframes import METHOD, Keyframe, ShotAnalysis
+from workbench.video.media_kind import page_methods
 from workbench.video.scan import analyze_video
 from workbench.video.shots import Shot
 from workbench.video.signal_file import has_signals
@@ -64,9 +65,9 @@ def analyze_keyframes(
     if done is not None:
         return done
     path = case.path(video.media_path)
-    ensure_index(case, video.sha256, path)
-    if workers <= 1 or has_signals(path):  # one decode (or none: ingest's signals)
-        index = build_index(path)
+    index = ensure_index(case, video.sha256, path)
+    # one decode (or none: ingest's signals; a still or a document: its own pictures)
+    if workers <= 1 or has_signals(path) or index.method in page_methods():
         result, stored = keyframe_pass(
             path, index, params, Thumbs(case.root, case.tmp_dir, video.sha256, key), 0, progress
         )

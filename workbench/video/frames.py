@@ -22,6 +22,7 @@ from workbench.video.decoder import Decoder, upright
 from workbench.video.errors import VideoError
 from workbench.video.index import FrameIndex
 from workbench.video.index_build import build_index
+from workbench.video.media_kind import VIDEO, PageDecoder, kind_of_index
 
 
 @cache
@@ -122,8 +123,9 @@ class FrameReader:
         self.cache_frames = max(1, cache_frames)
         self._threads = threads
         self._cache: OrderedDict[int, Frame] = OrderedDict()
-        self._decoder: Decoder | None = None
+        self._decoder: Decoder | PageDecoder | None = None
         self.position: int | None = None  # index of the frame returned last
+        self.kind = kind_of_index(self.index)  # video | still | document (frame N: page N + 1)
 
     # -- facts -------------------------------------------------------------
     def __len__(self) -> int:
@@ -192,14 +194,20 @@ class FrameReader:
             )
         return index
 
-    def _open(self) -> Decoder:
+    def _open(self) -> Decoder | PageDecoder:
         if self._decoder is None:
-            self._decoder = Decoder(self.path, self.index, threads=self._threads)
+            if self.kind == VIDEO:
+                self._decoder = Decoder(self.path, self.index, threads=self._threads)
+            else:  # a still or a document's pages: same interface, RGB arrays out
+                self._decoder = PageDecoder(self.path, self.index)
         return self._decoder
 
     def _wrap(self, index: int, av_frame: Any) -> Frame:
-        rgb = upright(av_frame.to_ndarray(format="rgb24", threads=1), self.index.rotation)
-        rgb = np.ascontiguousarray(rgb)
+        if isinstance(av_frame, np.ndarray):
+            rgb = av_frame
+        else:
+            rgb = upright(av_frame.to_ndarray(format="rgb24", threads=1), self.index.rotation)
+            rgb = np.ascontiguousarray(rgb)
         rgb.flags.writeable = False
         partial: Unhashed = {
             "video_sha256": self.video_sha256,
@@ -219,7 +227,9 @@ class FrameReader:
         decoder = self._open()
         # stepping backwards: also keep the frames just before the target for the next steps
         backward = decoder.last >= target
-        first = max(0, target - self.cache_frames // 2) if backward else target
+        first = target
+        if backward and self.kind == VIDEO:
+            first = max(0, target - self.cache_frames // 2)
         found: Frame | None = None
         for from_start in (False, True):  # a seek that misses: read from the start, as indexed
             for pos, av_frame in decoder.frames(first, target, from_start=from_start):

@@ -43,6 +43,7 @@ class FrameIndex:
     timing: str = "constant"  # constant | variable | sparse | discontinuous
     repaired: int = 0  # pictures whose time is not their own timestamp
     method: str = METHOD
+    dpi: float = 0.0  # documents: the resolution pages are rendered at (0 for footage)
 
     def __len__(self) -> int:
         return len(self.pts)

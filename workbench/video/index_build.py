@@ -43,10 +43,16 @@ class SignalMaker(Protocol):
 
 def decode_index(path: Path, threads: int = 0, signals: SignalMaker | None = None) -> FrameIndex:
     """Decode the whole first video stream once and index its pictures (`signals`: also
-    hand every decoded picture, exact, to this maker of the keyframe pass's signals)."""
+    hand every decoded picture, exact, to this maker of the keyframe pass's signals).
+    A still's or a document's index comes from its own reader: one frame, or one a page."""
     import av
 
+    from workbench.video.media_kind import page_index
+
     path = Path(path)
+    paged = page_index(path)
+    if paged is not None:
+        return paged
     rotation = _rotation(path)
     sink = [signals(rotation)] if signals is not None else []
     stamps: list[int | None] = []
@@ -264,6 +270,8 @@ def stored_index(path: Path) -> FrameIndex | None:
     from workbench.case import frame_index
 
     record = frame_index.load_file(db, path.stem)
-    if record is None or record.get("method") != METHOD:
+    from workbench.video.media_kind import page_methods
+
+    if record is None or record.get("method") not in (METHOD, *page_methods()):
         return None
     return FrameIndex.from_dict(record)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from workbench.progress import NullProgress, ProgressSink
 from workbench.video.index import FrameIndex
 from workbench.video.keyframes import Analyzer, Keyframe, ShotAnalysis
+from workbench.video.media_kind import page_methods
 from workbench.video.scan import TASK, scan_frames
 from workbench.video.signals import ScanParams
 from workbench.video.thumbs import StoredKeyframe, frame_rgb, store_picture, thumb_folder
@@ -118,6 +119,10 @@ def _decoding_pass(
     from workbench.video.thumbs import keyframe_thumbnails
 
     root, tmp_dir = Path(thumbs.root), Path(thumbs.tmp_dir)
+    if index.method in page_methods():  # a still or a document: a keyframe a page
+        from workbench.video.page_pass import page_pass
+
+        return page_pass(path, index, params, root, tmp_dir, thumbs.sha256, thumbs.key, progress)
     analyzer = Analyzer(params)
     total = len(index)
     progress.update(TASK, 0, total)

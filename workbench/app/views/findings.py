@@ -50,12 +50,12 @@ try:
                 st.switch_page("views/review.py")
 
     options = ft.filter_options(case)
-    cols = st.columns(4)
+    cols = st.columns(5)
     picked = {
         name: cols[i].selectbox(
             name, [ALL, *options[name]], key=f"findings_filter_{name}", on_change=first_page
         )
-        for i, name in enumerate(("kind", "vendor", "status", "video"))
+        for i, name in enumerate(("kind", "vendor", "status", "video", "media"))
     }
     filters = ft.Filters(**{k: (None if v == ALL else v) for k, v in picked.items()})
     found = ft.observations(case, filters)

@@ -17,7 +17,7 @@ from streamlit_image_coordinates import streamlit_image_coordinates
 from workbench.app import compare_panel, coords, overlays, reviewing, state
 from workbench.app import review_panels as panels
 from workbench.app.frames import PRESETS, ChainError, FrameService, encode, parse_chain
-from workbench.case import records
+from workbench.case import citation, records
 from workbench.case.observations import query
 from workbench.errors import WorkbenchError
 from workbench.video.analysis import load_analysis
@@ -182,7 +182,7 @@ if ss.get(K + "keys"):  # the viewer names the frame it shows, under its picture
     st.caption(f"source {sha[:12]} · the frame shown is named under the picture")
 else:
     st.caption(
-        f"frame {index} / {len(frames) - 1} · {timecode(ref_time)} · source {sha[:12]}",
+        reviewing.where_caption(video.kind, index, len(frames), timecode(ref_time), sha),
         help=f"source sha256 {sha}",
     )
 panels.decoder_notes(case, sha, frames, index)
@@ -299,7 +299,8 @@ if event and event.get("unix_time") != ss.get(K + "event_time") and shown.mappab
 zoom_note = f" · zoom {coords.format_box(zoom)}" if zoom else ""
 if not ss.get(K + "keys"):  # the viewer has its own caption
     st.caption(
-        f"frame {index} · {timecode(ref_time)} · {sha[:12]} · pixels {shown.ref.pixel_sha256[:12]}"
+        f"{citation.place(video.kind, index)} · {timecode(ref_time)} · {sha[:12]}"
+        f" · pixels {shown.ref.pixel_sha256[:12]}"
         f"{zoom_note} · {on_frame.describe()}",
         help=f"source sha256 {sha}\ndecoded pixels sha256 {shown.ref.pixel_sha256}\n"
         f"processing: {shown.processing.to_string() or 'none'}",
