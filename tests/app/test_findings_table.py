@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from tests.app import appcases
+from workbench.app import finding_crops
 from workbench.app import findings_table as ft
 from workbench.case import Case
 from workbench.case.audit import entries, verify_chain
@@ -42,16 +43,16 @@ def test_frame_has_the_columns_and_filters(case: Case, built: appcases.Built) ->
 
 def test_crops_are_cached_by_id_and_pixel_hash(case: Case, built: appcases.Built) -> None:
     obs = query(case.conn, ids=[built.ids["vendor"]])[0]
-    first = ft.crops(case, [obs])[obs.id]
+    first = finding_crops.crops(case, [obs])[obs.id]
     assert first.parent == case.root / "derived" / "crops"
     assert first.name.startswith(f"{obs.id}-{obs.pixel_sha256[:16]}-")
     before = first.stat().st_mtime_ns
-    assert ft.crops(case, [obs])[obs.id] == first
+    assert finding_crops.crops(case, [obs])[obs.id] == first
     assert first.stat().st_mtime_ns == before  # not cut again
     from PIL import Image
 
     with Image.open(first) as img:
-        assert max(img.size) <= ft.THUMB_MAX
+        assert max(img.size) <= finding_crops.THUMB_MAX
 
 
 def test_selected_ids_reads_the_select_column() -> None:
@@ -110,7 +111,7 @@ def test_frame_offset_and_limit_cut_crops_only_for_those_rows(
     part = ft.frame(case, offset=2, limit=3)
     assert list(part["id"]) == every[2:5]
     assert part["crop"].notna().all()
-    cut = {int(p.name.split("-")[0]) for p in (case.root / ft.CROPS).glob("*.png")}
+    cut = {int(p.name.split("-")[0]) for p in (case.root / finding_crops.CROPS).glob("*.png")}
     assert cut == set(every[2:5])
     assert list(ft.frame(case, offset=4, with_crops=False)["id"]) == every[4:]
     assert ft.frame(case, offset=99, limit=5, with_crops=False).empty

@@ -8,17 +8,13 @@ crop is re-cut only when its frame or box changes.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
+from workbench.app.finding_crops import crops, data_uri
 from workbench.case import records
 from workbench.case.folder import Case
 from workbench.case.observations import (
@@ -35,8 +31,6 @@ from workbench.case.observations import vendors as distinct_vendors
 from workbench.case.search import Hit
 from workbench.graph.records import Evidence
 
-CROPS = Path("derived") / "crops"
-THUMB_MAX = 160  # px, the longer side of a thumbnail in the table
 SELECT = "select"
 COLUMNS = (
     SELECT,
@@ -131,77 +125,9 @@ def undo_one(case: Case, oid: int, by: str, seen: str | None = None) -> Observat
     return undo(case.conn, oid, by, expected_status=seen)
 
 
-# -- crops --------------------------------------------------------------------------
-def crop_file(case: Case, obs: Observation) -> Path:
-    """derived/crops/<id>-<frame pixel hash>-<box hash>.png"""
-    pix = (obs.pixel_sha256 or "unhashed")[:16]
-    box = hashlib.sha256(repr(obs.bbox).encode()).hexdigest()[:8]
-    return case.root / CROPS / f"{obs.id}-{pix}-{box}.png"
-
-
-def _thumbnail(rgb: np.ndarray) -> bytes:
-    from PIL import Image
-
-    img = Image.fromarray(np.ascontiguousarray(rgb[:, :, :3]).astype(np.uint8), "RGB")
-    img.thumbnail((THUMB_MAX, THUMB_MAX))
-    buf = io.BytesIO()
-    img.save(buf, "PNG")
-    return buf.getvalue()
-
-
-def crops(case: Case, items: Iterable[Observation]) -> dict[int, Path]:
-    """The cached crop of every observation with a box (cut now where missing)."""
-    from workbench.publish.images import crop_box
-    from workbench.video.frames import FrameReader
-
-    out: dict[int, Path] = {}
-    todo: dict[str, list[Observation]] = {}
-    for o in items:
-        if not o.bbox:
-            continue
-        path = crop_file(case, o)
-        if path.is_file():
-            out[o.id] = path
-        else:
-            todo.setdefault(o.video, []).append(o)
-    for sha, group in todo.items():
-        video = records.video(case.conn, sha)
-        if video is None:
-            continue
-        try:
-            reader = FrameReader(case.path(video.media_path), video.sha256)
-        except Exception:  # a missing or unreadable original: no crops
-            continue
-        with reader:
-            for o in sorted(group, key=lambda x: x.frame_index):
-                try:
-                    frame = reader.get(o.frame_index)
-                except Exception:  # index out of range or undecodable
-                    continue
-                x0, y0, x1, y1 = crop_box(o.bbox or [], frame.rgb.shape)
-                if x1 <= x0 or y1 <= y0:
-                    continue
-                path = crop_file(case, o)
-                path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_suffix(".tmp")
-                tmp.write_bytes(_thumbnail(frame.rgb[y0:y1, x0:x1]))
-                tmp.replace(path)
-                out[o.id] = path
-    return out
-
-
 def get(case: Case, oid: int) -> Observation | None:
     found = query(case.conn, ids=[oid])
     return found[0] if found else None
-
-
-def crop_bytes(case: Case, obs: Observation) -> bytes | None:
-    path = crops(case, [obs]).get(obs.id)
-    return path.read_bytes() if path else None
-
-
-def data_uri(path: Path) -> str:
-    return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
 # -- the table ----------------------------------------------------------------------

@@ -7,8 +7,8 @@ import hashlib
 
 import streamlit as st
 
+from workbench.app import finding_crops, state
 from workbench.app import findings_table as ft
-from workbench.app import state
 from workbench.errors import WorkbenchError
 from workbench.publish.safe import md
 
@@ -132,7 +132,7 @@ try:
     if current is None:
         st.stop()
     pic, facts = st.columns([1, 2])
-    crop = ft.crop_bytes(case, current)
+    crop = finding_crops.crop_bytes(case, current)
     if crop:
         pic.image(crop, caption=f"crop of #{oid}")
     facts.table({"": ft.describe(current)})
