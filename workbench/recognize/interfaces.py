@@ -10,8 +10,9 @@ The strings that matched are kept as the evidence.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -35,6 +36,8 @@ class Signature:
     strings: tuple[tuple[str, float], ...]
     screenshots: tuple[Path, ...] = ()
     fictional: bool = False
+    # a case's own signature (made from a confirmed finding): the reference it came from
+    origin: dict[str, Any] | None = field(default=None, compare=False, hash=False)
 
     @property
     def total_weight(self) -> float:
@@ -49,6 +52,7 @@ class InterfaceMatch:
     string_score: float
     screenshot_score: float | None
     matched: tuple[str, ...]
+    origin: dict[str, Any] | None = None
 
 
 def load_signatures(folder: Path | None = None) -> list[Signature]:
@@ -141,6 +145,7 @@ def identify(
                     round(string_score, 4),
                     shot_score,
                     matched,
+                    sig.origin,
                 )
             )
     return sorted(out, key=lambda m: -m.score)

@@ -1,0 +1,194 @@
+"""Find it everywhere: a box on one video's frame is found in another video where the same
+mark appears at another angle and scale, and not in a video without it; every suggestion
+cites its reference; bad input leaves the case unchanged."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.helpers import run_cli, snapshot
+from workbench.recognize.synthlogos import Placement, paste_logo, render_logo, render_scene
+from workbench.synth import write_video
+
+SIZE = (640, 360)
+MARK_BOX = (260, 100, 150, 54)  # where the mark sits, upright, in video A (x, y, w, h)
+B_CENTER = (420, 210)  # where it sits in video B: smaller, turned and in perspective
+
+
+def _mark() -> np.ndarray:
+    return render_logo("Korgan Vision", seed=41, width=300)
+
+
+def _clip(path: Path, frame: np.ndarray, count: int = 8) -> Path:
+    write_video(path, (frame for _ in range(count)), fps=4, gop=4, crf=20)
+    return path
+
+
+@pytest.fixture(scope="session")
+def find_media(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Three small clips: A shows the mark upright, B the same mark smaller, turned and in
+    perspective in another room, C a room without it."""
+    folder = tmp_path_factory.mktemp("find")
+    mark = _mark()
+    x, y, w, _ = MARK_BOX
+    upright = Placement(width=w, center=(x + w / 2, y + MARK_BOX[3] / 2))
+    a = paste_logo(render_scene(3, *SIZE), mark, upright)[0]
+    turned = Placement(width=110, center=B_CENTER, rotation=9, perspective=0.12, seed=5)
+    b = paste_logo(render_scene(8, *SIZE), mark, turned)[0]
+    c = render_scene(13, *SIZE)
+    return {
+        "a": _clip(folder / "a.mp4", a),
+        "b": _clip(folder / "b.mp4", b),
+        "c": _clip(folder / "c.mp4", c),
+    }
+
+
+@pytest.fixture(scope="session")
+def analysed_case(find_media: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A case with the three clips ingested and their keyframes found (built once)."""
+    case_dir = tmp_path_factory.mktemp("findcase") / "case"
+    assert run_cli("case", "init", case_dir, "--title", "Find").exit_code == 0
+    for name in ("a", "b", "c"):
+        assert run_cli("ingest", case_dir, find_media[name]).exit_code == 0
+    result = run_cli("analyze", case_dir, "--stages", "keyframes", "--workers", "1")
+    assert result.exit_code == 0, result.stderr
+    return case_dir
+
+
+@pytest.fixture()
+def fresh(analysed_case: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "case"
+    shutil.copytree(analysed_case, target)
+    return target
+
+
+def _videos(case_dir: Path) -> dict[str, str]:
+    """Clip name (a, b, c) -> the video's sha256."""
+    out = run_cli("sources", case_dir, "--json")
+    assert out.exit_code == 0, out.stderr
+    by_name = {}
+    for s in json.loads(out.stdout):
+        name = Path(s["uri"]).stem
+        by_name[name] = s["video_sha256"]
+    return by_name
+
+
+def test_a_box_is_found_in_another_video_and_not_in_one_without_it(fresh: Path) -> None:
+    videos = _videos(fresh)
+    box = ",".join(map(str, MARK_BOX))
+    result = run_cli(
+        "find",
+        fresh,
+        videos["a"][:12],
+        "--index",
+        "2",
+        "--box",
+        box,
+        "--label",
+        "Korgan Vision",
+        "--format",
+        "json",
+        "--by",
+        "ana",
+    )
+    assert result.exit_code == 0, result.stderr
+    matches = json.loads(result.stdout)
+    assert "Next:" in result.stderr and "workbench review" in result.stderr
+    in_b = [m for m in matches if m["video"] == videos["b"]]
+    assert in_b, f"the mark was not found in video B: {matches}"
+    x0, y0, x1, y1 = in_b[0]["bbox"]
+    assert abs((x0 + x1) / 2 - B_CENTER[0]) < 25 and abs((y0 + y1) / 2 - B_CENTER[1]) < 25
+    assert 80 < x1 - x0 < 150  # the smaller size it has there
+    assert not [m for m in matches if m["video"] == videos["c"]]
+    # every suggestion names its origin, in findings and in the audit log
+    findings = json.loads(run_cli("findings", fresh, "--kind", "logo").stdout)
+    assert {f["id"] for f in findings} == {m["observation"] for m in matches}
+    refs = json.loads(run_cli("find", fresh, "--list", "--format", "json").stdout)
+    assert len(refs) == 1 and refs[0]["created_by"] == "ana" and refs[0]["frame_index"] == 2
+    rid = refs[0]["id"]
+    for f in findings:
+        assert f["status"] == "suggested" and f["origin"] == f"reference:{rid}"
+        assert f["params"]["origin"]["video"] == videos["a"]
+        assert f["params"]["origin"]["frame_index"] == 2
+    log = json.loads(run_cli("log", fresh, "--json").stdout)
+    created = [e for e in log if e["action"] == "reference.create"]
+    assert len(created) == 1 and created[0]["actor"] == "ana"
+    assert created[0]["params"]["video"] == videos["a"] and created[0]["params"]["box"] == list(
+        MARK_BOX
+    )
+    suggested = {e["target"]: e["params"] for e in log if e["action"] == "observation.suggest"}
+    for f in findings:
+        assert suggested[f"observation:{f['id']}"]["origin"] == f"reference:{rid}"
+    # matching again adds nothing (idempotent), and reports the same matches
+    again = run_cli("find", fresh, "--reference", str(rid), "--format", "json")
+    assert again.exit_code == 0, again.stderr
+    assert sorted(m["observation"] for m in json.loads(again.stdout)) == sorted(
+        m["observation"] for m in matches
+    )
+    assert len(json.loads(run_cli("findings", fresh, "--kind", "logo").stdout)) == len(findings)
+
+
+def test_a_video_analysed_later_is_matched_against_existing_references(
+    find_media: dict[str, Path], tmp_path: Path
+) -> None:
+    case_dir = tmp_path / "later"
+    run_cli("case", "init", case_dir, "--title", "Later")
+    run_cli("ingest", case_dir, find_media["a"])
+    run_cli("analyze", case_dir, "--stages", "keyframes")
+    sha_a = _videos(case_dir)["a"]
+    box = ",".join(map(str, MARK_BOX))
+    made = run_cli("find", case_dir, sha_a, "--index", "0", "--box", box, "--format", "json")
+    assert made.exit_code == 0, made.stderr
+    run_cli("ingest", case_dir, find_media["b"])
+    result = run_cli("analyze", case_dir, "--ocr", "tesseract", "--workers", "1")
+    assert result.exit_code == 0, result.stderr
+    sha_b = _videos(case_dir)["b"]
+    line = [x for x in result.stdout.splitlines() if sha_b[:12] in x and "references" in x]
+    assert line and "new 1" in line[0], result.stdout
+    logos = json.loads(run_cli("findings", case_dir, "--kind", "logo", "--video", sha_b).stdout)
+    assert len(logos) == 1 and logos[0]["origin"] == "reference:1"
+
+
+@pytest.mark.parametrize(
+    ("args", "sentence"),
+    [
+        (["--index", "2", "--box", "600,300,100,100"], "not inside the 640x360 frame"),
+        (["--index", "2", "--box", "10,10,0,40"], "has no area"),
+        (["--index", "2", "--box", "10,10,8,8"], "smaller than 16 px"),
+        (["--index", "99", "--box", "10,10,40,40"], "Frame 99 is outside this video"),
+        (["--index", "2", "--box", "ten"], "is not a box"),
+        (
+            ["--index", "2", "--box", "10,10,40,40", "--label", "<script>alert(1)</script>"],
+            "has other characters",
+        ),
+        (
+            ["--index", "2", "--box", "10,10,40,40", "--label", "ok\n=cmd|' /C calc'!A0"],
+            "has other characters",
+        ),
+        (["--index", "2", "--box", "10,10,40,40", "--label", "x" * 200], "at most 80"),
+    ],
+)
+def test_bad_input_gets_one_sentence_and_changes_nothing(
+    fresh: Path, args: list[str], sentence: str
+) -> None:
+    sha = _videos(fresh)["a"]
+    before = snapshot(fresh)
+    result = run_cli("find", fresh, sha, *args)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: ") and sentence in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert snapshot(fresh) == before
+
+
+def test_unknown_video_and_reference_are_refused(fresh: Path) -> None:
+    before = snapshot(fresh)
+    result = run_cli("find", fresh, "deadbeef00", "--index", "0", "--box", "1,1,40,40")
+    assert result.exit_code == 1 and "No video in this case matches" in result.stderr
+    result = run_cli("find", fresh, "--reference", "7")
+    assert result.exit_code == 1 and "No reference has the id 7" in result.stderr
+    assert snapshot(fresh) == before
