@@ -307,3 +307,13 @@ def find_all(
         if each is not None:
             each(result)
     return out
+
+
+def matches_of(case: Case, reference_id: int) -> list[FindMatch]:
+    """Every suggestion (or decision since) that reference `reference_id` made, in order."""
+    out = []
+    for o in observations.query(case.conn):
+        origin = o.params.get("origin")
+        if isinstance(origin, dict) and origin.get("reference") == reference_id:
+            out.append(_found(o, reference_id, False))
+    return out
