@@ -163,3 +163,39 @@ def test_unknown_video_and_reference_are_refused(fresh: Path) -> None:
     result = run_cli("find", fresh, "--reference", "7")
     assert result.exit_code == 1 and "No reference has the id 7" in result.stderr
     assert snapshot(fresh) == before
+
+
+def test_a_confirmed_interface_finding_becomes_the_cases_own_signature(fresh: Path) -> None:
+    from workbench.case import Case
+    from workbench.case.observations import NewObservation, insert, review
+    from workbench.case.store import transaction
+    from workbench.recognize.find.signatures import case_signatures
+    from workbench.recognize.interfaces import identify
+
+    sha = _videos(fresh)["a"]
+    lines = [("Оперативный журнал", (20, 30, 200, 50)), ("Poisk lits", (20, 60, 150, 80)),
+             ("Elsewhere", (400, 300, 500, 330))]  # fmt: skip
+    with Case.open(fresh) as case:
+        with transaction(case.conn) as conn:
+            for text, box in lines:
+                insert(conn, NewObservation(sha, 0, 0.0, "ocr", "tesseract", "tesseract",
+                                            text=text, bbox=box))  # fmt: skip
+            oid = insert(conn, NewObservation(
+                sha, 0, 0.0, "interface", "workbench.interfaces/1", "workbench.interfaces/1",
+                label="Kamerator VMS", vendor="Kamerator LLP", bbox=(10, 20, 320, 100),
+                params={"matched": ["Kamerator"]}))  # fmt: skip
+        review(case.conn, [oid], "confirmed", "ana")
+    result = run_cli("find", fresh, "--from-observation", str(oid), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    with Case.open(fresh) as case:
+        sigs = case_signatures(case)
+    assert len(sigs) == 1 and sigs[0].product == "Kamerator VMS"
+    assert {s for s, _ in sigs[0].strings} == {"Kamerator", "Оперативный журнал", "Poisk lits"}
+    assert sigs[0].origin is not None and sigs[0].origin["observation"] == oid
+    assert sigs[0].origin["video"] == sha and sigs[0].origin["frame_index"] == 0
+    # the interface stage's identification now knows the product, citing its origin
+    found = identify(["Kamerator 2.1", "оперативный журнал", "Tools"], sigs)
+    assert [m.product for m in found] == ["Kamerator VMS"] and found[0].origin == sigs[0].origin
+    assert identify(["Tools", "Help"], sigs) == []
+    refs = json.loads(run_cli("find", fresh, "--list", "--format", "json").stdout)
+    assert refs[0]["kind"] == "screen" and refs[0]["product"] == "Kamerator VMS"
