@@ -199,3 +199,20 @@ def test_a_confirmed_interface_finding_becomes_the_cases_own_signature(fresh: Pa
     assert identify(["Tools", "Help"], sigs) == []
     refs = json.loads(run_cli("find", fresh, "--list", "--format", "json").stdout)
     assert refs[0]["kind"] == "screen" and refs[0]["product"] == "Kamerator VMS"
+
+
+def test_the_word_index_keeps_the_appearance_among_its_candidates(fresh: Path) -> None:
+    """With the prefilter on (as from 1,000 keyframes), only candidates are verified; the
+    mark in B still is, C's keyframes are ruled out without being decoded."""
+    from workbench.case import Case
+    from workbench.recognize.find.make import make_reference
+    from workbench.recognize.find.match import find_everywhere
+
+    videos = _videos(fresh)
+    with Case.open(fresh) as case:
+        ref, _ = make_reference(case, videos["a"], 2, MARK_BOX, "ana", "Korgan Vision")
+        result = find_everywhere(case, ref.id, prefilter_from=0, candidates=2)
+    assert [m.video for m in result.matches if m.video == videos["b"]]
+    assert not [m for m in result.matches if m.video == videos["c"]]
+    assert result.filtered > 0
+    assert len(list((fresh / "derived" / "find").glob("words-*.npz"))) == 3

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ from workbench.video.analysis import load_analysis
 from workbench.video.frames import FrameReader
 
 STAGE = "references"
+PREFILTER_FROM = 1000  # keyframes: from this many on, verify only the word index's candidates
 TEXT_METHOD = "workbench.find-text/1"
 
 
@@ -66,6 +67,7 @@ class FindResult:
     videos: int = 0
     keyframes: int = 0
     skipped: int = 0  # keyframes done by an earlier run
+    filtered: int = 0  # keyframes the word index ruled out (not decoded)
     matches: list[FindMatch] = field(default_factory=list)
 
     @property
@@ -139,22 +141,35 @@ def find_everywhere(
     videos: list[str] | None = None,
     progress: ProgressSink | None = None,
     actor: str = "workbench",
+    prefilter_from: int = PREFILTER_FROM,
+    candidates: int | None = None,
 ) -> FindResult:
     """Match reference `reference_id` against the keyframes of every analysed video (or of
-    those whose sha256 starts with one of `videos`)."""
+    those whose sha256 starts with one of `videos`). From `prefilter_from` keyframes on,
+    only the candidates of the visual-word index (archive.py) are verified."""
     ref = references.get(case.conn, reference_id)
     if ref is None:
         raise FindError(f"No reference has the id {reference_id}; list them with --list.")
     matcher = ReferenceMatcher(case, ref)
     result = FindResult(ref)
     sink = progress or NullProgress()
+    targets = []
     for video in records.videos(case.conn):
         if videos and not any(video.sha256.startswith(p.lower()) for p in videos):
             continue
-        if load_analysis(case, video.sha256) is None:
-            continue  # no keyframes yet: the references stage runs after analysis
+        analysis = load_analysis(case, video.sha256)
+        if analysis is not None:  # no keyframes yet: the references stage runs after analysis
+            targets.append((video, len(analysis.keyframes)))
+    keep = None
+    if ref.kind == "mark" and sum(n for _, n in targets) >= prefilter_from:
+        from workbench.recognize.find import archive
+
+        shas = [v.sha256 for v, _ in targets]
+        count = candidates or archive.PARAMS.candidates
+        keep = archive.candidates(case, matcher.crop, shas, sink, count)
+    for video, _ in targets:
         result.videos += 1
-        _one_video(case, matcher, video, result, sink, actor)
+        _one_video(case, matcher, video, result, sink, actor, keep)
     return result
 
 
@@ -165,11 +180,20 @@ def _one_video(
     result: FindResult,
     sink: ProgressSink,
     actor: str,
+    keep: set[tuple[str, int]] | None = None,
 ) -> None:
     ref = matcher.ref
     analysis = load_analysis(case, video.sha256)
     assert analysis is not None
-    params = {"reference": ref.id, "method": matcher.method, "keyframes": analysis.params_hash}
+    params: dict[str, Any] = {
+        "reference": ref.id,
+        "method": matcher.method,
+        "keyframes": analysis.params_hash,
+    }
+    if keep is not None:
+        from workbench.recognize.find.archive import PARAMS
+
+        params["filter"] = {"index": "rootsift-words/1", **asdict(PARAMS), "kept": len(keep)}
     key = runs.run_key(video.sha256, STAGE, params)
     with transaction(case.conn):
         runs.start(case.conn, key, video.sha256, STAGE, matcher.method, params)
@@ -187,6 +211,10 @@ def _one_video(
                 result.matches += [
                     _found(o, ref.id, False) for o in observations.of_run(case.conn, key, index)
                 ]
+            elif keep is not None and (video.sha256, index) not in keep:
+                result.filtered += 1
+                with transaction(case.conn) as conn:
+                    runs.mark_done(conn, key, str(index), {"matches": 0, "filtered": True})
             else:
                 result.matches += _compute(case, matcher, reader, index, key, lines, actor)
             sink.update(label, n + 1, total)
