@@ -33,8 +33,8 @@ VERSION = 1
 @dataclass(frozen=True)
 class IndexParams:
     thumb_width: int = 480  # px: keyframes are described at this width (never enlarged)
-    features: int = 600  # SIFT keypoints kept per keyframe (the strongest)
-    words: int = 1024  # vocabulary size
+    features: int = 1000  # SIFT keypoints kept per keyframe (the strongest)
+    words: int = 2048  # vocabulary size
     train_sample: int = 20_000  # descriptors the vocabulary is trained on
     candidates: int = 200  # keyframes verified per search
 
