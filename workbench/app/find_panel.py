@@ -28,7 +28,6 @@ def find_everywhere(
     """The panel: label and kind, one button, then the results of the last search."""
     from workbench.recognize.find.make import make_reference
     from workbench.recognize.find.match import find_everywhere as run
-    from workbench.recognize.find.match import matches_of
 
     ss = st.session_state
     with st.expander("Find everywhere", expanded=bool(ss.get(K + "reference"))):
@@ -49,21 +48,25 @@ def find_everywhere(
                 else:
                     ss[K + "reference"] = ref.id
         rid = ss.get(K + "reference")
-        ref = references.get(case.conn, rid) if rid else None
-        if ref is None:
+        shown = references.get(case.conn, rid) if rid else None
+        if shown is None:
             return
-        found = matches_of(case, ref.id)
-        st.caption(
-            f"Reference #{ref.id} ({ref.kind} {ref.label!r}, frame {ref.frame_index} of "
-            f"{ref.video[:12]}, by {ref.created_by}): {len(found)} match(es), suggestions "
-            "until someone confirms them."
+        _results(case, shown)
+
+
+def _results(case: Case, ref: references.Reference) -> None:
+    from workbench.recognize.find.match import matches_of
+
+    found = matches_of(case, ref.id)
+    st.caption(
+        f"Reference #{ref.id} ({ref.kind} {ref.label!r}, frame {ref.frame_index} of "
+        f"{ref.video[:12]}, by {ref.created_by}): {len(found)} match(es), suggestions "
+        "until someone confirms them."
+    )
+    for n, m in enumerate(found):
+        row = st.columns([4, 1])
+        row[0].write(
+            f"#{m.observation_id} · {m.video[:12]} · frame {m.frame_index} · "
+            f"{timecode(m.time_s)} · score {m.score:.2f}"
         )
-        for n, m in enumerate(found):
-            row = st.columns([4, 1])
-            row[0].write(
-                f"#{m.observation_id} · {m.video[:12]} · frame {m.frame_index} · "
-                f"{timecode(m.time_s)} · score {m.score:.2f}"
-            )
-            row[1].button(
-                "Open", key=f"{K}open_{n}", on_click=open_at, args=(m.video, m.frame_index)
-            )
+        row[1].button("Open", key=f"{K}open_{n}", on_click=open_at, args=(m.video, m.frame_index))
