@@ -9,12 +9,14 @@ keyframe, is the reference, timed in the same run on a sample and multiplied out
 Material (what the generator did not produce is named):
 * backgrounds: the photographs scikit-image ships (astronaut, coffee, chelsea, rocket,
   motorcycle, retina, hubble, immunohistochemistry, brick, grass, gravel, coins, moon,
-  page, text, camera) and generated control rooms (synthlogos.render_scene), each
+  page, text, camera), those of Debian's opencv-doc (baboon, building, fruits, home, ...,
+  box_in_scene) and generated control rooms (synthlogos.render_scene), each
   keyframe a random crop (up to 40 %) rescaled to 480x270, recoloured (gain, gamma,
   channel mix), one in two mirrored;
-* marks searched for: scikit-image's own logo (not made by us) and a generated fictional
-  logo; each is pasted into `--positives` keyframes per mark, 50-130 px wide, turned
-  -25..25 degrees, in perspective, with blur/noise/JPEG (synthlogos.paste_logo);
+* marks searched for: scikit-image's logo and OpenCV's logo (from opencv-doc; neither
+  made by us) and a generated fictional logo; each is pasted into `--positives`
+  keyframes, 50-130 px wide, turned -25..25 degrees, in perspective, with blur, noise
+  and JPEG (synthlogos.paste_logo);
 * the reference is the box around the mark upright at 140 px on a frame of its own.
 
 What is measured and what is multiplied out:
@@ -52,7 +54,7 @@ from workbench.recognize.find.index import (
     IndexParams,
     Vocabulary,
     WordIndex,
-    describe,
+    describe_points,
     query_words,
 )
 from workbench.recognize.logos import LogoLibrary, LogoMatcher, LogoReference
@@ -78,16 +80,52 @@ PHOTOS = (
 )
 
 
-def photos() -> list[np.ndarray]:
-    import skimage
+OPENCV_DOC = Path("/usr/share/doc/opencv-doc/examples/data")  # Debian's opencv-doc
+OPENCV_PHOTOS = (
+    "baboon.jpg",
+    "building.jpg",
+    "fruits.jpg",
+    "home.jpg",
+    "messi5.jpg",
+    "orange.jpg",
+    "starry_night.jpg",
+    "smarties.png",
+    "stuff.jpg",
+    "board.jpg",
+    "aero1.jpg",
+    "butterfly.jpg",
+    "graf1.png",
+    "leuvenA.jpg",
+    "sudoku.png",
+    "notes.png",
+    "licenseplate_motion.jpg",
+    "box_in_scene.png",
+)
 
-    folder = Path(skimage.__file__).parent / "data"
+
+def _read(folder: Path, names: tuple[str, ...]) -> list[np.ndarray]:
     out = []
-    for name in PHOTOS:
+    for name in names:
         img = cv2.imread(str(folder / name), cv2.IMREAD_COLOR)
         if img is not None:
             out.append(np.ascontiguousarray(img[..., ::-1]))
     return out
+
+
+def photos() -> list[np.ndarray]:
+    import skimage
+
+    return _read(Path(skimage.__file__).parent / "data", PHOTOS) + _read(OPENCV_DOC, OPENCV_PHOTOS)
+
+
+def opencv_logo() -> np.ndarray | None:
+    rgba = cv2.imread(str(OPENCV_DOC / "opencv-logo.png"), -1)
+    if rgba is None:
+        return None
+    if rgba.shape[2] == 4:
+        alpha = rgba[..., 3:4].astype(np.float32) / 255
+        return (rgba[..., 2::-1] * alpha + 255 * (1 - alpha)).astype(np.uint8)
+    return np.ascontiguousarray(rgba[..., ::-1])
 
 
 def skimage_logo() -> np.ndarray:
@@ -179,29 +217,33 @@ def main() -> None:
     args = ap.parse_args()
     cv2.setNumThreads(1)
     params = IndexParams(thumb_width=W, candidates=args.candidates)
-    marks = {
-        "skimage-logo": skimage_logo(),
-        "generated-logo": synth.render_logo("Korgan Vision", seed=41, width=300),
-    }
+    marks = {"skimage-logo": skimage_logo()}
+    cv_logo = opencv_logo()
+    if cv_logo is not None:
+        marks["opencv-logo"] = cv_logo
+    else:
+        print("note: Debian's opencv-doc is not installed: its photos and logo are left out")
+    marks["generated-logo"] = synth.render_logo("Korgan Vision", seed=41, width=300)
     archive = Archive(marks, args.built, args.positives)
     print(
         f"cores {os.cpu_count()}, load {os.getloadavg()[0]:.1f}; backgrounds: "
-        f"{archive.real} scikit-image photos + 8 generated rooms; marks: {', '.join(marks)}"
+        f"{archive.real} photos (scikit-image, opencv-doc) + 8 generated rooms; "
+        f"marks: {', '.join(marks)}"
     )
 
     # -- index build (analysis time): describe, then quantise -------------------------
     t0 = time.process_time()
     descs = [
-        describe(cv2.cvtColor(archive.keyframe(i), cv2.COLOR_RGB2GRAY), params.features)
+        describe_points(cv2.cvtColor(archive.keyframe(i), cv2.COLOR_RGB2GRAY), params.features)
         for i in range(args.built)
     ]
     t_desc = time.process_time() - t0
-    sample = np.concatenate(descs[:400])
+    sample = np.concatenate([d for _, d in descs[:400]])
     t0 = time.process_time()
     vocab = Vocabulary.train(sample[:: max(1, len(sample) // params.train_sample)], params.words)
     t_vocab = time.process_time() - t0
     t0 = time.process_time()
-    sets = [vocab.quantise(d) for d in descs]
+    sets = [vocab.windows(p, d) for p, d in descs]
     t_quant = time.process_time() - t0
     del descs
     per_kf = (t_desc + t_quant) / args.built
@@ -216,21 +258,26 @@ def main() -> None:
     index = WordIndex(vocab)
     index.extend([("real", i) for i in range(args.built)], sets)
     negatives = [s for i, s in enumerate(sets) if i not in archive.planted]
-    counts = np.bincount(np.concatenate(negatives), minlength=len(vocab.centres)) + 1
+    flat = np.concatenate([w for windows in negatives for w in windows])
+    counts = np.bincount(flat, minlength=len(vocab.centres)) + 1
     freq = counts / counts.sum()
     rng = np.random.default_rng(11)
     extra = args.archive - args.built
     for j in range(extra):
-        s = negatives[int(rng.integers(len(negatives)))].copy()
-        swap = rng.random(len(s)) < 0.3
-        s[swap] = rng.choice(len(freq), int(swap.sum()), p=freq)
-        index.add(("resampled", j), np.unique(s))
+        windows = []
+        for w in negatives[int(rng.integers(len(negatives)))]:
+            s = w.copy()
+            swap = rng.random(len(s)) < 0.3
+            s[swap] = rng.choice(len(freq), int(swap.sum()), p=freq)
+            windows.append(np.unique(s))
+        index.add(("resampled", j), windows)
     t0 = time.perf_counter()
     mem = index.nbytes()
     t_inv = time.perf_counter() - t0
     print(
         f"archive: {len(index)} keyframes ({args.built} built for real, {extra} resampled), "
-        f"{index.postings / len(index):.0f} words each; inverted file {mem / 2**20:.0f} MiB "
+        f"{index.postings / len(index):.0f} words each (over its windows); "
+        f"inverted file {mem / 2**20:.0f} MiB "
         f"built in {t_inv:.1f} s; process peak RSS {rss_mib():.0f} MiB"
     )
 

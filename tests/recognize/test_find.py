@@ -215,4 +215,4 @@ def test_the_word_index_keeps_the_appearance_among_its_candidates(fresh: Path) -
     assert [m.video for m in result.matches if m.video == videos["b"]]
     assert not [m for m in result.matches if m.video == videos["c"]]
     assert result.filtered > 0
-    assert len(list((fresh / "derived" / "find").glob("words-*.npz"))) == 3
+    assert len(list((fresh / "derived" / "find").glob("words*.npz"))) == 3

@@ -17,7 +17,13 @@ import numpy as np
 from workbench.case import records
 from workbench.case.folder import Case
 from workbench.progress import NullProgress, ProgressSink
-from workbench.recognize.find.index import IndexParams, Vocabulary, WordIndex, describe
+from workbench.recognize.find.index import (
+    WINDOWS,
+    IndexParams,
+    Vocabulary,
+    WordIndex,
+    describe_points,
+)
 from workbench.video.analysis import load_analysis
 from workbench.video.frames import FrameReader
 
@@ -31,12 +37,14 @@ def _folder(case: Case) -> Path:
     return path
 
 
-def _descriptors(case: Case, video: records.Video, frames: list[int]) -> list[np.ndarray]:
+def _descriptors(
+    case: Case, video: records.Video, frames: list[int]
+) -> list[tuple[np.ndarray, np.ndarray]]:
     out = []
     with FrameReader(case.path(video.media_path), video.sha256) as reader:
         for index in frames:
             gray = cv2.cvtColor(reader.get(index).rgb, cv2.COLOR_RGB2GRAY)
-            out.append(describe(gray, PARAMS.features, PARAMS.thumb_width))
+            out.append(describe_points(gray, PARAMS.features, PARAMS.thumb_width))
     return out
 
 
@@ -51,7 +59,7 @@ def vocabulary(case: Case, progress: ProgressSink | None = None) -> Vocabulary |
         analysis = load_analysis(case, video.sha256)
         if analysis is not None:
             frames = [k.keyframe.index for k in analysis.keyframes][:200]
-            sample += _descriptors(case, video, frames)
+            sample += [d for _, d in _descriptors(case, video, frames)]
         (progress or NullProgress()).update("find: vocabulary", len(sample), None)
     if not sample:
         return None
@@ -65,27 +73,30 @@ def vocabulary(case: Case, progress: ProgressSink | None = None) -> Vocabulary |
 
 def video_words(
     case: Case, vocab: Vocabulary, sha: str, progress: ProgressSink | None = None
-) -> tuple[list[int], list[np.ndarray]]:
-    """The word set of each keyframe of one video: read from derived/, or computed now."""
+) -> tuple[list[int], list[list[np.ndarray]]]:
+    """The window word sets of each keyframe of one video: from derived/, or computed now."""
     video = records.require_video(case.conn, sha)
     analysis = load_analysis(case, video.sha256)
     if analysis is None:
         return [], []
-    name = f"words-{vocab.digest}-{sha[:16]}-{analysis.params_hash[:12]}.npz"
+    name = f"words{len(WINDOWS)}-{vocab.digest}-{sha[:16]}-{analysis.params_hash[:12]}.npz"
     path = _folder(case) / name
     if path.is_file():
         with np.load(path, allow_pickle=False) as z:
             ends = np.cumsum(z["lengths"])[:-1]
-            return [int(i) for i in z["frames"]], list(np.split(z["words"], ends))
+            flat = np.split(z["words"], ends)
+            n = len(WINDOWS)
+            return [int(i) for i in z["frames"]], [flat[k : k + n] for k in range(0, len(flat), n)]
     frames = [k.keyframe.index for k in analysis.keyframes]
-    sets = [vocab.quantise(d) for d in _descriptors(case, video, frames)]
+    per_frame = [vocab.windows(p, d) for p, d in _descriptors(case, video, frames)]
+    sets = [s for windows in per_frame for s in windows]
     (progress or NullProgress()).update(f"find: index {sha[:12]}", len(frames), len(frames))
     tmp = path.with_suffix(".tmp.npz")
     lengths = np.array([len(s) for s in sets], np.int64)
     words = np.concatenate(sets) if sets else np.zeros(0, np.uint16)
     np.savez(tmp, frames=np.array(frames, np.int64), lengths=lengths, words=words)
     tmp.replace(path)
-    return frames, sets
+    return frames, per_frame
 
 
 def candidates(

@@ -3,9 +3,12 @@
 The Video Google recipe (Sivic & Zisserman 2003), kept small:
 * each keyframe, as a thumbnail `thumb_width` px wide, is described by at most
   `features` SIFT descriptors (RootSIFT), each quantised to the nearest of K visual
-  words (k-means centres); a keyframe is stored as the set of its words (uint16);
-* an inverted file (word -> keyframes) scores every keyframe against the words of a
-  reference in one pass (idf-weighted shared words over the keyframe's norm);
+  words (k-means centres); a keyframe is stored as the word sets (uint16) of four
+  overlapping windows (each 60 % of the frame, so a mark up to a fifth of the frame
+  lies whole in one): a small mark weighs more in a window than in the whole frame;
+* an inverted file (word -> windows) scores every window against the words of a
+  reference in one pass (idf-weighted shared words over the window's norm), and a
+  keyframe scores as its best window;
 * only the `candidates` best go to exact verification (the logo matcher's RANSAC
   homography on the keyframe itself), so a search costs one lookup over the archive
   plus a fixed number of verifications.
@@ -33,8 +36,8 @@ VERSION = 1
 @dataclass(frozen=True)
 class IndexParams:
     thumb_width: int = 480  # px: keyframes are described at this width (never enlarged)
-    features: int = 1000  # SIFT keypoints kept per keyframe (the strongest)
-    words: int = 2048  # vocabulary size
+    features: int = 600  # SIFT keypoints kept per keyframe (the strongest)
+    words: int = 1024  # vocabulary size
     train_sample: int = 20_000  # descriptors the vocabulary is trained on
     candidates: int = 200  # keyframes verified per search
 
@@ -48,15 +51,29 @@ def rootsift(desc: np.ndarray) -> np.ndarray:
     return np.sqrt(d)
 
 
+WINDOWS = ((0.0, 0.0), (0.4, 0.0), (0.0, 0.4), (0.4, 0.4))  # top-left corners, of 1.0
+WINDOW = 0.6  # side of a window, as a share of the frame's width and height
+
+
 def describe(gray: np.ndarray, features: int, thumb_width: int | None = None) -> np.ndarray:
     """RootSIFT descriptors of a grey image (resized down to `thumb_width` first)."""
+    return describe_points(gray, features, thumb_width)[1]
+
+
+def describe_points(
+    gray: np.ndarray, features: int, thumb_width: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Keypoint positions (as shares of width and height) and their RootSIFT descriptors."""
     if thumb_width and gray.shape[1] > thumb_width:
         k = thumb_width / gray.shape[1]
         size = (thumb_width, max(16, round(gray.shape[0] * k)))
         gray = cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
     sift = _cv.SIFT_create(nfeatures=features)
-    _, desc = sift.detectAndCompute(gray, None)
-    return rootsift(desc) if desc is not None else np.zeros((0, 128), np.float32)
+    kps, desc = sift.detectAndCompute(gray, None)
+    if desc is None or not kps:
+        return np.zeros((0, 2), np.float32), np.zeros((0, 128), np.float32)
+    pts = np.array([k.pt for k in kps], np.float32) / np.array(gray.shape[1::-1], np.float32)
+    return pts, rootsift(desc)
 
 
 @dataclass(frozen=True)
@@ -86,25 +103,43 @@ class Vocabulary:
         dist = (c * c).sum(1)[None, :] - 2.0 * desc @ c.T
         return np.unique(dist.argmin(1)).astype(np.uint16)
 
+    def windows(self, pts: np.ndarray, desc: np.ndarray) -> list[np.ndarray]:
+        """The word set of each of the WINDOWS over a keyframe."""
+        if not len(desc):
+            return [np.zeros(0, np.uint16) for _ in WINDOWS]
+        c = self.centres
+        words = ((c * c).sum(1)[None, :] - 2.0 * desc @ c.T).argmin(1).astype(np.uint16)
+        out = []
+        for x, y in WINDOWS:
+            inside = (
+                (pts[:, 0] >= x) & (pts[:, 0] < x + WINDOW) & (pts[:, 1] >= y)
+                & (pts[:, 1] < y + WINDOW)
+            )  # fmt: skip
+            out.append(np.unique(words[inside]))
+        return out
+
 
 @dataclass
 class WordIndex:
-    """Keyframes as word sets, searchable through an inverted file."""
+    """Keyframes as window word sets, searchable through an inverted file."""
 
     vocabulary: Vocabulary
     keys: list[tuple[str, int]] = field(default_factory=list)  # (video sha256, frame index)
-    _sets: list[np.ndarray] = field(default_factory=list)
+    _sets: list[np.ndarray] = field(default_factory=list)  # one per window
+    _owner: list[int] = field(default_factory=list)  # window -> position in keys
     _built: tuple[np.ndarray, ...] | None = None
 
-    def add(self, key: tuple[str, int], words: np.ndarray) -> None:
+    def add(self, key: tuple[str, int], windows: Sequence[np.ndarray]) -> None:
+        self._owner += [len(self.keys)] * len(windows)
         self.keys.append(key)
-        self._sets.append(words)
+        self._sets += list(windows)
         self._built = None
 
-    def extend(self, keys: Sequence[tuple[str, int]], sets: Iterable[np.ndarray]) -> None:
-        self.keys += list(keys)
-        self._sets += list(sets)
-        self._built = None
+    def extend(
+        self, keys: Sequence[tuple[str, int]], windows: Iterable[Sequence[np.ndarray]]
+    ) -> None:
+        for key, sets in zip(keys, windows, strict=True):
+            self.add(key, sets)
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -130,17 +165,20 @@ class WordIndex:
             idf = np.log((len(self._sets) + 1) / (df + 1)).astype(np.float32)
             norm = np.zeros(len(self._sets), np.float32)
             np.add.at(norm, np.repeat(np.arange(len(self._sets)), lengths), idf[words] ** 2)
-            self._built = (frames, offsets, idf, np.sqrt(norm) + 1e-6)
+            owner = np.array(self._owner, np.int32)
+            self._built = (frames, offsets, idf, np.sqrt(norm) + 1e-6, owner)
         return self._built
 
     def search(self, words: np.ndarray, candidates: int) -> list[tuple[int, float]]:
         """The `candidates` best keyframes (position in `keys`, score), best first."""
-        frames, offsets, idf, norm = self._build()
-        scores = np.zeros(len(self.keys), np.float32)
+        frames, offsets, idf, norm, owner = self._build()
+        per_window = np.zeros(len(self._sets), np.float32)
         for w in np.unique(words).astype(np.int64):
             hits = frames[offsets[w] : offsets[w + 1]]
-            scores[hits] += idf[w] ** 2
-        scores /= norm
+            per_window[hits] += idf[w] ** 2
+        per_window /= norm
+        scores = np.zeros(len(self.keys), np.float32)
+        np.maximum.at(scores, owner, per_window)
         n = min(candidates, len(scores))
         if n == 0:
             return []
