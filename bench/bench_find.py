@@ -304,6 +304,20 @@ def main() -> None:
         words = query_words(cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY), vocab, params)
         found = index.search(words, params.candidates)
         t_search = time.perf_counter() - t0
+        ranked = [index.keys[p] for p, _ in index.search(words, 4 * params.candidates)]
+        levels = sorted(
+            {
+                params.candidates // 4,
+                params.candidates // 2,
+                params.candidates,
+                2 * params.candidates,
+                4 * params.candidates,
+            }
+        )
+        kept_at = {
+            n: sum(1 for src, i in ranked[:n] if src == "real" and archive.planted.get(i) == name)
+            for n in levels
+        }
         t0, c0 = time.perf_counter(), time.process_time()
         hits, filtered_in = [], 0
         for pos, _ in found:
@@ -344,6 +358,10 @@ def main() -> None:
             f"{len(right) / max(1, len(right) + len(wrong)):.2f}; the filter kept "
             f"{filtered_in}/{len(want)} planted keyframes among its candidates; the plain "
             f"matcher on every planted keyframe finds {upper}/{len(want)}"
+        )
+        print(
+            "  filter recall by candidates verified: "
+            + ", ".join(f"{n}: {k / len(want):.2f}" for n, k in kept_at.items())
         )
     print(
         f"\npeak RSS {rss_mib():.0f} MiB; '2 cores' = CPU seconds / 2 (candidates are "

@@ -33,7 +33,7 @@ from workbench.video.analysis import load_analysis
 from workbench.video.frames import FrameReader
 
 STAGE = "references"
-PREFILTER_FROM = 1000  # keyframes: from this many on, verify only the word index's candidates
+PREFILTER_FROM = 3000  # keyframes: from this many on, verify only the word index's candidates
 TEXT_METHOD = "workbench.find-text/1"
 
 
