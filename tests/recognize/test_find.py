@@ -202,7 +202,7 @@ def test_a_confirmed_interface_finding_becomes_the_cases_own_signature(fresh: Pa
 
 
 def test_the_word_index_keeps_the_appearance_among_its_candidates(fresh: Path) -> None:
-    """With the prefilter on (as from 1,000 keyframes), only candidates are verified; the
+    """With the prefilter on (as from 3,000 keyframes), only candidates are verified; the
     mark in B still is, C's keyframes are ruled out without being decoded."""
     from workbench.case import Case
     from workbench.recognize.find.make import make_reference
