@@ -162,6 +162,10 @@ def test_unknown_video_and_reference_are_refused(fresh: Path) -> None:
     assert result.exit_code == 1 and "No video in this case matches" in result.stderr
     result = run_cli("find", fresh, "--reference", "7")
     assert result.exit_code == 1 and "No reference has the id 7" in result.stderr
+    result = run_cli("find", fresh, "--from-observation", "999")
+    assert result.exit_code == 1 and "No observation has the id 999" in result.stderr
+    result = run_cli("find", fresh, "--index", "0")
+    assert result.exit_code == 1 and "Give VIDEO, --index N and --box" in result.stderr
     assert snapshot(fresh) == before
 
 
