@@ -14,7 +14,9 @@ re-running adds nothing and a killed run resumes after its last finished keyfram
 from __future__ import annotations
 
 import hashlib
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,11 +32,12 @@ from workbench.progress import NullProgress, ProgressSink
 from workbench.recognize import runs
 from workbench.recognize.find.make import FindError
 from workbench.video.analysis import load_analysis
-from workbench.video.frames import FrameReader
+from workbench.video.frames import Frame, FrameReader
 
 STAGE = "references"
 PREFILTER_FROM = 3000  # keyframes: from this many on, verify only the word index's candidates
 TEXT_METHOD = "workbench.find-text/1"
+WORKERS = 2  # keyframes matched at once
 
 
 @dataclass(frozen=True)
@@ -202,6 +205,17 @@ def _one_video(
     reader = FrameReader(case.path(video.media_path), video.sha256)
     label = f"find #{ref.id} in {video.sha256[:12]}"
     total = len(analysis.keyframes)
+    pool = ThreadPoolExecutor(WORKERS)  # OpenCV releases the GIL: frames match side by side
+    pending: deque[tuple[int, Frame, Future[list[dict[str, Any]]] | None]] = deque()
+
+    def settle(limit: int) -> None:
+        """Commit the oldest frames' suggestions, in order, until `limit` are in flight."""
+        while len(pending) > limit:
+            n, frame, job = pending.popleft()
+            hits = job.result() if job is not None else []
+            result.matches += _compute(case, matcher, frame, hits, key, actor)
+            sink.update(label, n + 1, total)
+
     try:
         for n, stored in enumerate(analysis.keyframes):
             index = stored.keyframe.index
@@ -216,9 +230,16 @@ def _one_video(
                 with transaction(case.conn) as conn:
                     runs.mark_done(conn, key, str(index), {"matches": 0, "filtered": True})
             else:
-                result.matches += _compute(case, matcher, reader, index, key, lines, actor)
+                frame = reader.get(index)
+                own = video.sha256 == ref.video and index == ref.frame_index
+                job = None if own else pool.submit(matcher.match, frame.rgb, lines.get(index, []))
+                pending.append((n, frame, job))
+                settle(2 * WORKERS)
+                continue
             sink.update(label, n + 1, total)
+        settle(0)
     finally:
+        pool.shutdown(wait=True, cancel_futures=True)
         reader.close()
     with transaction(case.conn) as conn:
         if not runs.is_finished(conn, key):
@@ -242,16 +263,14 @@ def _one_video(
 def _compute(
     case: Case,
     matcher: ReferenceMatcher,
-    reader: FrameReader,
-    index: int,
+    frame: Frame,
+    hits: list[dict[str, Any]],
     key: str,
-    lines: dict[int, list[str]],
     actor: str,
 ) -> list[FindMatch]:
+    """Commit one keyframe's suggestions, their audit entries and its done mark."""
     ref = matcher.ref
-    frame = reader.get(index)
-    own = frame.ref.video_sha256 == ref.video and index == ref.frame_index
-    hits = [] if own else matcher.match(frame.rgb, lines.get(index, []))
+    own = frame.ref.video_sha256 == ref.video and frame.index == ref.frame_index
     out = []
     with transaction(case.conn) as conn:
         for hit in hits:
@@ -302,7 +321,7 @@ def _compute(
                     True,
                 )
             )
-        runs.mark_done(conn, key, str(index), {"matches": len(hits), "origin_frame": own})
+        runs.mark_done(conn, key, str(frame.index), {"matches": len(hits), "origin_frame": own})
     return out
 
 
