@@ -359,6 +359,12 @@ def main() -> None:
             f"{filtered_in}/{len(want)} planted keyframes among its candidates; the plain "
             f"matcher on every planted keyframe finds {upper}/{len(want)}"
         )
+        top = [index.keys[p] for p, _ in found]
+        clones = sum(src == "resampled" for src, _ in top)
+        print(
+            f"  candidates: {len(top) - clones} real keyframes, {clones} resampled word sets "
+            f"({(args.archive - args.built) / args.built:.0f} per real negative in the archive)"
+        )
         print(
             "  filter recall by candidates verified: "
             + ", ".join(f"{n}: {k / len(want):.2f}" for n, k in kept_at.items())
