@@ -214,3 +214,24 @@ def decoder_notes(case: Case, sha: str, frames: Any, index: int) -> None:
         note = frame_index.describe(frame_index.summary(case.conn, sha))
         here = " This frame was decoded with errors." if index in frames.damaged else ""
         st.warning(f"Frames of this video: {note}.{here}")
+
+
+def note_form(case: Case, video: Video, index: int, selection: Any) -> None:
+    """A note, tags and a label on the selected box, saved as a manual observation."""
+    st.subheader("Note")
+    note = st.text_area("what you see", key=K + "note", height=80)
+    tags = st.text_input("tags (comma-separated)", key=K + "tags")
+    label = st.text_input("label (optional: product, logo)", key=K + "label")
+    who = state.reviewer()
+    if st.button(f"Save note on frame {index} as {who}", key=K + "annotate"):
+        if selection is None:
+            st.error("Select a box first (drag on the picture or type x,y,w,h).")
+        else:
+            try:
+                obs = reviewing.annotate_box(
+                    case, video, index, selection, note, who, tags=tags, label=label
+                )
+            except WorkbenchError as exc:
+                st.error(str(exc))
+            else:  # rerun: the new note is drawn on the picture at once
+                state.done("review", f"Saved note #{obs.id} on frame {obs.frame_index} by {who}.")

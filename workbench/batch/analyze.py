@@ -20,7 +20,13 @@ from workbench.batch.local import useful_workers
 from workbench.case.folder import Case
 from workbench.errors import WorkbenchError
 from workbench.progress import NullProgress, ProgressSink
-from workbench.recognize.pipeline import DEFAULT_STAGES, StageChoice, choose_stages, target_videos
+from workbench.recognize.pipeline import (
+    DEFAULT_STAGES,
+    StageChoice,
+    StageReport,
+    choose_stages,
+    target_videos,
+)
 
 
 @dataclass
@@ -102,6 +108,8 @@ def run_batch(
     finally:
         executor.close()
     reports = [r for v in targets for r in driver.videos[v.sha256].reports]
+    if "references" in stages:
+        reports += _references(case, [v.sha256 for v in targets], progress, actor)
     return BatchResult(
         reports,
         driver.failures,
@@ -113,3 +121,21 @@ def run_batch(
         keyframes_read=driver.counts["keyframes"],
         seconds=time.perf_counter() - began,
     )
+
+
+def _references(
+    case: Case, videos: list[str], progress: ProgressSink | None, actor: str
+) -> list[StageReport]:
+    """Every find-everywhere reference against the keyframes of `videos`: one report per
+    video (keyframes looked at per reference, suggestions made now and before)."""
+    from workbench.recognize.find.match import find_all
+
+    results = find_all(case, videos, progress, actor)
+    out = []
+    for sha in videos:
+        mine = [m for r in results for m in r.matches if m.video == sha]
+        new = sum(m.new for m in mine)
+        details = {"references": len(results), "matches": len(mine), "new": new}
+        done_before = all(r.skipped == r.keyframes for r in results)
+        out.append(StageReport(sha, "references", done_before, details))
+    return out

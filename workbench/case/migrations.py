@@ -251,6 +251,31 @@ ALTER TABLE videos ADD COLUMN kind TEXT NOT NULL DEFAULT 'video';
 ALTER TABLE sources ADD COLUMN embedded_json TEXT;
 """
 
+# find it everywhere: a box on a frame (or a rectified screen) kept as an example to match;
+# workbench/case/references.py owns it
+FIND_REFERENCES = """
+CREATE TABLE find_references (
+    id              INTEGER PRIMARY KEY,
+    kind            TEXT NOT NULL CHECK (kind IN ('mark', 'screen')),
+    label           TEXT NOT NULL,
+    video_sha256    TEXT NOT NULL REFERENCES videos(sha256),
+    frame_index     INTEGER NOT NULL CHECK (frame_index >= 0),
+    time_s          REAL NOT NULL,
+    pixel_sha256    TEXT NOT NULL,                 -- hash of the decoded frame the box is on
+    box             TEXT NOT NULL,                 -- JSON [x, y, w, h] in the frame's pixels
+    quad            TEXT,                          -- JSON [[x, y] * 4]: a rectified screen
+    crop_png        BLOB NOT NULL,                 -- the example's pixels (re-creatable)
+    observation_id  INTEGER REFERENCES observations(id),
+    product         TEXT,                          -- from a confirmed interface finding
+    vendor          TEXT,
+    strings         TEXT NOT NULL DEFAULT '[]',    -- JSON: text lines read inside the box
+    method          TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    created_by      TEXT NOT NULL
+);
+CREATE INDEX find_references_video ON find_references(video_sha256);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial: videos, sources, append-only audit log", _script(INITIAL)),
     Migration(2, "web captures of URL sources (page HTML, screenshot)", _script(SOURCE_CAPTURES)),
@@ -261,6 +286,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(7, "frame indexes: each video's decoded pictures", _script(FRAME_INDEXES)),
     Migration(8, "full-text search over observations (FTS5)", _script(OBSERVATION_SEARCH)),
     Migration(9, "media kinds (video, still, document); embedded metadata", _script(MEDIA_KINDS)),
+    Migration(10, "find-everywhere references (boxes kept as examples)", _script(FIND_REFERENCES)),
 )
 MIGRATIONS = tuple(sorted(MIGRATIONS, key=lambda m: m.version))  # registered out of order
 assert len({m.version for m in MIGRATIONS}) == len(MIGRATIONS), "duplicate migration version"

@@ -15,6 +15,7 @@ from workbench.cli.app_cmds import app, demo
 from workbench.cli.capture import COMMANDS as CAPTURE_COMMANDS
 from workbench.cli.case_cmds import case, log, sources, verify
 from workbench.cli.common import Group
+from workbench.cli.find_cmd import find
 from workbench.cli.findings import annotate, findings, review
 from workbench.cli.footage import clip, frame
 from workbench.cli.graph import graph
@@ -50,5 +51,6 @@ for _command in (
     graph,
     vendors,
     *CAPTURE_COMMANDS,
+    find,
 ):
     main.add_command(_command)

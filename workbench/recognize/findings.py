@@ -28,11 +28,21 @@ FIELDS = (
     "pixel_sha256",
     "tags",
     "params",
+    "origin",
 )
+
+
+def origin(obs: Observation) -> str | None:
+    """`reference:ID` for a suggestion that a find-everywhere reference made, else None."""
+    cited = obs.params.get("origin")
+    if isinstance(cited, dict) and "reference" in cited:
+        return f"reference:{cited['reference']}"
+    return None
 
 
 def record(obs: Observation) -> dict[str, Any]:
     d = obs.to_record()
+    d["origin"] = origin(obs)
     return {k: d[k] for k in FIELDS}
 
 

@@ -14,8 +14,9 @@ demo's, `fictional = true`) need none. A file that breaks this is refused on loa
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -42,6 +43,8 @@ class Signature:
     fictional: bool = False
     # per string, parallel to `strings`: (source URL, where in it); ("", "") when fictional
     sources: tuple[tuple[str, str], ...] = ()
+    # a case's own signature (made from a confirmed finding): the reference it came from
+    origin: dict[str, Any] | None = field(default=None, compare=False, hash=False)
 
     @property
     def total_weight(self) -> float:
@@ -56,6 +59,7 @@ class InterfaceMatch:
     string_score: float
     screenshot_score: float | None
     matched: tuple[str, ...]
+    origin: dict[str, Any] | None = None
 
 
 def load_signatures(folder: Path | None = None) -> list[Signature]:
@@ -169,6 +173,7 @@ def identify(
                     round(string_score, 4),
                     shot_score,
                     matched,
+                    sig.origin,
                 )
             )
     return sorted(out, key=lambda m: -m.score)

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from workbench.recognize.stage_logos import LogoStageResult
     from workbench.recognize.stage_text import TextStageResult
 
-STAGES = ("keyframes", "ocr", "logos", "interfaces")
+STAGES = ("keyframes", "ocr", "logos", "interfaces", "references")
 DEFAULT_STAGES = ("keyframes", "ocr", "interfaces")
 
 
@@ -97,6 +97,19 @@ def configured_logos(case: Case) -> Path | None:
 
 
 def choose_stages(text: str | None, logos: Path | None, case: Case) -> StageChoice:
+    """The stages below, plus `references` by default once the case has find-everywhere
+    references (every reference is matched against the videos analysed)."""
+    choice = _choose_stages(text, logos, case)
+    if text or "references" in choice.stages:
+        return choice
+    from workbench.case.references import count
+
+    if count(case.conn):
+        return StageChoice((*choice.stages, "references"), choice.logos, choice.notes)
+    return choice
+
+
+def _choose_stages(text: str | None, logos: Path | None, case: Case) -> StageChoice:
     """Stages from `--stages` (or the defaults), with logos added by default whenever a
     library is given or configured; a library given while `--stages` leaves logos out is
     reported, as is a default run that has no library to match against."""

@@ -20,6 +20,7 @@ from workbench.progress import NullProgress, ProgressSink
 from workbench.recognize import runs
 from workbench.recognize.capabilities import METHOD as CAP_METHOD
 from workbench.recognize.capabilities import load_capabilities
+from workbench.recognize.find.signatures import case_signatures
 from workbench.recognize.interfaces import METHOD as IF_METHOD
 from workbench.recognize.interfaces import load_signatures
 from workbench.recognize.ocr import DEFAULT, OcrEngine, make_engine
@@ -188,7 +189,7 @@ def run_text_stage(
         method = engine.version()
     resolver = VendorResolver(load_registry())
     capabilities = load_capabilities()
-    signatures = load_signatures()
+    signatures = load_signatures() + case_signatures(case)
     key, key_params = text_run(video.sha256, analysis, params, method)
     result = TextStageResult(video.sha256, key)
     state = ShotState()

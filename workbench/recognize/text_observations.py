@@ -151,6 +151,7 @@ def shot_observations(
                     "string_score": match.string_score,
                     "screenshot_score": match.screenshot_score,
                     "ocr": method,
+                    **({"origin": match.origin} if match.origin else {}),
                 },
             )
         )

@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 from streamlit_image_coordinates import streamlit_image_coordinates
 
-from workbench.app import compare_panel, coords, overlays, reviewing, state
+from workbench.app import compare_panel, coords, find_panel, overlays, reviewing, state
 from workbench.app import review_panels as panels
 from workbench.app.frames import PRESETS, ChainError, FrameService, encode, parse_chain
 from workbench.case import citation, records
@@ -374,27 +374,12 @@ with left:
         except coords.BoxError as exc:
             st.error(str(exc))
 with right:
-    st.subheader("Note")
-    note = st.text_area("what you see", key=K + "note", height=80)
-    tags = st.text_input("tags (comma-separated)", key=K + "tags")
-    label = st.text_input("label (optional: product, logo)", key=K + "label")
-    who = state.reviewer()
-    if st.button(f"Save note on frame {index} as {who}", key=K + "annotate"):
-        if selection is None:
-            st.error("Select a box first (drag on the picture or type x,y,w,h).")
-        else:
-            try:
-                obs = reviewing.annotate_box(
-                    case, video, index, selection, note, who, tags=tags, label=label
-                )
-            except WorkbenchError as exc:
-                st.error(str(exc))
-            else:  # rerun: the new note is drawn on the picture at once
-                state.done("review", f"Saved note #{obs.id} on frame {obs.frame_index} by {who}.")
+    panels.note_form(case, video, index, selection)
 
 # -- rectify a screen, slow motion ---------------------------------------------------
 panels.rectify(service, media, sha, index, chain, quad_list)
 panels.slow_motion(case, video, ref_time, chain)
 compare_panel.compare(case, service, videos, (sha, index))
+find_panel.find_everywhere(case, video, index, selection, state.reviewer())
 
 case.close()

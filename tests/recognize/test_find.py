@@ -1,0 +1,222 @@
+"""Find it everywhere: a box on one video's frame is found in another video where the same
+mark appears at another angle and scale, and not in a video without it; every suggestion
+cites its reference; bad input leaves the case unchanged."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.findmedia import B_CENTER, MARK_BOX, write_find_media
+from tests.helpers import run_cli, snapshot
+
+
+@pytest.fixture(scope="session")
+def find_media(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return write_find_media(tmp_path_factory.mktemp("find"))
+
+
+@pytest.fixture(scope="session")
+def analysed_case(find_media: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A case with the three clips ingested and their keyframes found (built once)."""
+    case_dir = tmp_path_factory.mktemp("findcase") / "case"
+    assert run_cli("case", "init", case_dir, "--title", "Find").exit_code == 0
+    for name in ("a", "b", "c"):
+        assert run_cli("ingest", case_dir, find_media[name]).exit_code == 0
+    result = run_cli("analyze", case_dir, "--stages", "keyframes", "--workers", "1")
+    assert result.exit_code == 0, result.stderr
+    return case_dir
+
+
+@pytest.fixture()
+def fresh(analysed_case: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "case"
+    shutil.copytree(analysed_case, target)
+    return target
+
+
+def _videos(case_dir: Path) -> dict[str, str]:
+    """Clip name (a, b, c) -> the video's sha256."""
+    out = run_cli("sources", case_dir, "--json")
+    assert out.exit_code == 0, out.stderr
+    by_name = {}
+    for s in json.loads(out.stdout):
+        name = Path(s["uri"]).stem
+        by_name[name] = s["video_sha256"]
+    return by_name
+
+
+def test_a_box_is_found_in_another_video_and_not_in_one_without_it(fresh: Path) -> None:
+    videos = _videos(fresh)
+    box = ",".join(map(str, MARK_BOX))
+    result = run_cli(
+        "find",
+        fresh,
+        videos["a"][:12],
+        "--index",
+        "2",
+        "--box",
+        box,
+        "--label",
+        "Korgan Vision",
+        "--format",
+        "json",
+        "--by",
+        "ana",
+    )
+    assert result.exit_code == 0, result.stderr
+    matches = json.loads(result.stdout)
+    assert "Next:" in result.stderr and "workbench review" in result.stderr
+    in_b = [m for m in matches if m["video"] == videos["b"]]
+    assert in_b, f"the mark was not found in video B: {matches}"
+    x0, y0, x1, y1 = in_b[0]["bbox"]
+    assert abs((x0 + x1) / 2 - B_CENTER[0]) < 25 and abs((y0 + y1) / 2 - B_CENTER[1]) < 25
+    assert 80 < x1 - x0 < 150  # the smaller size it has there
+    assert not [m for m in matches if m["video"] == videos["c"]]
+    # every suggestion names its origin, in findings and in the audit log
+    findings = json.loads(run_cli("findings", fresh, "--kind", "logo").stdout)
+    assert {f["id"] for f in findings} == {m["observation"] for m in matches}
+    refs = json.loads(run_cli("find", fresh, "--list", "--format", "json").stdout)
+    assert len(refs) == 1 and refs[0]["created_by"] == "ana" and refs[0]["frame_index"] == 2
+    rid = refs[0]["id"]
+    for f in findings:
+        assert f["status"] == "suggested" and f["origin"] == f"reference:{rid}"
+        assert f["params"]["origin"]["video"] == videos["a"]
+        assert f["params"]["origin"]["frame_index"] == 2
+    log = json.loads(run_cli("log", fresh, "--json").stdout)
+    created = [e for e in log if e["action"] == "reference.create"]
+    assert len(created) == 1 and created[0]["actor"] == "ana"
+    assert created[0]["params"]["video"] == videos["a"] and created[0]["params"]["box"] == list(
+        MARK_BOX
+    )
+    suggested = {e["target"]: e["params"] for e in log if e["action"] == "observation.suggest"}
+    for f in findings:
+        assert suggested[f"observation:{f['id']}"]["origin"] == f"reference:{rid}"
+    # matching again adds nothing (idempotent), and reports the same matches
+    again = run_cli("find", fresh, "--reference", str(rid), "--format", "json")
+    assert again.exit_code == 0, again.stderr
+    assert sorted(m["observation"] for m in json.loads(again.stdout)) == sorted(
+        m["observation"] for m in matches
+    )
+    assert len(json.loads(run_cli("findings", fresh, "--kind", "logo").stdout)) == len(findings)
+
+
+def test_a_video_analysed_later_is_matched_against_existing_references(
+    find_media: dict[str, Path], tmp_path: Path
+) -> None:
+    case_dir = tmp_path / "later"
+    run_cli("case", "init", case_dir, "--title", "Later")
+    run_cli("ingest", case_dir, find_media["a"])
+    run_cli("analyze", case_dir, "--stages", "keyframes")
+    sha_a = _videos(case_dir)["a"]
+    box = ",".join(map(str, MARK_BOX))
+    made = run_cli("find", case_dir, sha_a, "--index", "0", "--box", box, "--format", "json")
+    assert made.exit_code == 0, made.stderr
+    run_cli("ingest", case_dir, find_media["b"])
+    result = run_cli("analyze", case_dir, "--ocr", "tesseract", "--workers", "1")
+    assert result.exit_code == 0, result.stderr
+    sha_b = _videos(case_dir)["b"]
+    line = [x for x in result.stdout.splitlines() if sha_b[:12] in x and "references" in x]
+    assert line and "new 1" in line[0], result.stdout
+    logos = json.loads(run_cli("findings", case_dir, "--kind", "logo", "--video", sha_b).stdout)
+    assert len(logos) == 1 and logos[0]["origin"] == "reference:1"
+
+
+@pytest.mark.parametrize(
+    ("args", "sentence"),
+    [
+        (["--index", "2", "--box", "600,300,100,100"], "not inside the 640x360 frame"),
+        (["--index", "2", "--box", "10,10,0,40"], "has no area"),
+        (["--index", "2", "--box", "10,10,8,8"], "smaller than 16 px"),
+        (["--index", "99", "--box", "10,10,40,40"], "Frame 99 is outside this video"),
+        (["--index", "2", "--box", "ten"], "is not a box"),
+        (
+            ["--index", "2", "--box", "10,10,40,40", "--label", "<script>alert(1)</script>"],
+            "has other characters",
+        ),
+        (
+            ["--index", "2", "--box", "10,10,40,40", "--label", "ok\n=cmd|' /C calc'!A0"],
+            "has other characters",
+        ),
+        (["--index", "2", "--box", "10,10,40,40", "--label", "x" * 200], "at most 80"),
+    ],
+)
+def test_bad_input_gets_one_sentence_and_changes_nothing(
+    fresh: Path, args: list[str], sentence: str
+) -> None:
+    sha = _videos(fresh)["a"]
+    before = snapshot(fresh)
+    result = run_cli("find", fresh, sha, *args)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: ") and sentence in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert snapshot(fresh) == before
+
+
+def test_unknown_video_and_reference_are_refused(fresh: Path) -> None:
+    before = snapshot(fresh)
+    result = run_cli("find", fresh, "deadbeef00", "--index", "0", "--box", "1,1,40,40")
+    assert result.exit_code == 1 and "No video in this case matches" in result.stderr
+    result = run_cli("find", fresh, "--reference", "7")
+    assert result.exit_code == 1 and "No reference has the id 7" in result.stderr
+    result = run_cli("find", fresh, "--from-observation", "999")
+    assert result.exit_code == 1 and "No observation has the id 999" in result.stderr
+    result = run_cli("find", fresh, "--index", "0")
+    assert result.exit_code == 1 and "Give VIDEO, --index N and --box" in result.stderr
+    assert snapshot(fresh) == before
+
+
+def test_a_confirmed_interface_finding_becomes_the_cases_own_signature(fresh: Path) -> None:
+    from workbench.case import Case
+    from workbench.case.observations import NewObservation, insert, review
+    from workbench.case.store import transaction
+    from workbench.recognize.find.signatures import case_signatures
+    from workbench.recognize.interfaces import identify
+
+    sha = _videos(fresh)["a"]
+    lines = [("Оперативный журнал", (20, 30, 200, 50)), ("Poisk lits", (20, 60, 150, 80)),
+             ("Elsewhere", (400, 300, 500, 330))]  # fmt: skip
+    with Case.open(fresh) as case:
+        with transaction(case.conn) as conn:
+            for text, box in lines:
+                insert(conn, NewObservation(sha, 0, 0.0, "ocr", "tesseract", "tesseract",
+                                            text=text, bbox=box))  # fmt: skip
+            oid = insert(conn, NewObservation(
+                sha, 0, 0.0, "interface", "workbench.interfaces/1", "workbench.interfaces/1",
+                label="Kamerator VMS", vendor="Kamerator LLP", bbox=(10, 20, 320, 100),
+                params={"matched": ["Kamerator"]}))  # fmt: skip
+        review(case.conn, [oid], "confirmed", "ana")
+    result = run_cli("find", fresh, "--from-observation", str(oid), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    with Case.open(fresh) as case:
+        sigs = case_signatures(case)
+    assert len(sigs) == 1 and sigs[0].product == "Kamerator VMS"
+    assert {s for s, _ in sigs[0].strings} == {"Kamerator", "Оперативный журнал", "Poisk lits"}
+    assert sigs[0].origin is not None and sigs[0].origin["observation"] == oid
+    assert sigs[0].origin["video"] == sha and sigs[0].origin["frame_index"] == 0
+    # the interface stage's identification now knows the product, citing its origin
+    found = identify(["Kamerator 2.1", "оперативный журнал", "Tools"], sigs)
+    assert [m.product for m in found] == ["Kamerator VMS"] and found[0].origin == sigs[0].origin
+    assert identify(["Tools", "Help"], sigs) == []
+    refs = json.loads(run_cli("find", fresh, "--list", "--format", "json").stdout)
+    assert refs[0]["kind"] == "screen" and refs[0]["product"] == "Kamerator VMS"
+
+
+def test_the_word_index_keeps_the_appearance_among_its_candidates(fresh: Path) -> None:
+    """With the prefilter on (as from 3,000 keyframes), only candidates are verified; the
+    mark in B still is, C's keyframes are ruled out without being decoded."""
+    from workbench.case import Case
+    from workbench.recognize.find.make import make_reference
+    from workbench.recognize.find.match import find_everywhere
+
+    videos = _videos(fresh)
+    with Case.open(fresh) as case:
+        ref, _ = make_reference(case, videos["a"], 2, MARK_BOX, "ana", "Korgan Vision")
+        result = find_everywhere(case, ref.id, prefilter_from=0, candidates=2)
+    assert [m.video for m in result.matches if m.video == videos["b"]]
+    assert not [m for m in result.matches if m.video == videos["c"]]
+    assert result.filtered > 0
+    assert len(list((fresh / "derived" / "find").glob("words*.npz"))) == 3

@@ -1,0 +1,120 @@
+"""The case's keyframes as visual words (index.py), kept in derived/find/, re-creatable.
+
+Each analysed video's keyframes are described once (when the references stage runs
+after analysis, or at the first search that needs them) into one .npz per video, named
+by the vocabulary and the keyframe analysis they come from; the vocabulary is trained
+once per case, on the keyframes present then. A search over many keyframes asks this
+index for candidates and verifies only those.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from workbench.case import records
+from workbench.case.folder import Case
+from workbench.progress import NullProgress, ProgressSink
+from workbench.recognize.find.index import (
+    WINDOWS,
+    IndexParams,
+    Vocabulary,
+    WordIndex,
+    describe_points,
+)
+from workbench.video.analysis import load_analysis
+from workbench.video.frames import FrameReader
+
+FOLDER = "derived/find"
+PARAMS = IndexParams()
+
+
+def _folder(case: Case) -> Path:
+    path = case.path(FOLDER)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _descriptors(
+    case: Case, video: records.Video, frames: list[int]
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    out = []
+    with FrameReader(case.path(video.media_path), video.sha256) as reader:
+        for index in frames:
+            gray = cv2.cvtColor(reader.get(index).rgb, cv2.COLOR_RGB2GRAY)
+            out.append(describe_points(gray, PARAMS.features, PARAMS.thumb_width))
+    return out
+
+
+def vocabulary(case: Case, progress: ProgressSink | None = None) -> Vocabulary | None:
+    """The case's vocabulary: loaded, or trained now on its keyframes (None: no keyframes)."""
+    path = _folder(case) / "vocabulary-v1.npz"
+    if path.is_file():
+        with np.load(path, allow_pickle=False) as z:
+            return Vocabulary(z["centres"], str(z["digest"]))
+    sample: list[np.ndarray] = []
+    for video in records.videos(case.conn):
+        analysis = load_analysis(case, video.sha256)
+        if analysis is not None:
+            frames = [k.keyframe.index for k in analysis.keyframes][:200]
+            sample += [d for _, d in _descriptors(case, video, frames)]
+        (progress or NullProgress()).update("find: vocabulary", len(sample), None)
+    if not sample:
+        return None
+    data = np.concatenate(sample)
+    vocab = Vocabulary.train(data[:: max(1, len(data) // PARAMS.train_sample)], PARAMS.words)
+    tmp = path.with_suffix(".tmp.npz")
+    np.savez(tmp, centres=vocab.centres, digest=np.array(vocab.digest))
+    tmp.replace(path)
+    return vocab
+
+
+def video_words(
+    case: Case, vocab: Vocabulary, sha: str, progress: ProgressSink | None = None
+) -> tuple[list[int], list[list[np.ndarray]]]:
+    """The window word sets of each keyframe of one video: from derived/, or computed now."""
+    video = records.require_video(case.conn, sha)
+    analysis = load_analysis(case, video.sha256)
+    if analysis is None:
+        return [], []
+    name = f"words{len(WINDOWS)}-{vocab.digest}-{sha[:16]}-{analysis.params_hash[:12]}.npz"
+    path = _folder(case) / name
+    if path.is_file():
+        with np.load(path, allow_pickle=False) as z:
+            ends = np.cumsum(z["lengths"])[:-1]
+            flat = np.split(z["words"], ends)
+            n = len(WINDOWS)
+            return [int(i) for i in z["frames"]], [flat[k : k + n] for k in range(0, len(flat), n)]
+    frames = [k.keyframe.index for k in analysis.keyframes]
+    per_frame = [vocab.windows(p, d) for p, d in _descriptors(case, video, frames)]
+    sets = [s for windows in per_frame for s in windows]
+    (progress or NullProgress()).update(f"find: index {sha[:12]}", len(frames), len(frames))
+    tmp = path.with_suffix(".tmp.npz")
+    lengths = np.array([len(s) for s in sets], np.int64)
+    words = np.concatenate(sets) if sets else np.zeros(0, np.uint16)
+    np.savez(tmp, frames=np.array(frames, np.int64), lengths=lengths, words=words)
+    tmp.replace(path)
+    return frames, per_frame
+
+
+def candidates(
+    case: Case,
+    crop_rgb: np.ndarray,
+    shas: list[str],
+    progress: ProgressSink | None = None,
+    count: int = PARAMS.candidates,
+) -> set[tuple[str, int]] | None:
+    """The keyframes (video, frame) worth verifying for a reference, or None (no index)."""
+    from workbench.recognize.find.index import query_words
+
+    vocab = vocabulary(case, progress)
+    if vocab is None:
+        return None
+    index = WordIndex(vocab)
+    for sha in shas:
+        frames, sets = video_words(case, vocab, sha, progress)
+        index.extend([(sha, f) for f in frames], sets)
+    words = query_words(cv2.cvtColor(crop_rgb, cv2.COLOR_RGB2GRAY), vocab, PARAMS)
+    return {index.keys[pos] for pos, _ in index.search(words, count)}

@@ -1,0 +1,366 @@
+"""Match a reference against the keyframes of every video: each match is a suggestion.
+
+Marks (a logo, an icon, a UI element) go through the logo matcher (SIFT, pose votes,
+RANSAC homography and an appearance check), with the reference as a one-image library.
+Screens are matched two ways and the better one counts: the same matcher on the whole
+rectified screen (its layout as local features), and a text signature (the OCR lines
+read inside the box on its frame, looked for among the lines stored on each keyframe).
+
+A run is one reference on one video, keyed by the reference and the method; each
+keyframe's suggestions, their audit entries and its done mark are one transaction, so
+re-running adds nothing and a killed run resumes after its last finished keyframe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from workbench.case import audit, observations, records, references
+from workbench.case.folder import Case
+from workbench.case.observations import NewObservation
+from workbench.case.references import Reference
+from workbench.case.store import transaction
+from workbench.progress import NullProgress, ProgressSink
+from workbench.recognize import runs
+from workbench.recognize.find.make import FindError
+from workbench.video.analysis import load_analysis
+from workbench.video.frames import Frame, FrameReader
+
+STAGE = "references"
+PREFILTER_FROM = 3000  # keyframes: from this many on, verify only the word index's candidates
+TEXT_METHOD = "workbench.find-text/1"
+WORKERS = 2  # keyframes matched at once
+
+
+@dataclass(frozen=True)
+class FindMatch:
+    reference: int
+    video: str
+    frame_index: int
+    time_s: float
+    score: float
+    observation_id: int
+    bbox: list[int] | None
+    new: bool  # False: suggested by an earlier run
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "reference": self.reference,
+            "video": self.video,
+            "frame_index": self.frame_index,
+            "time_s": round(self.time_s, 3),
+            "score": self.score,
+            "observation": self.observation_id,
+            "bbox": self.bbox,
+            "new": self.new,
+        }
+
+
+@dataclass
+class FindResult:
+    reference: Reference
+    videos: int = 0
+    keyframes: int = 0
+    skipped: int = 0  # keyframes done by an earlier run
+    filtered: int = 0  # keyframes the word index ruled out (not decoded)
+    matches: list[FindMatch] = field(default_factory=list)
+
+    @property
+    def new(self) -> int:
+        return sum(m.new for m in self.matches)
+
+
+class ReferenceMatcher:
+    """One reference, ready to look at frames: `match(rgb, lines)` -> suggestions' fields."""
+
+    def __init__(self, case: Case, ref: Reference) -> None:
+        import cv2
+
+        from workbench.recognize.logos import LogoLibrary, LogoMatcher, LogoReference
+
+        png = references.crop_png(case.conn, ref.id)
+        if png is None:
+            raise FindError(f"Reference #{ref.id} has no pixels; make it again.")
+        bgr = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_COLOR)
+        if bgr is None:
+            raise FindError(f"Reference #{ref.id} has unreadable pixels; make it again.")
+        self.crop = np.ascontiguousarray(bgr[..., ::-1])
+        self.ref = ref
+        path = Path(f"reference-{ref.id}.png")
+        library = LogoLibrary(
+            folder=Path("."),
+            references=(LogoReference(ref.label, ref.vendor, path, self.crop),),
+            digest=hashlib.sha256(png).hexdigest(),
+        )
+        self.logos = LogoMatcher(library)
+        self.method = (
+            self.logos.method if ref.kind == "mark" else f"{TEXT_METHOD} + {self.logos.method}"
+        )
+
+    def match(self, rgb: np.ndarray, lines: list[str]) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        for m in self.logos.match(rgb):
+            found.append(
+                {
+                    "score": m.score,
+                    "bbox": m.bbox,
+                    "quad": m.quad,
+                    "how": "features",
+                    "inliers": m.inliers,
+                }
+            )
+        if self.ref.kind == "screen" and self.ref.strings and lines:
+            from workbench.recognize.interfaces import Signature, identify
+
+            sig = Signature(
+                self.ref.label, self.ref.vendor or "", tuple((s, 1.0) for s in self.ref.strings)
+            )
+            need = min(2, len(self.ref.strings))
+            for hit in identify(lines, [sig], min_score=0.5, min_strings=need):
+                if not found or hit.score > max(f["score"] for f in found):
+                    found = [
+                        {
+                            "score": hit.score,
+                            "bbox": None,
+                            "quad": None,
+                            "how": "text",
+                            "matched": list(hit.matched),
+                        }
+                    ]
+        return found
+
+
+def find_everywhere(
+    case: Case,
+    reference_id: int,
+    videos: list[str] | None = None,
+    progress: ProgressSink | None = None,
+    actor: str = "workbench",
+    prefilter_from: int = PREFILTER_FROM,
+    candidates: int | None = None,
+) -> FindResult:
+    """Match reference `reference_id` against the keyframes of every analysed video (or of
+    those whose sha256 starts with one of `videos`). From `prefilter_from` keyframes on,
+    only the candidates of the visual-word index (archive.py) are verified."""
+    ref = references.get(case.conn, reference_id)
+    if ref is None:
+        raise FindError(f"No reference has the id {reference_id}; list them with --list.")
+    matcher = ReferenceMatcher(case, ref)
+    result = FindResult(ref)
+    sink = progress or NullProgress()
+    targets = []
+    for video in records.videos(case.conn):
+        if videos and not any(video.sha256.startswith(p.lower()) for p in videos):
+            continue
+        analysis = load_analysis(case, video.sha256)
+        if analysis is not None:  # no keyframes yet: the references stage runs after analysis
+            targets.append((video, len(analysis.keyframes)))
+    keep = None
+    if ref.kind == "mark" and sum(n for _, n in targets) >= prefilter_from:
+        from workbench.recognize.find import archive
+
+        shas = [v.sha256 for v, _ in targets]
+        count = candidates or archive.PARAMS.candidates
+        keep = archive.candidates(case, matcher.crop, shas, sink, count)
+    for video, _ in targets:
+        result.videos += 1
+        _one_video(case, matcher, video, result, sink, actor, keep)
+    return result
+
+
+def _one_video(
+    case: Case,
+    matcher: ReferenceMatcher,
+    video: records.Video,
+    result: FindResult,
+    sink: ProgressSink,
+    actor: str,
+    keep: set[tuple[str, int]] | None = None,
+) -> None:
+    ref = matcher.ref
+    analysis = load_analysis(case, video.sha256)
+    assert analysis is not None
+    params: dict[str, Any] = {
+        "reference": ref.id,
+        "method": matcher.method,
+        "keyframes": analysis.params_hash,
+    }
+    if keep is not None:
+        from workbench.recognize.find.archive import PARAMS
+
+        params["filter"] = {"index": "rootsift-words/1", **asdict(PARAMS), "kept": len(keep)}
+    key = runs.run_key(video.sha256, STAGE, params)
+    with transaction(case.conn):
+        runs.start(case.conn, key, video.sha256, STAGE, matcher.method, params)
+    done = runs.done_items(case.conn, key)
+    lines = _lines_by_frame(case, video.sha256) if ref.kind == "screen" else {}
+    reader = FrameReader(case.path(video.media_path), video.sha256)
+    label = f"find #{ref.id} in {video.sha256[:12]}"
+    total = len(analysis.keyframes)
+    pool = ThreadPoolExecutor(WORKERS)  # OpenCV releases the GIL: frames match side by side
+    pending: deque[tuple[int, Frame, Future[list[dict[str, Any]]] | None]] = deque()
+
+    def settle(limit: int) -> None:
+        """Commit the oldest frames' suggestions, in order, until `limit` are in flight."""
+        while len(pending) > limit:
+            n, frame, job = pending.popleft()
+            hits = job.result() if job is not None else []
+            result.matches += _compute(case, matcher, frame, hits, key, actor)
+            sink.update(label, n + 1, total)
+
+    try:
+        for n, stored in enumerate(analysis.keyframes):
+            index = stored.keyframe.index
+            result.keyframes += 1
+            if str(index) in done:
+                result.skipped += 1
+                result.matches += [
+                    _found(o, ref.id, False) for o in observations.of_run(case.conn, key, index)
+                ]
+            elif keep is not None and (video.sha256, index) not in keep:
+                result.filtered += 1
+                with transaction(case.conn) as conn:
+                    runs.mark_done(conn, key, str(index), {"matches": 0, "filtered": True})
+            else:
+                frame = reader.get(index)
+                own = video.sha256 == ref.video and index == ref.frame_index
+                job = None if own else pool.submit(matcher.match, frame.rgb, lines.get(index, []))
+                pending.append((n, frame, job))
+                settle(2 * WORKERS)
+                continue
+            sink.update(label, n + 1, total)
+        settle(0)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        reader.close()
+    with transaction(case.conn) as conn:
+        if not runs.is_finished(conn, key):
+            runs.finish(conn, key)
+            made = [m for m in result.matches if m.video == video.sha256]
+            audit.append(
+                conn,
+                actor,
+                "find.run",
+                f"reference:{ref.id}",
+                {
+                    "video": video.sha256,
+                    "run_key": key,
+                    "keyframes": total,
+                    "matches": len(made),
+                    "method": matcher.method,
+                },
+            )
+
+
+def _compute(
+    case: Case,
+    matcher: ReferenceMatcher,
+    frame: Frame,
+    hits: list[dict[str, Any]],
+    key: str,
+    actor: str,
+) -> list[FindMatch]:
+    """Commit one keyframe's suggestions, their audit entries and its done mark."""
+    ref = matcher.ref
+    own = frame.ref.video_sha256 == ref.video and frame.index == ref.frame_index
+    out = []
+    with transaction(case.conn) as conn:
+        for hit in hits:
+            bbox = tuple(round(float(v)) for v in hit["bbox"]) if hit["bbox"] else None
+            extra = {k: v for k, v in hit.items() if k in ("how", "inliers", "matched")}
+            obs = NewObservation(
+                video_sha256=frame.ref.video_sha256,
+                frame_index=frame.ref.index,
+                time_s=frame.ref.time_s,
+                pixel_sha256=frame.ref.pixel_sha256,
+                kind="logo" if ref.kind == "mark" else "interface",
+                method=matcher.method,
+                created_by=matcher.method,
+                label=ref.product or ref.label,
+                vendor=ref.vendor,
+                bbox=bbox,  # type: ignore[arg-type]
+                quad=tuple((float(p[0]), float(p[1])) for p in hit["quad"])
+                if hit["quad"]
+                else None,
+                score=float(hit["score"]),
+                params={"origin": ref.origin(), **extra},
+                run_key=key,
+            )
+            oid = observations.insert(conn, obs)
+            audit.append(
+                conn,
+                actor,
+                "observation.suggest",
+                f"observation:{oid}",
+                {
+                    "origin": f"reference:{ref.id}",
+                    "reference_video": ref.video,
+                    "reference_frame": ref.frame_index,
+                    "video": obs.video_sha256,
+                    "frame_index": obs.frame_index,
+                    "score": obs.score,
+                },
+            )
+            out.append(
+                FindMatch(
+                    ref.id,
+                    obs.video_sha256,
+                    obs.frame_index,
+                    obs.time_s,
+                    float(hit["score"]),
+                    oid,
+                    list(bbox) if bbox else None,
+                    True,
+                )
+            )
+        runs.mark_done(conn, key, str(frame.index), {"matches": len(hits), "origin_frame": own})
+    return out
+
+
+def _found(o: observations.Observation, rid: int, new: bool) -> FindMatch:
+    return FindMatch(
+        rid, o.video, o.frame_index, o.time_s, float(o.score or 0.0), o.id, o.bbox, new
+    )
+
+
+def _lines_by_frame(case: Case, video: str) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    for o in observations.query(case.conn, kind="ocr", video=video):
+        if o.text:
+            out.setdefault(o.frame_index, []).append(o.text)
+    return out
+
+
+def find_all(
+    case: Case,
+    videos: list[str] | None = None,
+    progress: ProgressSink | None = None,
+    actor: str = "workbench",
+    each: Callable[[FindResult], None] | None = None,
+) -> list[FindResult]:
+    """Every reference of the case against the given videos (the references stage)."""
+    out = []
+    for ref in references.all_references(case.conn):
+        result = find_everywhere(case, ref.id, videos, progress, actor)
+        out.append(result)
+        if each is not None:
+            each(result)
+    return out
+
+
+def matches_of(case: Case, reference_id: int) -> list[FindMatch]:
+    """Every suggestion (or decision since) that reference `reference_id` made, in order."""
+    out = []
+    for o in observations.query(case.conn):
+        origin = o.params.get("origin")
+        if isinstance(origin, dict) and origin.get("reference") == reference_id:
+            out.append(_found(o, reference_id, False))
+    return out
