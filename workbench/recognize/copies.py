@@ -201,3 +201,36 @@ def earliest_upload(case: Case, shas: list[str]) -> tuple[str, str, str] | None:
         return None
     date, sha, where = min(dated)
     return sha, date, where
+
+
+@dataclass(frozen=True)
+class CopyHere:
+    """A copy of the shot on screen, and the frame of it aligned with the current frame."""
+
+    link: CopyLink
+    frame_index: int  # the aligned frame of video B (clamped to the copy)
+    time_s: float
+
+
+def copies_at(case: Case, sha: str, index: int) -> list[CopyHere]:
+    """The copies of the shot that holds frame `index` of video `sha`, each with the frame
+    aligned to it (from the stored frame indexes: frame-exact at any frame rate)."""
+    from workbench.video.index_build import stored_index
+
+    out = []
+    here = [link for link in store.links(case.conn, sha) if link.a_first <= index <= link.a_last]
+    if not here:
+        return []
+    a = records.video(case.conn, sha)
+    frames_a = stored_index(case.path(a.media_path)) if a else None
+    for link in here:
+        b = records.video(case.conn, link.video_b)
+        frames_b = stored_index(case.path(b.media_path)) if b else None
+        if frames_a is not None and frames_b is not None:
+            t = frames_a.time(index) + link.offset_s
+            k = min(max(frames_b.index_at(max(t, 0.0)), link.b_first), link.b_last)
+            out.append(CopyHere(link, k, frames_b.time(k)))
+        else:
+            k = min(link.b_first + index - link.a_first, link.b_last)
+            out.append(CopyHere(link, k, link.b_first_time + (k - link.b_first) / 25.0))
+    return out
