@@ -4,7 +4,7 @@ Each shot's per-frame fingerprint is looked up in an index of all fingerprinted 
 (`ArchiveIndex`), aligned frame by frame with each candidate, and a copy found is stored
 as a link "frames a..b of video A are frames c..d of video B" with the method, its
 version and the parameters. Where the copy starts or ends at a cut of the other video
-(within two frames), the offset is snapped to that cut: a cut is frame-exact even where
+(within one frame), the offset is snapped to that cut: a cut is frame-exact even where
 the picture is too still for the hashes to be.
 """
 
@@ -24,10 +24,15 @@ from workbench.video.analysis import load_analysis, video_fingerprint
 from workbench.video.copy_align import Alignment, ArchiveIndex
 from workbench.video.fingerprint import METHOD as FINGERPRINT
 from workbench.video.fingerprint import FrameHashes
+from workbench.video.frame_transform import estimate
+from workbench.video.frames import FrameReader
 from workbench.video.shots import Shot
 
 METHOD = f"workbench.recognize.copies/1 ({FINGERPRINT}; {copy_align.METHOD})"
-SNAP = 2  # frames: a copy's start or end this close to a cut of the other video snaps to it
+VERIFY = 0.85  # the middle aligned frames' pixels must agree this well (normalised
+#               cross-correlation after the estimated scale and crop): look-alike rooms
+#               with the same layout pass the hashes, not this
+SNAP = 1  # frames: a copy starting this close to a cut of the other video snaps to it
 TASK = "copies: shots searched"
 
 
@@ -49,6 +54,7 @@ def params() -> dict[str, object]:
         "min_frames": copy_align.MIN_FRAMES,
         "regions": list(copy_align.REGIONS),
         "snap_frames": SNAP,
+        "verify_ncc": VERIFY,
     }
 
 
@@ -101,6 +107,7 @@ def find_copies(
             raise CopiesError(f"Video {v[:12]} cannot be searched: {reason}.")
     index = ArchiveIndex(fps)
     found: dict[str, list[CopyLink]] = {}
+    readers: dict[str, FrameReader] = {}
     total = sum(len(_shots(case, v)) for v in wanted)
     done = 0
     progress.update(TASK, 0, max(total, 1))
@@ -110,10 +117,14 @@ def find_copies(
             query = fps[sha].span(shot.first_index, shot.last_index)
             if len(query) >= min(copy_align.MIN_FRAMES, shot.last_index - shot.first_index + 1):
                 for other, hit in index.search(query, exclude=sha).items():
-                    links.append(_link(case, sha, shot, query, other, fps[other], hit))
+                    link = _link(case, sha, shot, query, other, fps[other], hit)
+                    if verify(case, link, readers):
+                        links.append(link)
             done += 1
             progress.update(TASK, done, max(total, 1))
         found[sha] = links
+    for reader in readers.values():
+        reader.close()
     with transaction(case.conn) as conn:
         for sha, links in found.items():
             store.replace_links(conn, sha, METHOD, links)
@@ -126,6 +137,25 @@ def find_copies(
             )
     every = [link for sha in wanted for link in store.links(case.conn, sha)]
     return CopySearch(every, wanted, skipped)
+
+
+def verify(case: Case, link: CopyLink, readers: dict[str, FrameReader]) -> bool:
+    """Whether the middle aligned frames of a link agree pixel for pixel (after the scale,
+    crop and bars estimated between them); the transform is kept in the link's params."""
+    for sha in (link.video_a, link.video_b):
+        if sha not in readers:
+            video = records.video(case.conn, sha)
+            assert video is not None
+            readers[sha] = FrameReader(case.path(video.media_path), sha)
+    middle = (link.a_first + link.a_last) // 2
+    k = min(max(link.b_first + middle - link.a_first, link.b_first), link.b_last)
+    try:
+        a, b = readers[link.video_a].get(middle), readers[link.video_b].get(k)
+    except WorkbenchError:
+        return False
+    fit = estimate(a.rgb, b.rgb)
+    link.params["verified"] = {"frames": [middle, k], **fit.to_dict()}
+    return fit.score >= VERIFY
 
 
 def _shots(case: Case, sha: str) -> tuple[Shot, ...]:
