@@ -19,7 +19,7 @@ from workbench.video.fingerprint import active_box
 
 METHOD = "workbench.video.frame_transform/1"
 WORK_WIDTH = 240  # frame A is compared at this width
-SCALES = 25  # scales tried, over 0.7x-1.4x the scale of B's picture to A's
+SCALES = 22  # scales tried coarsely, over 0.7x-1.4x the scale of B's picture to A's
 CENTRE = 0.6  # share of B's picture (each side) used as the template
 
 
@@ -63,9 +63,21 @@ def picture_box(gray: np.ndarray) -> tuple[int, int, int, int]:
 
 
 def estimate(rgb_a: np.ndarray, rgb_b: np.ndarray) -> Similarity:
-    """The transform from frame A's pixels to frame B's."""
+    """The transform from frame A's pixels to frame B's: the scale searched coarsely at
+    half the working width, then finely around the best one at the working width."""
     a, b = _gray(rgb_a), _gray(rgb_b)
-    k = WORK_WIDTH / a.shape[1]  # A at the working width; B by the same factor
+    coarse = _search(a, b, WORK_WIDTH // 2, None, SCALES)
+    fine = _search(a, b, WORK_WIDTH, (coarse.scale * 0.96, coarse.scale * 1.04), 7)
+    best = fine if fine.score >= coarse.score - 0.02 else coarse
+    return Similarity(
+        round(best.scale, 5), round(best.tx, 2), round(best.ty, 2), round(best.score, 4)
+    )
+
+
+def _search(
+    a: np.ndarray, b: np.ndarray, width: int, scales: tuple[float, float] | None, steps: int
+) -> Similarity:
+    k = width / a.shape[1]  # A at `width`; B by the same factor
     a_small = cv2.resize(a, None, fx=k, fy=k, interpolation=cv2.INTER_AREA).astype(np.float32)
     b_small = cv2.resize(b, None, fx=k, fy=k, interpolation=cv2.INTER_AREA).astype(np.float32)
     bx0, by0, bx1, by1 = picture_box(b_small.astype(np.uint8))
@@ -75,8 +87,9 @@ def estimate(rgb_a: np.ndarray, rgb_b: np.ndarray) -> Similarity:
     ty0 = by0 + int((bh - th) * 0.4)  # a little above the centre: tickers run at the bottom
     template = b_small[ty0 : ty0 + th, tx0 : tx0 + tw]
     base = bw / a_small.shape[1]
-    best = Similarity(base / 1.0, bx0 / k, by0 / k, -1.0)
-    for s in np.linspace(base * 0.7, base * 1.4, SCALES):
+    low, high = scales or (base * 0.7, base * 1.4)
+    best = Similarity(base, bx0 / k, by0 / k, -1.0)
+    for s in np.linspace(low, high, steps):
         scaled = cv2.resize(a_small, None, fx=float(s), fy=float(s), interpolation=cv2.INTER_AREA)
         if scaled.shape[0] < th or scaled.shape[1] < tw:
             continue
@@ -85,6 +98,4 @@ def estimate(rgb_a: np.ndarray, rgb_b: np.ndarray) -> Similarity:
         if score > best.score:
             # p_b_small = s * p_a_small + (tx0 - lx, ty0 - ly); in full-size pixels:
             best = Similarity(float(s), (tx0 - lx) / k, (ty0 - ly) / k, float(score))
-    return Similarity(
-        round(best.scale, 5), round(best.tx, 2), round(best.ty, 2), round(best.score, 4)
-    )
+    return best
