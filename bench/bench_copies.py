@@ -82,13 +82,16 @@ def fingerprint_speed(paths: list[Path]) -> None:
 
 
 def synthetic_video(rng: np.random.Generator, frames: int = 3000, shot: int = 150) -> FrameHashes:
-    hashes = np.empty((frames, len(REGIONS)), np.uint64)
+    """A video's hashes as a random walk: each shot starts anywhere, each frame flips one
+    bit of each region's hash."""
+    regions = len(REGIONS)
+    hashes = np.empty((frames, regions), np.uint64)
     for start in range(0, frames, shot):
-        base = rng.integers(0, 2**63, size=len(REGIONS), dtype=np.int64).astype(np.uint64)
-        for k in range(start, min(frames, start + shot)):
-            flips = rng.integers(0, 64, size=(len(REGIONS), 2))
-            base = base ^ (np.uint64(1) << flips[:, 0].astype(np.uint64))
-            hashes[k] = base
+        n = min(frames, start + shot) - start
+        base = rng.integers(0, 2**63, size=(1, regions), dtype=np.int64).astype(np.uint64)
+        flips = np.left_shift(np.uint64(1), rng.integers(0, 64, (n, regions)).astype(np.uint64))
+        flips[0] = base[0]
+        hashes[start : start + n] = np.bitwise_xor.accumulate(flips, axis=0)
     return FrameHashes(np.arange(frames), np.arange(frames) / 25.0, hashes)
 
 

@@ -24,7 +24,7 @@ from workbench.video.analysis import load_analysis, video_fingerprint
 from workbench.video.copy_align import Alignment, ArchiveIndex
 from workbench.video.fingerprint import METHOD as FINGERPRINT
 from workbench.video.fingerprint import FrameHashes
-from workbench.video.frame_transform import estimate
+from workbench.video.frame_transform import Similarity, agreement, estimate, inverse
 from workbench.video.frames import FrameReader
 from workbench.video.shots import Shot
 
@@ -108,6 +108,7 @@ def find_copies(
     index = ArchiveIndex(fps)
     found: dict[str, list[CopyLink]] = {}
     readers: dict[str, FrameReader] = {}
+    known: dict[tuple[str, str], Similarity] = {}
     total = sum(len(_shots(case, v)) for v in wanted)
     done = 0
     progress.update(TASK, 0, max(total, 1))
@@ -118,7 +119,7 @@ def find_copies(
             if len(query) >= min(copy_align.MIN_FRAMES, shot.last_index - shot.first_index + 1):
                 for other, hit in index.search(query, exclude=sha).items():
                     link = _link(case, sha, shot, query, other, fps[other], hit)
-                    if verify(case, link, readers):
+                    if verify(case, link, readers, known):
                         links.append(link)
             done += 1
             progress.update(TASK, done, max(total, 1))
@@ -139,23 +140,47 @@ def find_copies(
     return CopySearch(every, wanted, skipped)
 
 
-def verify(case: Case, link: CopyLink, readers: dict[str, FrameReader]) -> bool:
-    """Whether the middle aligned frames of a link agree pixel for pixel (after the scale,
-    crop and bars estimated between them); the transform is kept in the link's params."""
+def verify(
+    case: Case,
+    link: CopyLink,
+    readers: dict[str, FrameReader],
+    known: dict[tuple[str, str], Similarity] | None = None,
+) -> bool:
+    """Whether the aligned frames of a link agree pixel for pixel: the transform (scale,
+    crop, bars) is estimated on the middle pair (or taken from an earlier link between the
+    same videos), then must hold on the pairs a quarter and three quarters in, where the
+    picture has moved on: look-alike rooms fit one frame, not the motion. The transform
+    and the scores are kept in the link's params."""
+    known = {} if known is None else known
     for sha in (link.video_a, link.video_b):
         if sha not in readers:
             video = records.video(case.conn, sha)
             assert video is not None
             readers[sha] = FrameReader(case.path(video.media_path), sha)
-    middle = (link.a_first + link.a_last) // 2
-    k = min(max(link.b_first + middle - link.a_first, link.b_first), link.b_last)
+    span = link.a_last - link.a_first
+    picks = sorted({link.a_first + span * n // 4 for n in (1, 2, 3)})
     try:
-        a, b = readers[link.video_a].get(middle), readers[link.video_b].get(k)
+        pairs = [
+            (
+                readers[link.video_a].get(i).rgb,
+                readers[link.video_b].get(min(link.b_first + i - link.a_first, link.b_last)).rgb,
+            )
+            for i in picks
+        ]
     except WorkbenchError:
         return False
-    fit = estimate(a.rgb, b.rgb)
-    link.params["verified"] = {"frames": [middle, k], **fit.to_dict()}
-    return fit.score >= VERIFY
+    middle = pairs[len(pairs) // 2]
+    fit = known.get((link.video_a, link.video_b))
+    if fit is None and (link.video_b, link.video_a) in known:
+        fit = inverse(known[(link.video_b, link.video_a)])
+    if fit is None or agreement(*middle, fit) < VERIFY:
+        fit = estimate(*middle)
+    scores = [round(agreement(a, b, fit), 4) for a, b in pairs]
+    link.params["verified"] = {"frames": picks, "scores": scores, **fit.to_dict()}
+    if min(scores) < VERIFY:
+        return False
+    known[(link.video_a, link.video_b)] = fit
+    return True
 
 
 def _shots(case: Case, sha: str) -> tuple[Shot, ...]:

@@ -99,3 +99,26 @@ def _search(
             # p_b_small = s * p_a_small + (tx0 - lx, ty0 - ly); in full-size pixels:
             best = Similarity(float(s), (tx0 - lx) / k, (ty0 - ly) / k, float(score))
     return best
+
+
+def agreement(rgb_a: np.ndarray, rgb_b: np.ndarray, t: Similarity) -> float:
+    """How well frame A, moved by `t`, agrees with frame B inside the centre of B's
+    picture (normalised cross-correlation, -1..1; the same region `estimate` compares)."""
+    a, b = _gray(rgb_a), _gray(rgb_b)
+    k = min(1.0, WORK_WIDTH / b.shape[1])
+    b_small = cv2.resize(b, None, fx=k, fy=k, interpolation=cv2.INTER_AREA).astype(np.float32)
+    m = np.array([[t.scale * k, 0, t.tx * k], [0, t.scale * k, t.ty * k]], np.float32)
+    h, w = b_small.shape
+    moved = cv2.warpAffine(a.astype(np.float32), m, (w, h), flags=cv2.INTER_AREA)
+    bx0, by0, bx1, by1 = picture_box(b_small.astype(np.uint8))
+    bw, bh = bx1 - bx0, by1 - by0
+    tw, th = max(8, int(bw * CENTRE)), max(8, int(bh * CENTRE))
+    x0, y0 = bx0 + (bw - tw) // 2, by0 + int((bh - th) * 0.4)
+    p, q = moved[y0 : y0 + th, x0 : x0 + tw].ravel(), b_small[y0 : y0 + th, x0 : x0 + tw].ravel()
+    p, q = p - p.mean(), q - q.mean()
+    denom = float(np.sqrt((p * p).sum() * (q * q).sum()))
+    return float((p * q).sum() / denom) if denom > 0 else 0.0
+
+
+def inverse(t: Similarity) -> Similarity:
+    return Similarity(1 / t.scale, -t.tx / t.scale, -t.ty / t.scale, t.score)
