@@ -103,13 +103,16 @@ def _search(
 
 def agreement(rgb_a: np.ndarray, rgb_b: np.ndarray, t: Similarity) -> float:
     """How well frame A, moved by `t`, agrees with frame B inside the centre of B's
-    picture (normalised cross-correlation, -1..1; the same region `estimate` compares)."""
+    picture (normalised cross-correlation, -1..1), measured as `estimate` measures it:
+    both frames at the working width of A."""
     a, b = _gray(rgb_a), _gray(rgb_b)
-    k = min(1.0, WORK_WIDTH / b.shape[1])
+    k = WORK_WIDTH / a.shape[1]
+    a_small = cv2.resize(a, None, fx=k, fy=k, interpolation=cv2.INTER_AREA).astype(np.float32)
     b_small = cv2.resize(b, None, fx=k, fy=k, interpolation=cv2.INTER_AREA).astype(np.float32)
-    m = np.array([[t.scale * k, 0, t.tx * k], [0, t.scale * k, t.ty * k]], np.float32)
     h, w = b_small.shape
-    moved = cv2.warpAffine(a.astype(np.float32), m, (w, h), flags=cv2.INTER_AREA)
+    m = np.array([[t.scale, 0, t.tx * k], [0, t.scale, t.ty * k]], np.float32)
+    flags = cv2.INTER_AREA if t.scale < 1 else cv2.INTER_LINEAR
+    moved = cv2.warpAffine(a_small, m, (w, h), flags=flags)
     bx0, by0, bx1, by1 = picture_box(b_small.astype(np.uint8))
     bw, bh = bx1 - bx0, by1 - by0
     tw, th = max(8, int(bw * CENTRE)), max(8, int(bh * CENTRE))
