@@ -268,3 +268,23 @@ def test_the_case_file_names_the_earliest_known_upload(
     assert any(f"of video {built.copy[:12]}" in line for line in lines)
     assert any(f"appears in {built.original[:12]}" in line for line in lines)
     assert not any(f"of video {built.original[:12]}" in line for line in lines)
+
+
+def test_confirming_in_the_app_proposes_at_the_copies(case_dir: Path, built: Built) -> None:
+    from workbench.app.findings_table import review_ids
+    from workbench.case.observations import NewObservation, insert
+    from workbench.case.store import transaction
+
+    with Case.open(case_dir) as case:
+        find_copies(case, actor="tester")
+        with transaction(case.conn):
+            oid = insert(case.conn, NewObservation(
+                built.original, 50, 2.0, "ocr", "test-ocr/1", "ocr", text="VMS 4.2",
+                bbox=(100, 40, 160, 60),
+            ))  # fmt: skip
+        assert not [o for o in query(case.conn) if o.params.get("origin_observation") == oid]
+        review_ids(case, [oid], "confirmed", "bob")
+        made = [o for o in query(case.conn) if o.params.get("origin_observation") == oid]
+    assert [(o.video, o.frame_index, o.status) for o in made] == [
+        (built.copy, COPY.frame_of(50), "suggested")
+    ]
