@@ -68,27 +68,32 @@ def align(query: FrameHashes, target: FrameHashes, accept: float = ACCEPT) -> Al
     qi, tj = np.nonzero(d <= PAIR)
     if not len(qi):
         return None
+    step = _step(target)
     offsets = target.times[tj] - query.times[sample][qi]
     keys, counts = np.unique(np.round(offsets, 3), return_counts=True)
     best: tuple[float, Alignment] | None = None
     for offset in keys[np.argsort(-counts, kind="stable")[:16]]:
-        fit = _fit(query, target, float(offset))
+        fit = _fit(query, target, float(offset), step)
         if fit is not None and (best is None or fit[0] > best[0]):
             best = fit
     if best is None:
         return None
-    result = _refine(query, target, best)[1]
+    result = _refine(query, target, best, step)[1]
     if result.distance > accept or result.frames < min(MIN_FRAMES, n):
         return None
     return result
 
 
+def _step(target: FrameHashes) -> float:
+    """The target's usual frame duration (0 for a single frame)."""
+    return float(np.median(np.diff(target.times))) if len(target) > 1 else 0.0
+
+
 def _refine(
-    query: FrameHashes, target: FrameHashes, best: tuple[float, Alignment]
+    query: FrameHashes, target: FrameHashes, best: tuple[float, Alignment], step: float
 ) -> tuple[float, Alignment]:
     """Try the offsets a few target frames either side, compared over the same query
     frames (frame-exact where the picture moves; a tie keeps the offset voted for)."""
-    step = float(np.median(np.diff(target.times))) if len(target) > 1 else 0.0
     if step <= 0:
         return best
     found = best[1]
@@ -98,7 +103,7 @@ def _refine(
         offset = found.offset_s + k * step
         mean = _mean_at(query, target, rows, offset)
         if mean < base - 0.25:
-            again = _fit(query, target, offset)
+            again = _fit(query, target, offset, step)
             if again is not None:
                 best, base = again, mean
     return best
@@ -113,15 +118,16 @@ def _mean_at(query: FrameHashes, target: FrameHashes, rows: np.ndarray, offset: 
     return float(pair_distances(query.hashes[rows], target.hashes[pos]).mean())
 
 
-def _fit(query: FrameHashes, target: FrameHashes, offset: float) -> tuple[float, Alignment] | None:
+def _fit(
+    query: FrameHashes, target: FrameHashes, offset: float, step: float
+) -> tuple[float, Alignment] | None:
     """The best run of agreeing frames when the query is shifted by `offset` seconds."""
     times = query.times + offset
     pos = np.clip(np.searchsorted(target.times, times), 0, len(target) - 1)
     before = np.clip(pos - 1, 0, len(target) - 1)
     nearer = np.abs(target.times[before] - times) < np.abs(target.times[pos] - times)
     pos = np.where(nearer, before, pos)
-    step = float(np.median(np.diff(target.times))) if len(target) > 1 else 1.0
-    inside = np.abs(target.times[pos] - times) <= max(step, 1e-3) * 0.75
+    inside = np.abs(target.times[pos] - times) <= max(step or 1.0, 1e-3) * 0.75
     if not inside.any():
         return None
     d = pair_distances(query.hashes, target.hashes[pos]).astype(np.float64)
@@ -185,18 +191,22 @@ class ArchiveIndex:
             for k, j in enumerate(ANCHOR_REGIONS)
             if abs(i - j) <= 2
         )
-        hit = np.zeros(len(self), bool)
+        hits = np.zeros(len(self), np.int32)
         for q in sample:  # one query frame at a time: memory stays one row of the archive
             best = np.full(len(self), 64, np.uint8)
             for i, k in pairs:
                 np.minimum(best, np.bitwise_count(self.hashes[:, k] ^ q[i]), out=best)
-            hit |= best <= PAIR
+            hits += best <= PAIR
         out: dict[str, list[int]] = {}
-        for pick in np.flatnonzero(hit):
+        count: dict[str, int] = {}
+        for pick in np.flatnonzero(hits):
             name = self.names[int(self.owner[pick])]
             if name != exclude:
                 out.setdefault(name, []).append(int(self.row[pick]))
-        return out
+                count[name] = count.get(name, 0) + int(hits[pick])
+        # a copy's anchor agrees with several neighbouring query frames; one chance agreement
+        # of 64-bit hashes (about 1 in 200,000 pairs within PAIR bits) is not a candidate
+        return {name: rows for name, rows in out.items() if count[name] >= min(2, len(sample))}
 
     def search(self, query: FrameHashes, exclude: str | None = None) -> dict[str, Alignment]:
         """Video -> where the query appears in it (the best place in each video)."""
