@@ -121,10 +121,3 @@ def links(
         params = json.loads(values[15])
         out.append(CopyLink(*values[:15], params, values[16], values[17]))  # type: ignore[misc, call-arg, arg-type]
     return out
-
-
-def link(conn: sqlite3.Connection, link_id: int) -> CopyLink | None:
-    for found in links(conn):
-        if found.id == link_id:
-            return found
-    return None
