@@ -46,6 +46,8 @@ OWNERS: dict[str, str] = {
     "proposals": "graph/proposals.py",
     "site_videos": "graph/proposals.py",
     "find_references": "case/references.py",
+    "fingerprints": "case/copies.py",
+    "copy_links": "case/copies.py",
 }
 # the schema itself (CREATE TABLE, triggers) is declared in the migrations
 SCHEMA_FILES = {"case/migrations.py", "case/graph_schema.py"}

@@ -30,6 +30,7 @@ from workbench.case.observations import (
 from workbench.case.observations import vendors as distinct_vendors
 from workbench.case.search import Hit
 from workbench.graph.records import Evidence
+from workbench.recognize.propagate import propagate
 
 SELECT = "select"
 COLUMNS = (
@@ -234,7 +235,10 @@ def review_ids(
     """Confirm or reject (all or none), recorded with who and when; `seen` (id -> the
     status the page showed) refuses a decision on a finding someone else changed since."""
     expected = {i: seen[i] for i in ids if seen and i in seen}
-    return review(case.conn, ids, status, by, expected=expected)
+    done = review(case.conn, ids, status, by, expected=expected)
+    if status == "confirmed":  # proposed at the aligned frames of the shot's copies
+        propagate(case, ids, by)
+    return done
 
 
 def correct_one(

@@ -276,6 +276,43 @@ CREATE TABLE find_references (
 CREATE INDEX find_references_video ON find_references(video_sha256);
 """
 
+# Same footage across uploads (owner: workbench.case.copies): every frame's region hashes
+# of a video, and the copy links found between shots and other videos' frame ranges.
+COPIES = """
+CREATE TABLE fingerprints (
+    video_sha256  TEXT PRIMARY KEY REFERENCES videos(sha256),
+    method        TEXT NOT NULL,
+    frame_count   INTEGER NOT NULL,
+    indices       BLOB NOT NULL,                -- int64 little-endian frame indices
+    times         BLOB NOT NULL,                -- float64 presentation times (s)
+    hashes        BLOB NOT NULL,                -- uint64 region hashes, frames x regions
+    created_at    TEXT NOT NULL
+);
+CREATE TABLE copy_links (
+    id            INTEGER PRIMARY KEY,
+    video_a       TEXT NOT NULL REFERENCES videos(sha256),
+    shot_a        INTEGER NOT NULL,
+    a_first       INTEGER NOT NULL,             -- frames of video A covered by the copy
+    a_last        INTEGER NOT NULL,
+    a_first_time  REAL NOT NULL,
+    a_last_time   REAL NOT NULL,
+    video_b       TEXT NOT NULL REFERENCES videos(sha256),
+    b_first       INTEGER NOT NULL,             -- the aligned frames of video B
+    b_last        INTEGER NOT NULL,
+    b_first_time  REAL NOT NULL,
+    b_last_time   REAL NOT NULL,
+    offset_s      REAL NOT NULL,                -- time in B = time in A + offset_s
+    distance      REAL NOT NULL,                -- mean Hamming distance of aligned frames
+    frames        INTEGER NOT NULL,             -- aligned frames compared
+    method        TEXT NOT NULL,
+    params_json   TEXT NOT NULL,
+    created_at    TEXT NOT NULL,
+    UNIQUE (video_a, shot_a, video_b, b_first, method)
+);
+CREATE INDEX copy_links_a ON copy_links(video_a, shot_a);
+CREATE INDEX copy_links_b ON copy_links(video_b);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial: videos, sources, append-only audit log", _script(INITIAL)),
     Migration(2, "web captures of URL sources (page HTML, screenshot)", _script(SOURCE_CAPTURES)),
@@ -287,6 +324,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(8, "full-text search over observations (FTS5)", _script(OBSERVATION_SEARCH)),
     Migration(9, "media kinds (video, still, document); embedded metadata", _script(MEDIA_KINDS)),
     Migration(10, "find-everywhere references (boxes kept as examples)", _script(FIND_REFERENCES)),
+    Migration(11, "shot fingerprints and copy links across uploads", _script(COPIES)),
 )
 MIGRATIONS = tuple(sorted(MIGRATIONS, key=lambda m: m.version))  # registered out of order
 assert len({m.version for m in MIGRATIONS}) == len(MIGRATIONS), "duplicate migration version"

@@ -15,6 +15,7 @@ from workbench.cli.app_cmds import app, demo
 from workbench.cli.capture import COMMANDS as CAPTURE_COMMANDS
 from workbench.cli.case_cmds import case, log, sources, verify
 from workbench.cli.common import Group
+from workbench.cli.copies_cmd import copies
 from workbench.cli.find_cmd import find
 from workbench.cli.findings import annotate, findings, review
 from workbench.cli.footage import clip, frame
@@ -52,5 +53,6 @@ for _command in (
     vendors,
     *CAPTURE_COMMANDS,
     find,
+    copies,
 ):
     main.add_command(_command)

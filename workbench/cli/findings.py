@@ -77,6 +77,15 @@ def review(
         status = "confirmed" if confirm else "rejected"
         for o in do_review(c.conn, numbers, status, actor, note):
             click.echo(f"{o.id}  {o.status}  {o.kind}  {o.text or o.label or ''}")
+        if confirm:  # proposed at the aligned frames of the shot's copies (workbench copies)
+            from workbench.recognize.propagate import propagate
+
+            for p in propagate(c, numbers, actor):
+                if p.new:
+                    click.echo(
+                        f"  proposed as #{p.observation} on copy {p.video[:12]} frame"
+                        f" {p.frame_index} (from #{p.origin})"
+                    )
 
 
 def _box(text: str) -> XYWH:

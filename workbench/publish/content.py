@@ -376,6 +376,7 @@ def report_data(
     """The report's content from what was gathered; `images` are the fields that only
     rendering the images decides (detector, policy, counts, files, pdf)."""
     from workbench import __version__
+    from workbench.publish.copy_events import copy_events
 
     return ReportData(
         title=case.info.title,
@@ -393,6 +394,10 @@ def report_data(
         hypotheses_left_out=g.hypotheses_left_out,
         sources=g.sources,
         provisions=g.provisions,
-        timeline=timeline(g.sources, g.findings, g.edges, published_at),
+        timeline=sorted(
+            timeline(g.sources, g.findings, g.edges, published_at)
+            + [Event(*e) for e in copy_events(case)],  # earliest uploads of shared footage
+            key=lambda ev: (ev.date, ev.text),
+        ),
         **images,
     )

@@ -15,11 +15,12 @@ from typing import Any
 
 import cv2
 
-from workbench.case import audit, frame_index, records
+from workbench.case import audit, copies, frame_index, records
 from workbench.case.folder import Case
 from workbench.case.store import transaction
 from workbench.progress import NullProgress, ProgressSink
 from workbench.video.errors import VideoError
+from workbench.video.fingerprint import FrameHashes, stored_record
 from workbench.video.frames import decoder_version
 from workbench.video.index import FrameIndex
 from workbench.video.index_build import build_index, remember, stored_index
@@ -120,6 +121,8 @@ def commit_analysis(
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(video_sha256, key, *_keyframe_row(k), result.method) for k in stored],
         )
+        if result.fingerprints is not None and len(result.fingerprints):
+            copies.save_fingerprint(conn, stored_record(video_sha256, result.fingerprints))
         audit.append(
             conn,
             actor,
@@ -201,3 +204,45 @@ def analysis_rows(case: Case) -> list[dict[str, Any]]:
 
 def to_json(rows: list[dict[str, Any]]) -> str:
     return json.dumps(rows, ensure_ascii=False, indent=2)
+
+
+def video_fingerprint(
+    case: Case, video_sha256: str, progress: ProgressSink | None = None, actor: str = "workbench"
+) -> FrameHashes | None:
+    """The video's per-frame fingerprint (None: its shots were never analysed). A video
+    analysed before fingerprints existed is decoded once more now, and the result kept."""
+    from workbench.video.fingerprint import fingerprint_frames, from_record
+    from workbench.video.scan import scan_signals
+
+    stored = copies.load_fingerprint(case.conn, video_sha256)
+    if stored is not None:
+        return from_record(stored)
+    analysis = load_analysis(case, video_sha256)
+    if analysis is None:
+        return None
+    video = records.video(case.conn, video_sha256)
+    assert video is not None
+    path = case.path(video.media_path)
+    index = ensure_index(case, video_sha256, path)
+    params = ScanParams()
+    progress = progress or NullProgress()
+    task = f"fingerprint {video_sha256[:12]}"
+
+    def frames() -> Any:
+        for sig in scan_signals(path, index, params):
+            if sig.index % 50 == 0:
+                progress.update(task, sig.index, len(index))
+            yield sig.index, sig.time, sig.gray
+
+    fp = fingerprint_frames(frames())
+    progress.update(task, len(index), len(index))
+    with transaction(case.conn) as conn:
+        copies.save_fingerprint(conn, stored_record(video_sha256, fp))
+        audit.append(
+            conn,
+            actor,
+            "copies.fingerprint",
+            video_sha256,
+            {"method": fp.method, "frames": len(fp)},
+        )
+    return fp

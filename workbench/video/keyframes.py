@@ -11,6 +11,7 @@ from collections import deque
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from workbench.video.fingerprint import Fingerprinter, FrameHashes
 from workbench.video.shots import Shot, ShotDetector
 from workbench.video.signals import FrameSignal, ScanParams, hamming, region_change
 
@@ -36,6 +37,7 @@ class ShotAnalysis:
     frame_count: int
     params: ScanParams
     method: str = METHOD
+    fingerprints: FrameHashes | None = None  # every frame's region hashes (copies)
 
 
 class Analyzer:
@@ -53,9 +55,11 @@ class Analyzer:
         self._last: FrameSignal | None = None  # last released frame
         self._kf: FrameSignal | None = None  # signal of the last keyframe
         self.frames = 0
+        self._fingerprints = Fingerprinter()
 
     def push(self, sig: FrameSignal) -> None:
         self.frames += 1
+        self._fingerprints.push(sig.index, sig.time, sig.gray)
         for boundary in self.detector.push(sig):
             self._starts[boundary.index] = boundary.kind
         self._pending.append(sig)
@@ -80,7 +84,9 @@ class Analyzer:
         while self._pending:
             self._release(self._pending.popleft())
         self._close_shot()
-        return ShotAnalysis(tuple(self._shots), tuple(self._keyframes), self.frames, self.p)
+        shots, keyframes = tuple(self._shots), tuple(self._keyframes)
+        fingerprints = self._fingerprints.finish()
+        return ShotAnalysis(shots, keyframes, self.frames, self.p, METHOD, fingerprints)
 
     def _release(self, sig: FrameSignal) -> None:
         kind = self._starts.pop(sig.index, None)

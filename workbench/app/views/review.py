@@ -14,7 +14,15 @@ from typing import Any
 import streamlit as st
 from streamlit_image_coordinates import streamlit_image_coordinates
 
-from workbench.app import compare_panel, coords, find_panel, overlays, reviewing, state
+from workbench.app import (
+    compare_panel,
+    coords,
+    copies_panel,
+    find_panel,
+    overlays,
+    reviewing,
+    state,
+)
 from workbench.app import review_panels as panels
 from workbench.app.frames import PRESETS, ChainError, FrameService, encode, parse_chain
 from workbench.case import citation, records
@@ -381,5 +389,6 @@ panels.rectify(service, media, sha, index, chain, quad_list)
 panels.slow_motion(case, video, ref_time, chain)
 compare_panel.compare(case, service, videos, (sha, index))
 find_panel.find_everywhere(case, video, index, selection, state.reviewer())
+copies_panel.copies(case, sha, index)
 
 case.close()

@@ -1,0 +1,259 @@
+"""The same footage across uploads: fingerprint speed, copy-search speed at archive scale,
+and copy-detection recall and precision, each against a reference measured in this run.
+
+1. Fingerprinting: the region hashes of every picture of real and generated clips, against
+   the keyframe pass's own decode + scale-down of the same frames (the reference).
+2. Search: one shot looked up in an archive of 1,000 videos (about 100,000 keyframes:
+   3,000 frames each, one keyframe per 30 frames), against a brute-force alignment of the
+   shot with every video (measured on 50 videos, extrapolated to 1,000). The background
+   videos are synthetic hash sequences (a random walk per shot), the looked-up shots real.
+3. Quality: generated control rooms and real clips (Debian opencv-doc's sample videos),
+   each re-published twice (re-encoded at a low bit rate, rescaled, cropped up to 20 %,
+   letterboxed or not, a channel logo, a ticker, frames dropped, a studio shot before it)
+   among look-alike rooms; every video searched in the case, as `workbench copies` does.
+   Recall and precision over video pairs, and the share of links that are frame-exact.
+
+Run: PYTHONPATH=. .venv/bin/python bench/bench_copies.py [--rooms 10] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import tempfile
+import time
+from itertools import combinations
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.copies_media import Copy, make_copy, read_rgb, room_frames
+from workbench.synth import write_video
+from workbench.video.copy_align import ArchiveIndex, align
+from workbench.video.fingerprint import REGIONS, FrameHashes, region_hashes
+
+REAL = Path("/usr/share/doc/opencv-doc/examples/data")
+REAL_CLIPS = ("vtest.avi", "Megamind.avi", "tree.avi")
+
+
+def rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# -- 1. fingerprinting ---------------------------------------------------------------
+
+
+def fingerprint_speed(paths: list[Path]) -> None:
+    from workbench.video.index_build import build_index
+    from workbench.video.scan import scan_signals
+    from workbench.video.signals import ScanParams
+
+    decode = hashing = 0.0
+    frames = 0
+    for path in paths:
+        index = build_index(path)
+        grays = []
+        began = time.perf_counter()
+        for sig in scan_signals(path, index, ScanParams(), threads=1):
+            grays.append(sig.gray)
+        decode += time.perf_counter() - began
+        began = time.perf_counter()
+        for gray in grays:
+            region_hashes(gray)
+        hashing += time.perf_counter() - began
+        frames += len(grays)
+    rate = frames / hashing
+    print("\n1. fingerprinting (one core, measured)")
+    print(f"   {frames} pictures from {len(paths)} clips (real: {', '.join(REAL_CLIPS)})")
+    print(
+        f"   reference: decode + scale-down in the keyframe pass  {frames / decode:8.0f} pictures/s"
+    )
+    print(f"   region hashes ({len(REGIONS)} per picture)                 {rate:8.0f} pictures/s")
+    print(f"   ratio hashing / reference time: {hashing / decode:.3f} (what fingerprinting adds)")
+    print(f"   2 cores (extrapolated, videos side by side): {2 * rate:.0f} pictures/s;")
+    print(f"   a keyframe's picture: {2 * rate:.0f} keyframes/s; every frame of an archive with")
+    print(f"   30 frames per keyframe: {2 * rate / 30:.0f} keyframes/s of footage")
+
+
+# -- 2. search at archive scale ------------------------------------------------------
+
+
+def synthetic_video(rng: np.random.Generator, frames: int = 3000, shot: int = 150) -> FrameHashes:
+    """A video's hashes as a random walk: each shot starts anywhere, each frame flips one
+    bit of each region's hash."""
+    regions = len(REGIONS)
+    hashes = np.empty((frames, regions), np.uint64)
+    for start in range(0, frames, shot):
+        n = min(frames, start + shot) - start
+        base = rng.integers(0, 2**63, size=(1, regions), dtype=np.int64).astype(np.uint64)
+        flips = np.left_shift(np.uint64(1), rng.integers(0, 64, (n, regions)).astype(np.uint64))
+        flips[0] = base[0]
+        hashes[start : start + n] = np.bitwise_xor.accumulate(flips, axis=0)
+    return FrameHashes(np.arange(frames), np.arange(frames) / 25.0, hashes)
+
+
+def archive_search(real: dict[str, FrameHashes], queries: list[tuple[str, FrameHashes]]) -> None:
+    rng = np.random.default_rng(7)
+    began = time.perf_counter()
+    videos = {f"synthetic{k:04d}": synthetic_video(rng) for k in range(1000 - len(real))}
+    made = time.perf_counter() - began
+    videos.update(real)
+    frames = sum(len(v) for v in videos.values())
+    began = time.perf_counter()
+    index = ArchiveIndex(videos)
+    build = time.perf_counter() - began
+    times, found = [], 0
+    for name, query in queries:
+        began = time.perf_counter()
+        hits = index.search(query, exclude=name)
+        times.append(time.perf_counter() - began)
+        found += bool(hits)
+    subset = dict(list(videos.items())[:50])
+    began = time.perf_counter()
+    for _, query in queries[:3]:
+        for target in subset.values():
+            align(query, target)
+    brute = (time.perf_counter() - began) / min(3, len(queries)) * len(videos) / len(subset)
+    per = float(np.median(times))
+    data = sum(v.hashes.nbytes + v.times.nbytes + v.indices.nbytes for v in videos.values())
+    print("\n2. copy search for one shot in an archive of 1,000 videos (measured)")
+    print(f"   {len(videos)} videos, {frames} frames (~{frames // 30} keyframes),")
+    print(f"   {len(index)} anchors")
+    print(f"   (synthetic background made in {made:.1f} s; index built in {build:.2f} s)")
+    print(f"   one shot: median {per:.3f} s, worst {max(times):.3f} s over {len(times)} shots")
+    print(f"   reference: brute-force alignment with every video {brute:.2f} s (50 measured, x20)")
+    print(f"   ratio search / brute force: {per / brute:.3f}; shots found: {found}/{len(times)}")
+    print(
+        f"   memory: fingerprints {data / 2**20:.0f} MiB, anchor index "
+        f"{(index.hashes.nbytes + index.owner.nbytes + index.row.nbytes) / 2**20:.1f} MiB,"
+        f" process peak RSS {rss_mib():.0f} MiB"
+    )
+
+
+# -- 3. recall and precision ---------------------------------------------------------
+
+
+def transforms(rng: np.random.Generator, width: int, height: int) -> Copy:
+    crop = tuple(float(v) for v in rng.uniform(0.0, 0.1, 4))  # up to 20 % of each side pair
+    scale = float(rng.choice([0.6, 0.8, 1.0, 1.5]))
+    size = (int(width * scale) // 2 * 2, int(height * scale) // 2 * 2)
+    canvas = None
+    if rng.random() < 0.5:  # letterboxed into 4:3 or pillarboxed into 16:9
+        canvas = (size[0], int(size[0] * 3 / 4) // 2 * 2)
+        if canvas[1] <= size[1]:
+            canvas = (int(size[1] * 16 / 9) // 2 * 2, size[1])
+    start, prefix = int(rng.integers(0, 10)), int(rng.integers(0, 20))
+    crf = int(rng.integers(34, 42))
+    return Copy(start, prefix, crop, size, canvas, True, True, crf)  # type: ignore[arg-type]
+
+
+def quality(root: Path, rooms: int) -> tuple[dict[str, FrameHashes], list[tuple[str, FrameHashes]]]:
+    from workbench.batch.analyze import analyze
+    from workbench.case import Case
+    from workbench.ingest import ingest_file
+    from workbench.recognize.copies import find_copies
+    from workbench.video.analysis import load_analysis, video_fingerprint
+
+    rng = np.random.default_rng(11)
+    sources: dict[str, list[np.ndarray]] = {}
+    for k in range(rooms):
+        sources[f"room{k}"] = list(room_frames(100 + k, 60))
+    for name in REAL_CLIPS:
+        if (REAL / name).is_file():
+            frames = read_rgb(REAL / name)[10:100]
+            h, w = frames[0].shape[:2]
+            size = (320, int(320 * h / w) // 2 * 2)
+            import cv2
+
+            sources[f"real:{name}"] = [
+                cv2.resize(f, size, interpolation=cv2.INTER_AREA) for f in frames
+            ]
+    files: dict[str, Path] = {}
+    truth: dict[str, tuple[str, Copy | None]] = {}  # video -> (the clip it shows, how)
+    for k, (name, frames) in enumerate(sources.items()):
+        path = root / f"{name.replace(':', '_')}.mp4"
+        write_video(path, frames, fps=25, crf=18)
+        files[name] = path
+        truth[name] = (name, None)
+        h, w = frames[0].shape[:2]
+        for n in range(2):
+            copy = transforms(rng, w, h)
+            cpath = root / f"{name.replace(':', '_')}-copy{n}.mp4"
+            studio = list(room_frames(900 + 2 * k + n, 30))  # a studio of its own per copy
+            make_copy(frames, copy, cpath, prefix=studio)
+            files[f"{name}-copy{n}"] = cpath
+            truth[f"{name}-copy{n}"] = (name, copy)
+    for k in range(rooms):  # look-alike rooms: same layout, other pictures, no copy
+        path = root / f"distractor{k}.mp4"
+        write_video(path, room_frames(500 + k, 60), fps=25, crf=30)
+        files[f"distractor{k}"] = path
+        truth[f"distractor{k}"] = (f"distractor{k}", None)
+    Case.init(root / "case", "bench copies", actor="bench").close()
+    with Case.open(root / "case") as case:
+        sha = {name: ingest_file(case, path, "bench").video_sha256 for name, path in files.items()}
+        began = time.perf_counter()
+        analyze(case, "keyframes", actor="bench", workers=0)
+        analysed = time.perf_counter() - began
+        began = time.perf_counter()
+        result = find_copies(case, actor="bench")
+        searched = time.perf_counter() - began
+        fps = {s: video_fingerprint(case, s) for s in sha.values()}
+        queries = []
+        for name in sources:
+            analysis = load_analysis(case, sha[name])
+            fp = fps[sha[name]]
+            assert analysis is not None and fp is not None
+            for shot in analysis.shots:
+                queries.append((sha[name], fp.span(shot.first_index, shot.last_index)))
+    name_of = {v: k for k, v in sha.items()}
+    predicted = {frozenset((name_of[x.video_a], name_of[x.video_b])) for x in result.links}
+    pairs = [frozenset(p) for p in combinations(files, 2)]
+    expected = {p for p in pairs if len({truth[n][0] for n in p}) == 1}
+    for label, real in (("generated rooms", False), ("real clips (opencv-doc)", True)):
+        mine = {n for n in sources if n.startswith("real:") == real}
+        exp = {p for p in expected if {truth[n][0] for n in p} <= mine}
+        pred = {p for p in predicted if any(truth[n][0] in mine for n in p)}
+        tp = len(exp & pred)
+        print(f"\n3. {label}: {len(mine)} clips x 2 copies, {rooms} look-alike rooms and")
+        print(f"   {2 * len(sources)} studio shots of the same kind as distractors (measured)")
+        print(
+            f"   video pairs: recall {tp}/{len(exp)} = {tp / max(len(exp), 1):.2f},"
+            f" precision {tp}/{len(pred)} = {tp / max(len(pred), 1):.2f}"
+        )
+        for word, group in (("missed", exp - pred), ("wrong", pred - exp)):
+            if group:
+                print(f"   {word}: {'; '.join(sorted(' ~ '.join(sorted(p)) for p in group))}")
+    exact = total = 0
+    for x in result.links:
+        clip, copy = truth[name_of[x.video_b]]
+        if copy is not None and name_of[x.video_a] == clip:
+            total += 1
+            exact += x.b_first == copy.frame_of(x.a_first)
+    print(f"\n   links original -> copy that are frame-exact: {exact}/{total}")
+    print(
+        f"   keyframe pass (with fingerprints) over {len(files)} videos: {analysed:.1f} s;"
+        f" every shot searched (with pixel checks): {searched:.1f} s ({len(result.links)} links)"
+    )
+    real_fps = {f"real{k}": v for k, v in enumerate(fps.values()) if v is not None}
+    return real_fps, queries
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rooms", type=int, default=10)
+    parser.add_argument("--dir", type=Path, default=None, help="keep the media and case here")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = args.dir or Path(tmp)
+        root.mkdir(parents=True, exist_ok=True)
+        real, queries = quality(root, args.rooms)
+        clips = [p for p in sorted(root.glob("*.mp4")) if "copy" not in p.name][:6]
+        fingerprint_speed(clips + [REAL / n for n in REAL_CLIPS if (REAL / n).is_file()])
+        archive_search(real, queries[:20])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,147 @@
+"""Frame fingerprints for finding the same footage across uploads.
+
+Every decoded frame gets a few 64-bit DCT perceptual hashes of its picture, computed
+from the small (64x36) luma frame the shot pass already makes, so fingerprinting adds no
+decoding. Black bars (letterboxing, pillarboxing) are found and cut off first; then the
+active picture is hashed whole and at three centred crops (88 %, 77 %, 67 %), so a copy
+cropped by up to a fifth, or one with a channel logo in a corner or a ticker along the
+bottom, still agrees with the original on at least one pair of regions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from workbench.case.copies import StoredFingerprint
+
+METHOD = "workbench.video.fingerprint/1"
+REGIONS = (1.0, 0.88, 0.77, 0.67)  # centred crops of the active picture, as side ratios
+BAR_LEVEL = 24  # 0-255 luma: a row or column darker than this everywhere is a bar
+BAR_MAX = 0.3  # bars cover at most this share of the picture on each side
+
+_HASH_SIDE = 32
+
+
+@dataclass(frozen=True, eq=False)
+class FrameHashes:
+    """The fingerprint of a run of frames: frame indices, their times, their region hashes."""
+
+    indices: np.ndarray  # int64 (n,)
+    times: np.ndarray  # float64 (n,), seconds
+    hashes: np.ndarray  # uint64 (n, len(REGIONS))
+    method: str = METHOD
+
+    def __len__(self) -> int:
+        return int(self.indices.shape[0])
+
+    def span(self, first: int, last: int) -> FrameHashes:
+        """The frames `first`..`last` (by frame index) of this fingerprint."""
+        lo = int(np.searchsorted(self.indices, first, "left"))
+        hi = int(np.searchsorted(self.indices, last, "right"))
+        return FrameHashes(self.indices[lo:hi], self.times[lo:hi], self.hashes[lo:hi], self.method)
+
+
+def active_box(gray: np.ndarray) -> tuple[int, int, int, int]:
+    """(x0, y0, x1, y1) of the picture inside black bars (the whole frame when none)."""
+    h, w = gray.shape[:2]
+    rows = gray.max(axis=1) < BAR_LEVEL
+    cols = gray.max(axis=0) < BAR_LEVEL
+    y0 = _run(rows, int(h * BAR_MAX))
+    y1 = h - _run(rows[::-1], int(h * BAR_MAX))
+    x0 = _run(cols, int(w * BAR_MAX))
+    x1 = w - _run(cols[::-1], int(w * BAR_MAX))
+    if y1 - y0 < h // 3 or x1 - x0 < w // 3:  # a dark picture, not bars
+        return 0, 0, w, h
+    return x0, y0, x1, y1
+
+
+def _run(dark: np.ndarray, limit: int) -> int:
+    """How many leading entries of `dark` are True (up to `limit`)."""
+    n = 0
+    while n < limit and n < dark.shape[0] and dark[n]:
+        n += 1
+    return n
+
+
+def region_hashes(gray: np.ndarray) -> np.ndarray:
+    """The hashes of the active picture and its centred crops (uint64, len(REGIONS))."""
+    x0, y0, x1, y1 = active_box(gray)
+    active = gray[y0:y1, x0:x1].astype(np.float32)
+    h, w = active.shape
+    out = np.empty(len(REGIONS), np.uint64)
+    for k, ratio in enumerate(REGIONS):
+        ch, cw = max(2, round(h * ratio)), max(2, round(w * ratio))
+        top, left = (h - ch) // 2, (w - cw) // 2
+        out[k] = _dct_hash(active[top : top + ch, left : left + cw])
+    return out
+
+
+def _dct_hash(img: np.ndarray) -> int:
+    small = cv2.resize(img, (_HASH_SIDE, _HASH_SIDE), interpolation=cv2.INTER_AREA)
+    block = cv2.dct(small)[:8, :8].flatten()
+    median = float(np.partition(block[1:], 31)[31])
+    bits = np.packbits(block > median, bitorder="little")
+    return int.from_bytes(bits.tobytes(), "little")
+
+
+class Fingerprinter:
+    """Collects the hashes of frames pushed in order (their small luma pictures)."""
+
+    def __init__(self) -> None:
+        self._indices: list[int] = []
+        self._times: list[float] = []
+        self._hashes: list[np.ndarray] = []
+
+    def push(self, index: int, time: float, gray: np.ndarray) -> None:
+        self._indices.append(index)
+        self._times.append(time)
+        self._hashes.append(region_hashes(gray))
+
+    def finish(self) -> FrameHashes:
+        n = len(self._indices)
+        hashes = np.vstack(self._hashes) if n else np.zeros((0, len(REGIONS)), np.uint64)
+        return FrameHashes(
+            np.asarray(self._indices, np.int64), np.asarray(self._times, np.float64), hashes
+        )
+
+
+def fingerprint_frames(frames: Iterable[tuple[int, float, np.ndarray]]) -> FrameHashes:
+    """The fingerprint of (index, time, small luma picture) triples."""
+    fp = Fingerprinter()
+    for index, time, gray in frames:
+        fp.push(index, time, gray)
+    return fp.finish()
+
+
+def to_blobs(fp: FrameHashes) -> tuple[bytes, bytes, bytes]:
+    """Little-endian bytes of indices, times and hashes (for the case store)."""
+    return (
+        fp.indices.astype("<i8").tobytes(),
+        fp.times.astype("<f8").tobytes(),
+        fp.hashes.astype("<u8").tobytes(),
+    )
+
+
+def from_blobs(indices: bytes, times: bytes, hashes: bytes, method: str = METHOD) -> FrameHashes:
+    idx = np.frombuffer(indices, "<i8").astype(np.int64)
+    regions = len(REGIONS)
+    return FrameHashes(
+        idx,
+        np.frombuffer(times, "<f8").astype(np.float64),
+        np.frombuffer(hashes, "<u8").astype(np.uint64).reshape(-1, regions),
+        method,
+    )
+
+
+def stored_record(video_sha256: str, fp: FrameHashes) -> StoredFingerprint:
+    """The case-store record of a video's fingerprint."""
+    indices, times, hashes = to_blobs(fp)
+    return StoredFingerprint(video_sha256, fp.method, len(fp), indices, times, hashes)
+
+
+def from_record(record: StoredFingerprint) -> FrameHashes:
+    return from_blobs(record.indices, record.times, record.hashes, record.method)
