@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import socket
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +14,17 @@ import pytest
 
 from workbench.case import Case
 from workbench.synth import numbered_frames, write_video
+
+
+@pytest.fixture(autouse=True)
+def _keep_main_module() -> Iterator[None]:
+    """AppTest runs a page as `__main__` and leaves it in sys.modules; a later test that
+    starts a spawn process pool would then re-run that page in every child. Put it back
+    (every package has AppTests now: app, recognize, stills)."""
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None:
+        sys.modules["__main__"] = main
 
 
 @pytest.fixture(scope="session")
