@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -19,9 +20,13 @@ from workbench.case.observations import Observation
 from workbench.video.enhance import Chain
 from workbench.video.shots import Shot
 
-RADIUS = 12  # frames each side of the current one: 25 pictures in the browser
-KEEP = 120  # finished window frames kept in memory (about 10 MB at 960 px)
+BEHIND = 12  # frames kept behind the current one (against the direction of stepping)
+AHEAD = 40  # frames sent ahead of it: the viewer asks for the next window well before
+# it reaches this edge, so fast stepping (+10s) rarely outruns it
+JUMP = (3, 12)  # (behind, ahead) for a step that left the window: the first picture soon
+KEEP = 240  # finished window frames kept in memory (about 8 MB of JPEG at 960 px)
 _KEPT: OrderedDict[tuple[str, int], WindowFrame] = OrderedDict()
+_KEPT_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -34,11 +39,17 @@ class WindowFrame:
     boxes: tuple[dict[str, float], ...] = ()  # id, x0, y0, x1, y1 in the picture's pixels
 
 
-def window_range(center: int, count: int, radius: int = RADIUS) -> range:
-    """The indexes of the window around `center`, kept inside the video (a window at
-    an end is shifted, not shortened, when the video is long enough)."""
-    first = max(0, min(center - radius, count - (2 * radius + 1)))
-    return range(first, min(count, first + 2 * radius + 1))
+def window_range(
+    center: int, count: int, direction: int = 1, behind: int = BEHIND, ahead: int = AHEAD
+) -> range:
+    """The indexes of the window around `center`: `ahead` frames in the direction of
+    stepping (forward unless `direction` < 0), `behind` frames the other way, kept inside
+    the video (a window at an end is shifted, not shortened, when the video is long
+    enough)."""
+    size = behind + ahead + 1
+    start = center - (behind if direction >= 0 else ahead)
+    first = max(0, min(start, count - size))
+    return range(first, min(count, first + size))
 
 
 def build(
@@ -54,7 +65,9 @@ def build(
     kinds: Sequence[str],
     shot_of: Callable[[int], tuple[int, int] | None],
     labels: bool = True,
-    radius: int = RADIUS,
+    direction: int = 1,
+    behind: int = BEHIND,
+    ahead: int = AHEAD,
     quality: int = 80,
 ) -> list[WindowFrame]:
     """The frames of the window as the page would show them (zoom, chain, overlays).
@@ -67,10 +80,12 @@ def build(
               for o in observations])
         ).encode()
     ).hexdigest()  # fmt: skip
-    for i in window_range(center, count, radius):
-        kept = _KEPT.get((signature, i))
+    for i in window_range(center, count, direction, behind, ahead):
+        with _KEPT_LOCK:
+            kept = _KEPT.get((signature, i))
+            if kept is not None:
+                _KEPT.move_to_end((signature, i))
         if kept is not None:
-            _KEPT.move_to_end((signature, i))
             out.append(kept)
             continue
         shown = service.render(media, sha, i, chain, zoom=zoom, width=width)
@@ -85,9 +100,10 @@ def build(
         done = WindowFrame(
             i, shown.ref.time_s, shown.ref.pixel_sha256, on.describe(), uri, tuple(boxes)
         )
-        _KEPT[(signature, i)] = done
-        while len(_KEPT) > KEEP:
-            _KEPT.popitem(last=False)
+        with _KEPT_LOCK:
+            _KEPT[(signature, i)] = done
+            while len(_KEPT) > KEEP:
+                _KEPT.popitem(last=False)
         out.append(done)
     return out
 
