@@ -70,7 +70,7 @@ def test_a_decision_against_a_status_someone_changed_is_refused(
     a = appcases.page("findings", case_dir, reviewer="alice").run()
     b = appcases.page("findings", case_dir, reviewer="bob").run()
     for at in (a, b):
-        at.selectbox(key="findings_one").set_value(oid).run()
+        appcases.finding_picker(at).set_value(oid).run()
     a.button(key="confirm_one").click().run()
     assert not a.exception
     b.button(key="reject_one").click().run()  # bob still sees it suggested
@@ -159,7 +159,7 @@ def test_undo_sets_a_finding_back_and_withdraws_a_note(
 ) -> None:
     oid = built.ids["suggested"]
     at = appcases.page("findings", case_dir, reviewer="erin").run()
-    at.selectbox(key="findings_one").set_value(oid).run()
+    appcases.finding_picker(at).set_value(oid).run()
     assert at.button(key="undo_one").disabled  # nothing to take back yet
     at.button(key="confirm_one").click().run()
     at.button(key="undo_one").click().run()
