@@ -4,6 +4,7 @@ status someone else changed is refused, corrections keep the machine's reading."
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -209,6 +210,7 @@ def test_search_finds_every_video_folds_look_alikes_and_opens_at_the_frame(
         assert [h.observation.id for h in search(c.conn, "koptex")] == [oid]
         assert [h.observation.id for h in search(c.conn, "КОРТЕХ")] == [oid]  # all Cyrillic
         assert search(c.conn, "sugg-7q") == []  # the old text left the index
+        assert [h.observation.id for h in search(c.conn, "ЦЕНТР")] == [oid]  # case of "центр"
     at = appcases.page("findings", case_dir).run()
     at.text_input(key="findings_search").set_value("Koptex").run()
     assert not at.exception
@@ -292,3 +294,31 @@ def test_graph_queries_have_an_entity_picker(case_dir: Path) -> None:
     at.selectbox(key="query_pick").set_value(first).run()
     assert not at.exception
     assert at.text_input(key="query_subject").value == first
+
+
+def test_search_and_undo_from_the_command_line(case_dir: Path, built: appcases.Built) -> None:
+    from click.testing import CliRunner
+
+    from workbench.cli import main
+
+    oid = built.ids["suggested"]
+    run = CliRunner().invoke
+    found = run(main, ["search", str(case_dir), "sugg", "--format", "json"])
+    assert found.exit_code == 0, found.output
+    assert oid in [row["id"] for row in json.loads(found.stdout)]
+    nothing = run(main, ["search", str(case_dir), '" OR * NEAR('])
+    assert nothing.exit_code == 0 and "Try fewer or shorter words" in nothing.stderr
+
+    refused = run(main, ["undo", str(case_dir), str(oid), "--by", "gus"])
+    assert refused.exit_code == 1 and "already a suggestion" in refused.stderr
+    with Case.open(case_dir) as c:
+        review(c.conn, [oid], "confirmed", "hal")
+    stale = run(main, ["undo", str(case_dir), str(oid), "--expect", "suggested", "--by", "gus"])
+    assert stale.exit_code == 1 and "was confirmed by hal" in stale.stderr
+    done = run(main, ["undo", str(case_dir), str(oid), "--expect", "confirmed", "--by", "gus"])
+    assert done.exit_code == 0 and "back to suggested" in done.stdout
+    with Case.open(case_dir) as c:
+        assert query(c.conn, ids=[oid])[0].status == "suggested"
+        assert [(e.actor, e.action) for e in entries(c.conn)[-1:]] == [
+            ("gus", "observation.unreview")
+        ]

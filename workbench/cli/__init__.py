@@ -20,6 +20,7 @@ from workbench.cli.footage import clip, frame
 from workbench.cli.graph import graph
 from workbench.cli.ingest_cmd import ingest
 from workbench.cli.publish_cmd import publish
+from workbench.cli.review_cmds import search, undo
 
 __all__ = ["main"]
 
@@ -40,6 +41,8 @@ for _command in (
     findings,
     review,
     annotate,
+    search,
+    undo,
     shots,
     frame,
     clip,
