@@ -322,3 +322,32 @@ def test_search_and_undo_from_the_command_line(case_dir: Path, built: appcases.B
         assert [(e.actor, e.action) for e in entries(c.conn)[-1:]] == [
             ("gus", "observation.unreview")
         ]
+
+
+def test_an_evidence_image_from_the_command_line(case_dir: Path, built: appcases.Built) -> None:
+    from click.testing import CliRunner
+
+    from workbench.app.evidence_image import read_provenance
+    from workbench.cli import main
+
+    run = CliRunner().invoke
+    args = ["evidence", str(case_dir), built.video[:12], "--by", "ivy"]
+    bad = run(main, [*args, "--index", "100000"])
+    assert bad.exit_code == 1 and "There is no frame 100000" in bad.stderr
+    bad_zoom = run(main, [*args, "--index", str(built.screen_index), "--zoom", "0,0,99999,5"])
+    assert bad_zoom.exit_code == 1 and "not inside" in bad_zoom.stderr
+    assert not (case_dir / "exports" / "evidence").exists()  # nothing written on bad input
+    ok = run(
+        main,
+        [*args, "--index", str(built.screen_index), "--boxes", "--chain", "gamma:0.8",
+         "--zoom", "0,0,160,120"],
+    )  # fmt: skip
+    assert ok.exit_code == 0, ok.output
+    png = Path(ok.stdout.split()[0])
+    facts = read_provenance(png)
+    assert facts["frame_index"] == built.screen_index and facts["exported_by"] == "ivy"
+    assert facts["processing"].startswith("crop:") and "gamma" in facts["processing"]
+    assert facts["width"] == 160 and facts["boxes"]  # the findings on that very frame
+    assert json.loads(png.with_suffix(".json").read_text())["png_sha256"] in ok.stdout
+    with Case.open(case_dir) as c:
+        assert [(e.actor, e.action) for e in entries(c.conn)[-1:]] == [("ivy", "evidence.export")]

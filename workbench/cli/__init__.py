@@ -20,7 +20,7 @@ from workbench.cli.footage import clip, frame
 from workbench.cli.graph import graph
 from workbench.cli.ingest_cmd import ingest
 from workbench.cli.publish_cmd import publish
-from workbench.cli.review_cmds import search, undo
+from workbench.cli.review_cmds import evidence, search, undo
 
 __all__ = ["main"]
 
@@ -43,6 +43,7 @@ for _command in (
     annotate,
     search,
     undo,
+    evidence,
     shots,
     frame,
     clip,

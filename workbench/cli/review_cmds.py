@@ -65,3 +65,37 @@ def undo(directory: Path, oid: int, expect: str | None, actor: str) -> None:
         o = do_undo(c.conn, oid, actor, expected_status=expect)
     what = "withdrawn" if o.kind == "manual" else "back to suggested"
     click.echo(f"{o.id}  {what}  {o.kind}  {o.text or o.label or ''}  by {actor}")
+
+
+@click.command()
+@dir_arg
+@click.argument("video")
+@click.option("--index", type=int, default=None, help="Frame index (0-based).")
+@click.option("--time", "time_s", type=float, default=None, help="Time in seconds.")
+@click.option("--chain", default="", help="Enhancement steps, e.g. clahe:clip=2|unsharp.")
+@click.option("--zoom", default="", help="X,Y,W,H of the frame to export (its own pixels).")
+@click.option("--width", type=click.IntRange(0, 8000), default=0, help="0: the pixels as they are.")
+@click.option("--boxes", is_flag=True, help="Draw the boxes of the findings on that frame.")
+@by_option
+def evidence(
+    directory: Path, video: str, index: int | None, time_s: float | None, chain: str,
+    zoom: str, width: int, boxes: bool, actor: str,
+) -> None:  # fmt: skip
+    """Export a frame (zoomed, enhanced, with or without boxes) as a PNG carrying its
+    provenance in a text chunk and a sidecar JSON, under exports/evidence/; logged in
+    the audit log."""
+    from workbench.app.evidence_image import export_frame
+    from workbench.case import Case
+    from workbench.errors import WorkbenchError
+
+    if (index is None) == (time_s is None):
+        raise WorkbenchError("Say which frame: either --index N or --time SECONDS.")
+    with Case.open(directory) as c:
+        done = export_frame(c, video, actor, index, time_s, chain, zoom, width, boxes)
+    p = done.provenance
+    click.echo(f"{done.png.resolve()}  sha256 {done.png_sha256}")
+    click.echo(
+        f"frame {p['frame_index']} at {p['time_s']:.3f} s of {p['video_sha256'][:12]}, pixels "
+        f"{p['pixel_sha256'][:12]}, processing {p['processing'] or 'none'}, boxes {p['boxes']}; "
+        f"provenance also in {done.sidecar.name}."
+    )
