@@ -12,7 +12,8 @@ case, runs `workbench app` on a free port and drives Debian's Chromium with play
 - viewer, leaving its window: the step asks the server for a new window; keydown to the
   paint of the new window's picture (trip=true);
 - both viewer cases also measured from Python (key press to the caption's new frame
-  number), the same way as the reference.
+  number), the same way as the reference;
+- jumps: End, Home and clicks on the timeline, each followed by +1, +1, +10, −1.
 
 Prints medians and 95th percentiles, and the ratio reference / viewer.
 """
@@ -83,26 +84,48 @@ def main() -> None:
         frame = pg.frame_locator('iframe[title*="frame_viewer"]')
         frame.locator("#cap[data-index]").wait_for()
         pic = frame.locator("#pic")
+        bar = frame.locator("#bar")
         outside: list[float] = []
         inside: list[float] = []
+        jumps: list[float] = []
         index = int(frame.locator("#cap").get_attribute("data-index"))
-        for n in range(args.steps):
-            key = ("ArrowRight", "ArrowRight", "Shift+ArrowRight", "ArrowLeft")[n % 4]
-            index = min(
-                index + {"ArrowRight": 1, "Shift+ArrowRight": 10, "ArrowLeft": -1}[key], last
-            )
+        pattern = ("ArrowRight", "ArrowRight", "Shift+ArrowRight", "ArrowLeft")
+        delta = {"ArrowRight": 1, "Shift+ArrowRight": 10, "ArrowLeft": -1}
+        plan: list[tuple[str, int]] = [(pattern[n % 4], 0) for n in range(args.steps)]
+        for target in (last, 0, round(0.7 * last), round(0.3 * last), round(0.9 * last),
+                       round(0.5 * last)):  # fmt: skip
+            # a jump (End, Home, a click on the timeline), then steps from there
+            how = "End" if target == last else "Home" if target == 0 else "click"
+            plan += [(how, target)] + [(k, 0) for k in pattern]
+        for key, target in plan:
+            index = min(max(index + delta[key], 0), last) if key in delta else target
             pic.focus()
             t0 = time.perf_counter()
-            pg.keyboard.press(key)
-            expect(frame.locator("#cap")).to_have_attribute("data-index", str(index))
+            if key == "click":
+                width = bar.bounding_box()["width"]  # the page maps x to round(x/w*last)
+                t0 = time.perf_counter()
+                bar.click(position={"x": target / last * width, "y": 10})
+            else:
+                pg.keyboard.press(key)
+            try:
+                expect(frame.locator("#cap")).to_have_attribute("data-index", str(index))
+            except AssertionError:
+                print(key, index, pic.evaluate("() => window.__wbRenders"), file=sys.stderr)
+                raise
             took = (time.perf_counter() - t0) * 1000
             timings = pic.evaluate("() => window.__wbTimings")
-            (outside if timings[-1]["trip"] else inside).append(took)
+            if key not in delta:
+                jumps.append(took)
+            else:
+                (outside if timings[-1]["trip"] else inside).append(took)
+        pg.wait_for_timeout(500)  # the last timing is written after the next paint
         timings = pic.evaluate("() => window.__wbTimings")
         browser.close()
     in_page = [t["ms"] for t in timings if not t["trip"]]
     trips = [t["ms"] for t in timings if t["trip"]]
-    print(f"clip {w}x{h}, {args.frames} frames; window ±12 frames")
+    from workbench.app.frame_window import AHEAD, BEHIND
+
+    print(f"clip {w}x{h}, {args.frames} frames; window {AHEAD} ahead, {BEHIND} behind")
     print(line("reference: +1 button, click to caption", button))
     print(line("viewer in window, keydown to paint (page)", in_page))
     if trips:
@@ -110,6 +133,8 @@ def main() -> None:
     print(line("viewer in window, key to caption (python)", inside))
     if outside:
         print(line("viewer leaving window, key to caption (py)", outside))
+    print(line("viewer jumps (End/Home/timeline), to caption (py)", jumps))
+    print(line("viewer, every step and jump, to caption (py)", inside + outside + jumps))
     all_steps = in_page + trips
     print(line("viewer, every step, keydown to paint (page)", all_steps))
     print(f"ratio reference/viewer medians (python-side): "

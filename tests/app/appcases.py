@@ -44,3 +44,8 @@ def raw_texts(at: AppTest) -> list[str]:
     out += [h.proto.body for h in at.html]
     out += [t.value for t in at.title] + [t.value for t in at.subheader]
     return out
+
+
+def finding_picker(at: AppTest):  # type: ignore[no-untyped-def]
+    """The Findings page's "finding" picker (its key changes with its labels)."""
+    return next(s for s in at.selectbox if s.label == "finding")

@@ -1,9 +1,11 @@
 """Two reviewers in two browsers (issue 16): a decision made against a status the other
-changed meanwhile is refused with who and when; each browser remembers its reviewer
+changed meanwhile is refused with who and when; after a correction the finding picker
+names the new status and text (defect 5); each browser remembers its reviewer
 across a reload; a new empty case opens every page without an error box."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -81,6 +83,11 @@ def pick(pg, text: str) -> None:  # type: ignore[no-untyped-def]
     settle(pg)
 
 
+def picker(pg) -> str:  # type: ignore[no-untyped-def]
+    """What the "finding" picker shows (its input's text)."""
+    return str(pg.get_by_label("finding", exact=True).input_value())
+
+
 def test_two_reviewers_a_refused_stale_decision_and_a_remembered_name(
     demo_case: Path, tmp_path: Path
 ) -> None:
@@ -98,6 +105,24 @@ def test_two_reviewers_a_refused_stale_decision_and_a_remembered_name(
         expect(b.get_by_text("was confirmed by Aigerim A. at").first).to_be_visible()
         oid = _find_id(demo_case, "NORDVIEW VMS 4.2")
         assert _status(demo_case, oid) == ("confirmed", "Aigerim A.")
+
+        # defect 5: after a correction the picker names the new status and text
+        pick(a, "CAM O1 QALAPORT")
+        assert picker(a).startswith("#1 ocr [suggested] CAM O1")
+        form = a.get_by_test_id("stForm").first
+        form.get_by_label("text", exact=True).fill("CAM 01 QALAPORT")
+        form.get_by_role("button", name="Save correction").click()
+        expect(a.get_by_text("#1 corrected by Aigerim A.").first).to_be_visible()
+        settle(a)  # the page's run has ended: no stale picker left on it
+        assert picker(a) == "#1 ocr [confirmed] CAM 01 QALAPORT", picker(a)
+        pick(a, "Playback")  # and it still follows the reviewer's choice
+        assert picker(a).endswith("[suggested] Playback"), picker(a)
+        with Case.open(demo_case) as case:
+            row = case.conn.execute("SELECT text, params FROM observations WHERE id=1").fetchone()
+        assert row[0] == "CAM 01 QALAPORT"
+        params = json.loads(row[1])  # who typed it; what the machine read, kept beside it
+        assert params["typed_by"] == {"text": "Aigerim A."}
+        assert params["machine_reading"] == {"text": "CAM O1 QALAPORT"}
 
         # a name typed in the sidebar survives a reload of the page
         box = name_box(b)

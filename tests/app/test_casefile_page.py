@@ -12,6 +12,7 @@ import pytest
 
 from tests.app import appcases
 from tests.publish.conftest import HOSTILE_TITLE, SUGGESTED_MARK
+from workbench.app import publish_job
 from workbench.case import Case
 from workbench.case.audit import entries
 from workbench.publish import content
@@ -108,7 +109,13 @@ def test_adding_and_removing_boxes_changes_what_publish_hides(
 
     at.checkbox(key="casefile_pdf").uncheck()
     at.button(key="publish").click().run()
+    assert any(i.value.startswith("Publishing…") for i in at.info)  # a job of the server
+    job = publish_job.wait(case_dir)
+    assert job is not None and job.state == "published", job
+    at.run()
     assert not at.exception and not at.error, [e.value for e in at.error]
+    name = Path(job.result["path"]).name  # the page names the absolute path, and what next
+    assert any(i.value.startswith("Published at /") and name in i.value for i in at.info)
     last = at.session_state["casefile_published"]
     assert last["verified"] and not last["problems"]
     bundle = Path(last["path"])
@@ -137,7 +144,11 @@ def test_publish_refuses_nothing_silently_when_the_detector_is_missing(
         assert any("not a file" in w.value for w in at.warning)
         at.checkbox(key="casefile_pdf").uncheck()
         at.button(key="publish").click().run()
+        job = publish_job.wait(case_dir)
+        assert job is not None and job.state == "failed" and "not a file" in str(job.error)
+        at.run()
         assert at.error and not at.exception
+        assert "Publishing failed" in at.error[0].value
         assert not any((case_dir / "exports").iterdir())
     finally:
         faces.default_detector.cache_clear()

@@ -121,7 +121,7 @@ def test_correct_changes_text_and_vendor_with_who_and_when(
 ) -> None:
     oid = built.ids["suggested"]
     at = appcases.page("findings", case_dir, reviewer="carol").run()
-    at.selectbox(key="findings_one").set_value(oid).run()
+    appcases.finding_picker(at).set_value(oid).run()
     at.text_input(key=f"correct_text_{oid}").input("NORDVIEW CENTRAL")
     at.text_input(key=f"correct_vendor_{oid}").input("Nordview")
     next(b for b in at.button if b.label == "Save correction").click().run()
@@ -149,7 +149,7 @@ def built_text() -> str:
 def test_single_confirm_and_reject_buttons(case_dir: Path, built: appcases.Built) -> None:
     oid = built.ids["suggested"]
     at = appcases.page("findings", case_dir, reviewer="dan").run()
-    at.selectbox(key="findings_one").set_value(oid).run()
+    appcases.finding_picker(at).set_value(oid).run()
     at.button(key="reject_one").click().run()
     assert (status(case_dir, oid).status, status(case_dir, oid).reviewed_by) == ("rejected", "dan")
 
@@ -159,7 +159,7 @@ def test_a_confirmed_finding_becomes_evidence_of_a_relation(
 ) -> None:
     oid = built.ids["hostile"]  # confirmed, not yet cited
     at = appcases.page("findings", case_dir).run()
-    at.selectbox(key="findings_one").set_value(oid).run()
+    appcases.finding_picker(at).set_value(oid).run()
     rid = at.selectbox(key="link_rel").value
     next(b for b in at.button if b.label == "Add as evidence").click().run()
     assert not at.exception, at.exception
@@ -172,11 +172,11 @@ def test_a_confirmed_finding_becomes_evidence_of_a_relation(
 
 def test_appears_in_link_and_a_suggestion_is_refused(case_dir: Path, built: appcases.Built) -> None:
     at = appcases.page("findings", case_dir).run()
-    at.selectbox(key="findings_one").set_value(built.ids["suggested"]).run()
+    appcases.finding_picker(at).set_value(built.ids["suggested"]).run()
     at.radio(key="findings_link_how").set_value("appears in (entity → site)").run()
     next(b for b in at.button if b.label == "Link").click().run()
     assert any("not confirmed" in e.value for e in at.error)  # suggestions are not evidence
-    at.selectbox(key="findings_one").set_value(built.ids["vendor"]).run()
+    appcases.finding_picker(at).set_value(built.ids["vendor"]).run()
     at.radio(key="findings_link_how").set_value("appears in (entity → site)").run()
     next(b for b in at.button if b.label == "Link").click().run()
     assert not at.error
@@ -194,7 +194,7 @@ def test_hostile_ocr_text_is_shown_as_text_never_as_markup(
 ) -> None:
     at = appcases.page("findings", case_dir).run()
     assert appcases.HOSTILE_OCR in list(at.data_editor[0].value["text"])  # as a cell value
-    at.selectbox(key="findings_one").set_value(built.ids["hostile"]).run()
+    appcases.finding_picker(at).set_value(built.ids["hostile"]).run()
     assert not at.exception
     shown = at.table[0].value
     assert appcases.HOSTILE_OCR in list(shown.iloc[:, 0])  # a table cell: plain text
@@ -253,7 +253,7 @@ def test_pages_show_their_rows_and_cut_only_their_crops(
     assert page_caption(at).startswith("rows 1–50 of 66")
     assert crop_ids(case_dir) == set(every[:50])  # no crop cut for rows not shown
     # the one-finding list offers this page's rows
-    assert [int(o.split()[0][1:]) for o in at.selectbox(key="findings_one").options] == every[:50]
+    assert [int(o.split()[0][1:]) for o in appcases.finding_picker(at).options] == every[:50]
 
     at.number_input(key="findings_page").set_value(2).run()
     assert not at.exception

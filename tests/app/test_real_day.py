@@ -4,6 +4,7 @@ status someone else changed is refused, corrections keep the machine's reading."
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -70,7 +71,7 @@ def test_a_decision_against_a_status_someone_changed_is_refused(
     a = appcases.page("findings", case_dir, reviewer="alice").run()
     b = appcases.page("findings", case_dir, reviewer="bob").run()
     for at in (a, b):
-        at.selectbox(key="findings_one").set_value(oid).run()
+        appcases.finding_picker(at).set_value(oid).run()
     a.button(key="confirm_one").click().run()
     assert not a.exception
     b.button(key="reject_one").click().run()  # bob still sees it suggested
@@ -159,7 +160,7 @@ def test_undo_sets_a_finding_back_and_withdraws_a_note(
 ) -> None:
     oid = built.ids["suggested"]
     at = appcases.page("findings", case_dir, reviewer="erin").run()
-    at.selectbox(key="findings_one").set_value(oid).run()
+    appcases.finding_picker(at).set_value(oid).run()
     assert at.button(key="undo_one").disabled  # nothing to take back yet
     at.button(key="confirm_one").click().run()
     at.button(key="undo_one").click().run()
@@ -209,6 +210,7 @@ def test_search_finds_every_video_folds_look_alikes_and_opens_at_the_frame(
         assert [h.observation.id for h in search(c.conn, "koptex")] == [oid]
         assert [h.observation.id for h in search(c.conn, "КОРТЕХ")] == [oid]  # all Cyrillic
         assert search(c.conn, "sugg-7q") == []  # the old text left the index
+        assert [h.observation.id for h in search(c.conn, "ЦЕНТР")] == [oid]  # case of "центр"
     at = appcases.page("findings", case_dir).run()
     at.text_input(key="findings_search").set_value("Koptex").run()
     assert not at.exception
@@ -292,3 +294,60 @@ def test_graph_queries_have_an_entity_picker(case_dir: Path) -> None:
     at.selectbox(key="query_pick").set_value(first).run()
     assert not at.exception
     assert at.text_input(key="query_subject").value == first
+
+
+def test_search_and_undo_from_the_command_line(case_dir: Path, built: appcases.Built) -> None:
+    from click.testing import CliRunner
+
+    from workbench.cli import main
+
+    oid = built.ids["suggested"]
+    run = CliRunner().invoke
+    found = run(main, ["search", str(case_dir), "sugg", "--format", "json"])
+    assert found.exit_code == 0, found.output
+    assert oid in [row["id"] for row in json.loads(found.stdout)]
+    nothing = run(main, ["search", str(case_dir), '" OR * NEAR('])
+    assert nothing.exit_code == 0 and "Try fewer or shorter words" in nothing.stderr
+
+    refused = run(main, ["undo", str(case_dir), str(oid), "--by", "gus"])
+    assert refused.exit_code == 1 and "already a suggestion" in refused.stderr
+    with Case.open(case_dir) as c:
+        review(c.conn, [oid], "confirmed", "hal")
+    stale = run(main, ["undo", str(case_dir), str(oid), "--expect", "suggested", "--by", "gus"])
+    assert stale.exit_code == 1 and "was confirmed by hal" in stale.stderr
+    done = run(main, ["undo", str(case_dir), str(oid), "--expect", "confirmed", "--by", "gus"])
+    assert done.exit_code == 0 and "back to suggested" in done.stdout
+    with Case.open(case_dir) as c:
+        assert query(c.conn, ids=[oid])[0].status == "suggested"
+        assert [(e.actor, e.action) for e in entries(c.conn)[-1:]] == [
+            ("gus", "observation.unreview")
+        ]
+
+
+def test_an_evidence_image_from_the_command_line(case_dir: Path, built: appcases.Built) -> None:
+    from click.testing import CliRunner
+
+    from workbench.app.evidence_image import read_provenance
+    from workbench.cli import main
+
+    run = CliRunner().invoke
+    args = ["evidence", str(case_dir), built.video[:12], "--by", "ivy"]
+    bad = run(main, [*args, "--index", "100000"])
+    assert bad.exit_code == 1 and "There is no frame 100000" in bad.stderr
+    bad_zoom = run(main, [*args, "--index", str(built.screen_index), "--zoom", "0,0,99999,5"])
+    assert bad_zoom.exit_code == 1 and "not inside" in bad_zoom.stderr
+    assert not (case_dir / "exports" / "evidence").exists()  # nothing written on bad input
+    ok = run(
+        main,
+        [*args, "--index", str(built.screen_index), "--boxes", "--chain", "gamma:0.8",
+         "--zoom", "0,0,160,120"],
+    )  # fmt: skip
+    assert ok.exit_code == 0, ok.output
+    png = Path(ok.stdout.split()[0])
+    facts = read_provenance(png)
+    assert facts["frame_index"] == built.screen_index and facts["exported_by"] == "ivy"
+    assert facts["processing"].startswith("crop:") and "gamma" in facts["processing"]
+    assert facts["width"] == 160 and facts["boxes"]  # the findings on that very frame
+    assert json.loads(png.with_suffix(".json").read_text())["png_sha256"] in ok.stdout
+    with Case.open(case_dir) as c:
+        assert [(e.actor, e.action) for e in entries(c.conn)[-1:]] == [("ivy", "evidence.export")]

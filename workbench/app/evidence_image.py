@@ -97,3 +97,61 @@ def read_provenance(png: Path) -> dict[str, Any]:
 
 def png_digest(png: Path) -> str:
     return hashlib.sha256(png.read_bytes()).hexdigest()
+
+
+def export_frame(
+    case: Case,
+    video: str,
+    by: str,
+    index: int | None = None,
+    time_s: float | None = None,
+    chain_text: str = "",
+    zoom_text: str = "",
+    width: int = 0,
+    with_boxes: bool = False,
+) -> Exported:
+    """A frame of `video` (sha256 or unique prefix) at `index` or `time_s`, zoomed and
+    processed as on the Review page, optionally with the boxes of the findings on that
+    very frame (not rejected), exported with its provenance (`export`). Raises
+    WorkbenchError with one sentence on a bad video, frame, chain or zoom."""
+    from workbench.app import coords, overlays, reviewing
+    from workbench.app.frames import ChainError, FrameService, parse_chain
+    from workbench.case import records
+    from workbench.case.observations import query, withdrawn
+    from workbench.errors import WorkbenchError
+
+    found = records.require_video(case.conn, video)
+    try:
+        chain = parse_chain(chain_text)
+    except ChainError as exc:
+        raise WorkbenchError(f"The chain cannot be read: {exc}") from None
+    service = FrameService()
+    try:
+        media = case.path(found.media_path)
+        frames = service.reader(media, found.sha256).index
+        last = len(frames) - 1
+        if index is None:
+            index = reviewing.index_at_time(frames, time_s or 0.0)
+        if not 0 <= index <= last:
+            raise WorkbenchError(f"There is no frame {index}: this video has frames 0 to {last}.")
+        frame_w, frame_h = service.frame(media, found.sha256, index)[0].shape[1::-1]
+        try:
+            zoom = coords.parse_box(zoom_text, frame_w, frame_h) if zoom_text else None
+        except ValueError as exc:
+            raise WorkbenchError(f"--zoom: {exc}") from None
+        width = width or (zoom[2] if zoom else frame_w)  # default: the pixels themselves
+        shown = service.render(media, found.sha256, index, chain, zoom=zoom, width=width)
+        picture = shown.rgb
+        ids: tuple[int, ...] = ()
+        if with_boxes and shown.mappable:
+            on = [
+                o for o in query(case.conn, video=found.sha256)
+                if o.frame_index == index and o.status != "rejected" and not withdrawn(o)
+            ]  # fmt: skip
+            picture = overlays.draw(picture, shown.view, on)
+            ids = tuple(o.id for o in on)
+        return export(case, picture, shown.ref, shown.processing, by, boxes=ids, zoom=zoom)
+    except ChainError as exc:
+        raise WorkbenchError(str(exc)) from None
+    finally:
+        service.close()

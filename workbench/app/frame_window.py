@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -19,9 +20,14 @@ from workbench.case.observations import Observation
 from workbench.video.enhance import Chain
 from workbench.video.shots import Shot
 
-RADIUS = 12  # frames each side of the current one: 25 pictures in the browser
-KEEP = 120  # finished window frames kept in memory (about 10 MB at 960 px)
+BEHIND = 12  # frames kept behind the current one (against the direction of stepping)
+AHEAD = 40  # frames sent ahead of it: the viewer asks for the next window well before
+# it reaches this edge, so fast stepping (+10s) rarely outruns it
+JUMP = (3, 12)  # (behind, ahead) for a step that left the window: the first picture soon
+BUDGET = 24  # new pictures rendered per request at most (about 0.2 s on one core)
+KEEP = 240  # finished window frames kept in memory (about 8 MB of JPEG at 960 px)
 _KEPT: OrderedDict[tuple[str, int], WindowFrame] = OrderedDict()
+_KEPT_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -34,11 +40,17 @@ class WindowFrame:
     boxes: tuple[dict[str, float], ...] = ()  # id, x0, y0, x1, y1 in the picture's pixels
 
 
-def window_range(center: int, count: int, radius: int = RADIUS) -> range:
-    """The indexes of the window around `center`, kept inside the video (a window at
-    an end is shifted, not shortened, when the video is long enough)."""
-    first = max(0, min(center - radius, count - (2 * radius + 1)))
-    return range(first, min(count, first + 2 * radius + 1))
+def window_range(
+    center: int, count: int, direction: int = 1, behind: int = BEHIND, ahead: int = AHEAD
+) -> range:
+    """The indexes of the window around `center`: `ahead` frames in the direction of
+    stepping (forward unless `direction` < 0), `behind` frames the other way, kept inside
+    the video (a window at an end is shifted, not shortened, when the video is long
+    enough)."""
+    size = behind + ahead + 1
+    start = center - (behind if direction >= 0 else ahead)
+    first = max(0, min(start, count - size))
+    return range(first, min(count, first + size))
 
 
 def build(
@@ -54,12 +66,14 @@ def build(
     kinds: Sequence[str],
     shot_of: Callable[[int], tuple[int, int] | None],
     labels: bool = True,
-    radius: int = RADIUS,
+    direction: int = 1,
+    behind: int = BEHIND,
+    ahead: int = AHEAD,
     quality: int = 80,
+    budget: int = BUDGET,
 ) -> list[WindowFrame]:
     """The frames of the window as the page would show them (zoom, chain, overlays).
     Finished frames are kept (a shifted window re-uses the ones it shares with the last)."""
-    out = []
     signature = hashlib.sha256(
         repr(
             (str(media), sha, chain.to_string(), zoom, width, labels, sorted(kinds), quality,
@@ -67,29 +81,72 @@ def build(
               for o in observations])
         ).encode()
     ).hexdigest()  # fmt: skip
-    for i in window_range(center, count, radius):
-        kept = _KEPT.get((signature, i))
-        if kept is not None:
-            _KEPT.move_to_end((signature, i))
-            out.append(kept)
-            continue
-        shown = service.render(media, sha, i, chain, zoom=zoom, width=width)
-        on = overlays.for_frame(observations, i, kinds, shot_of(i))
-        rgb, boxes = shown.rgb, []
-        if shown.mappable:
-            rgb = overlays.draw(
-                rgb, shown.view, on.observations, labels=labels, borrowed=on.borrowed
-            )
-            boxes = [_box(o, shown.view) for o in on.observations if o.bbox]
-        uri = "data:image/jpeg;base64," + base64.b64encode(encode(rgb, "jpeg", quality)).decode()
-        done = WindowFrame(
-            i, shown.ref.time_s, shown.ref.pixel_sha256, on.describe(), uri, tuple(boxes)
-        )
-        _KEPT[(signature, i)] = done
-        while len(_KEPT) > KEEP:
-            _KEPT.popitem(last=False)
-        out.append(done)
-    return out
+    span = window_range(center, count, direction, behind, ahead)
+    if not span:
+        return []
+    center = min(max(center, span.start), span.stop - 1)
+
+    def kept(i: int) -> WindowFrame | None:
+        with _KEPT_LOCK:
+            hit = _KEPT.get((signature, i))
+            if hit is not None:
+                _KEPT.move_to_end((signature, i))
+            return hit
+
+    got = {i: f for i in span if (f := kept(i)) is not None}
+    # at most `budget` new pictures per call (a request must not wait for a whole cold
+    # window): the current frame, then the side ahead, then the side behind, each kept
+    # contiguous with the current frame; rendered in increasing order (cheap decoding)
+    budget = max(1, budget)
+    todo = [] if center in got else [center]
+    low = range(center - 1, span.start - 1, -1)
+    high = range(center + 1, span.stop)
+    for side in (high, low) if direction >= 0 else (low, high):
+        for i in side:
+            if i not in got:
+                if len(todo) >= budget:
+                    break
+                todo.append(i)
+    keep = set(todo) | set(got)
+    first, last = center, center
+    while first - 1 in keep:
+        first -= 1
+    while last + 1 in keep:
+        last += 1
+    for i in sorted(i for i in todo if first <= i <= last):
+        got[i] = _render(service, media, sha, i, chain, zoom, width, observations, kinds,
+                         shot_of, labels, quality)  # fmt: skip
+        with _KEPT_LOCK:
+            _KEPT[(signature, i)] = got[i]
+            while len(_KEPT) > KEEP:
+                _KEPT.popitem(last=False)
+    return [got[i] for i in range(first, last + 1)]
+
+
+def _render(
+    service: FrameService,
+    media: Path,
+    sha: str,
+    i: int,
+    chain: Chain,
+    zoom: Box | None,
+    width: int,
+    observations: Sequence[Observation],
+    kinds: Sequence[str],
+    shot_of: Callable[[int], tuple[int, int] | None],
+    labels: bool,
+    quality: int,
+) -> WindowFrame:
+    shown = service.render(media, sha, i, chain, zoom=zoom, width=width)
+    on = overlays.for_frame(observations, i, kinds, shot_of(i))
+    rgb, boxes = shown.rgb, []
+    if shown.mappable:
+        rgb = overlays.draw(rgb, shown.view, on.observations, labels=labels, borrowed=on.borrowed)
+        boxes = [_box(o, shown.view) for o in on.observations if o.bbox]
+    uri = "data:image/jpeg;base64," + base64.b64encode(encode(rgb, "jpeg", quality)).decode()
+    return WindowFrame(
+        i, shown.ref.time_s, shown.ref.pixel_sha256, on.describe(), uri, tuple(boxes)
+    )
 
 
 def _box(obs: Observation, view: View) -> dict[str, float]:

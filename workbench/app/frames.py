@@ -84,7 +84,9 @@ def resize_to(rgb: np.ndarray, size: tuple[int, int], upscale: str = "nearest") 
     if (w, h) == size:
         return rgb
     if size[0] < w:
-        method = cv2.INTER_AREA
+        # less than halving: bilinear looks the same and is ~5x faster than area
+        # averaging at a non-integer factor (1280 -> 960: 3 ms instead of 14 ms)
+        method = cv2.INTER_LINEAR if 2 * size[0] > w else cv2.INTER_AREA
     else:
         method = {"nearest": cv2.INTER_NEAREST, "linear": cv2.INTER_LINEAR}.get(
             upscale, cv2.INTER_CUBIC

@@ -103,31 +103,72 @@ def keyboard_viewer(
     labels: bool,
     analysis: StoredAnalysis | None,
 ) -> None:
-    """The frame viewer over a window around `index`; a step out of the window, a
-    stop, a click on the timeline or on a box comes back here and reruns the page."""
+    """The frame viewer over a window around `index`. A step out of the window, a
+    stop, a click on the timeline or on a box comes back here and reruns the page; a
+    new window asked for ahead of the viewer reruns only the viewer (a fragment)."""
     shots = list(analysis.shots) if analysis else []
+    keyframes = [k.keyframe.index for k in analysis.keyframes] if analysis else []
+    marks = frame_window.timeline(count, shots, keyframes, observations)
+    _viewer_fragment(
+        service, media, sha, index, count, chain, zoom, width, observations, kinds, labels,
+        shots, marks,
+    )  # fmt: skip
+
+
+@st.fragment
+def _viewer_fragment(
+    service: FrameService,
+    media: Path,
+    sha: str,
+    index: int,
+    count: int,
+    chain: Chain,
+    zoom: coords.Box | None,
+    width: int,
+    observations: list[Observation],
+    kinds: list[str],
+    labels: bool,
+    shots: list[Any],
+    marks: list[dict[str, object]],
+) -> None:
+    msg = ss.get(K + "viewer")  # the viewer's last message, read before it is drawn
+    if msg and msg.get("seq") != ss.get(K + "viewer_seq"):
+        ss[K + "viewer_seq"] = msg.get("seq")
+        at = int(msg.get("index", index))
+        ss[K + "viewer_told"] = at
+        if msg.get("action") == "window":  # only the window moves; the page follows later
+            ss[K + "viewer_dir"] = -1 if msg.get("dir", 1) < 0 else 1
+            ss[K + "viewer_at"] = (index, at, ss[K + "viewer_dir"], bool(msg.get("jump")))
+            ss[K + "goto"] = at
+        else:
+            if msg.get("action") == "box":
+                ss[K + "picked"] = int(msg["id"])
+                ss[K + "highlight"] = int(msg["id"])
+            ss[K + "goto"] = at
+            st.rerun()
+    center, direction, jump = index, ss.get(K + "viewer_dir", 1), False
+    seen = ss.get(K + "viewer_at")
+    if seen and seen[0] == index:  # the page has not moved since the viewer asked
+        center, direction, jump = seen[1:]
 
     def bounds(i: int) -> tuple[int, int] | None:
         shot = reviewing.shot_of(shots, i)
         return (shot.first_index, shot.last_index) if shot else None
 
+    behind, ahead = frame_window.JUMP if jump else (frame_window.BEHIND, frame_window.AHEAD)
     window = frame_window.build(
-        service, media, sha, index, count, chain, zoom, width, observations, kinds, bounds,
-        labels,
+        service, media, sha, center, count, chain, zoom, width, observations, kinds, bounds,
+        labels, direction, behind, ahead,
     )  # fmt: skip
-    keyframes = [k.keyframe.index for k in analysis.keyframes] if analysis else []
-    marks = frame_window.timeline(count, shots, keyframes, observations)
     end = window[-1].time_s if window else 0.0
-    fps = round(count / end, 3) if end > 0 and count > 1 else 25.0
-    msg = viewer.frame_viewer(window, index, count, fps, marks, key=K + "viewer")
-    if not msg or msg.get("seq") == ss.get(K + "viewer_seq"):
-        return
-    ss[K + "viewer_seq"] = msg.get("seq")
-    if msg.get("action") == "box":
-        ss[K + "picked"] = int(msg["id"])
-        ss[K + "highlight"] = int(msg["id"])
-    ss[K + "goto"] = int(msg.get("index", index))
-    st.rerun()
+    last = window[-1].index if window else 0
+    fps = round(last / end, 3) if end > 0 and last > 0 else 25.0
+    # `moved`: since the last render, the page was moved by something else than the
+    # viewer (a button, a field, the Findings page): the viewer goes there; otherwise
+    # it stays where it is
+    moved = index not in (ss.get(K + "viewer_page"), ss.get(K + "viewer_told"))
+    ss[K + "viewer_page"] = index
+    viewer.frame_viewer(window, index, count, fps, marks, moved, key=K + "viewer")
 
 
 def box_review(case: Case, who: str) -> None:

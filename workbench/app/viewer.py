@@ -23,9 +23,11 @@ def frame_viewer(
     count: int,
     fps: float,
     marks: list[dict[str, object]],
+    moved: bool,
     key: str,
 ) -> dict[str, Any] | None:
-    """Show the window; returns the viewer's last message ({"action": "goto" | "box",
+    """Show the window (the viewer goes to `current` when `moved`, else it stays on its
+    frame when the window holds it); returns the viewer's last message ({"action": "goto" | "box",
     "index", "id", "seq"}) or None."""
     return _viewer(
         frames=[asdict(f) for f in frames],
@@ -33,6 +35,7 @@ def frame_viewer(
         count=count,
         fps=fps,
         marks=marks,
+        moved=moved,
         key=key,
         default=None,
     )

@@ -23,14 +23,20 @@ LOOKALIKES = str.maketrans(
     "АВЕКМНОРСТУХІЈЅаеорсухіјѕԁԛԝΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
     "ABEKMHOPCTYXIJSaeopcyxijsdqwABEZHIKMNOPTYX",
 )
+# the same pairs in lower case, applied after case folding: "Камера" and "КАМЕРА" fold
+# alike (a small "м" alone is not drawn like "m", but a search must ignore case)
+_FOLDED = {
+    ord(chr(c).casefold()): ord(chr(latin).casefold())
+    for c, latin in LOOKALIKES.items()
+    if len(chr(c).casefold()) == 1
+}
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def fold(text: str) -> str:
     """Text as the index holds it: look-alikes to Latin, no diacritics, lower case."""
-    text = unicodedata.normalize("NFKC", text).translate(LOOKALIKES)
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return text.casefold()
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_FOLDED)
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def _body(o: Observation) -> str:

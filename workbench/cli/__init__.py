@@ -22,6 +22,7 @@ from workbench.cli.footage import clip, frame
 from workbench.cli.graph import graph
 from workbench.cli.ingest_cmd import ingest
 from workbench.cli.publish_cmd import publish
+from workbench.cli.review_cmds import evidence, search, undo
 from workbench.cli.vendors_cmd import vendors
 
 __all__ = ["main"]
@@ -43,6 +44,9 @@ for _command in (
     findings,
     review,
     annotate,
+    search,
+    undo,
+    evidence,
     shots,
     frame,
     clip,

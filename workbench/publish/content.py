@@ -15,7 +15,7 @@ from typing import Any
 
 from workbench.case import citation, records
 from workbench.case.folder import Case
-from workbench.case.observations import Observation, query
+from workbench.case.observations import Observation, corrected_by, query
 from workbench.publish.safe import file_name, scrub
 from workbench.publish.timeline import Event, timeline
 
@@ -42,7 +42,15 @@ class FindingItem:
     @property
     def what(self) -> str:
         o = self.obs
-        return " / ".join(x for x in (o.label, o.vendor, o.text) if x) or o.kind
+        shown = " / ".join(x for x in (o.label, o.vendor, o.text) if x) or o.kind
+        typed = corrected_by(o)
+        if not typed:
+            return shown
+        # a corrected reading is credited to who typed it, with what the machine read
+        first = o.params.get("machine_reading") or {}
+        read = " / ".join(f"{first[k]}" for k in ("label", "vendor", "text") if first.get(k))
+        who = ", ".join(f"{k} by {by}" for k, by in sorted(typed.items()))
+        return f"{shown} (typed: {who}; the machine read: {read or 'nothing'})"
 
 
 ORIGIN_TEXT = {

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
+from workbench.app import publish_job, state
 from workbench.app import redaction_review as rr
 from workbench.app import report_preview as rp
-from workbench.app import state
 from workbench.app.graph_ops import html_data_uri
 from workbench.errors import WorkbenchError
 from workbench.publish.redact import RedactionPolicy
@@ -32,6 +32,22 @@ def detector() -> FaceDetector | None:
     except WorkbenchError as exc:
         st.warning(md(exc))
         return None
+
+
+@st.fragment(run_every=1.0)
+def publishing(root: Path) -> None:
+    """The running publication's progress, read from its record every second (so a
+    page opened again later shows it too); the whole page reruns once it has ended."""
+    job = publish_job.latest(root)
+    if job is None or not job.running:
+        st.rerun()
+    assert job is not None
+    st.info(md(job.summary()))
+    for task, (done, total) in job.progress.items():
+        done = done or 0.0
+        fraction = min(1.0, done / total) if total else 0.0
+        label = f"{task}: {done:.0f}/{total:.0f}" if total else f"{task}: {done:.0f}"
+        st.progress(fraction, text=label)
 
 
 case = state.open_case()
@@ -134,26 +150,20 @@ try:
             "Writes the bundle to exports/<timestamp>/ with a zip next to it, then "
             "checks every file against its MANIFEST."
         )
-        if st.button("Publish", key="publish", type="primary"):
-            try:
-                pub = rp.publish_now(case, who, include, pdf, state.StreamlitProgress())
+        job = publish_job.latest(case.root)
+        if st.button("Publish", key="publish", type="primary", disabled=bool(job and job.running)):
+            try:  # a job of the server: closing the page does not stop it
+                job = publish_job.start(case.root, who, include, pdf)
             except WorkbenchError as exc:
                 st.error(md(exc))
-            else:
-                r = pub.result
-                st.session_state[LAST] = {
-                    "path": str(r.path),
-                    "zip": str(r.zip_path) if r.zip_path else None,
-                    "verified": pub.verified,
-                    "problems": pub.problems,
-                    "files": pub.files_checked,
-                    "findings": r.findings,
-                    "images": r.images,
-                    "faces_hidden": r.faces_hidden,
-                    "manual_hidden": r.manual_hidden,
-                    "manifest_sha256": r.manifest_sha256,
-                    "notes": r.notes,
-                }
+        if job is not None and job.running:
+            publishing(case.root)
+        elif job is not None and job.state == "failed":
+            st.session_state.pop(LAST, None)
+            st.error(md(job.summary()))
+        elif job is not None and job.result:
+            st.session_state[LAST] = job.result
+            st.info(md(job.summary()))
         last = st.session_state.get(LAST)
         if last:
             if last["verified"]:

@@ -117,15 +117,19 @@ try:
     # the chosen finding is kept by id: the list's labels change with a finding's status,
     # and a reset to the first finding after each confirmation would be a trap
     kept = st.session_state.get("findings_one_id")
+    names = {
+        i: f"#{i} {r['kind']} [{r['status']}] {r['text'] or r['label'] or ''}"[:120]
+        for i, r in rows.items()
+    }
+    # a new picker whenever a label changes: the browser keeps the text of the option
+    # once chosen, so a reused one would still say "[suggested]" with the old text
+    labels_digest = hashlib.sha256(repr(sorted(names.items())).encode()).hexdigest()[:8]
     oid = st.selectbox(
         "finding",
         ids,
         index=ids.index(kept) if kept in ids else 0,
-        key="findings_one",
-        format_func=lambda i: (
-            f"#{i} {rows[i]['kind']} [{rows[i]['status']}] "
-            f"{rows[i]['text'] or rows[i]['label'] or ''}"[:120]
-        ),
+        key=f"findings_one-{labels_digest}",
+        format_func=names.__getitem__,
     )
     st.session_state["findings_one_id"] = int(oid)
     current = ft.get(case, int(oid))
