@@ -38,6 +38,16 @@ class FrameHashes:
     def __len__(self) -> int:
         return int(self.indices.shape[0])
 
+    def __eq__(self, other: object) -> bool:  # equal arrays, not the same objects
+        if not isinstance(other, FrameHashes):
+            return NotImplemented
+        return (
+            self.method == other.method
+            and np.array_equal(self.indices, other.indices)
+            and np.array_equal(self.times, other.times)
+            and np.array_equal(self.hashes, other.hashes)
+        )
+
     def span(self, first: int, last: int) -> FrameHashes:
         """The frames `first`..`last` (by frame index) of this fingerprint."""
         lo = int(np.searchsorted(self.indices, first, "left"))
