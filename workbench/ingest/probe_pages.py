@@ -23,6 +23,11 @@ def probe_pages(path: Path, name: str, kind: str) -> dict[str, Any]:
             from workbench.video.stills import embedded_metadata, read_still
 
             pic = read_still(path)
+            if pic.damaged:  # as a video whose data runs past its end: refused, not guessed
+                raise IngestError(
+                    f"{name} is truncated or damaged: its picture stops before the image "
+                    "ends, so nothing was added; fetch the whole file again."
+                )
             container, codec = pic.format.lower(), "pillow"
             embedded = embedded_metadata(path)
         else:
