@@ -51,10 +51,11 @@ def distances(q: np.ndarray, t: np.ndarray, pairs: tuple[tuple[int, int], ...] =
 
 
 def pair_distances(q: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """(n,) the closest region pair of query frame k and target frame k."""
-    best = np.full(q.shape[0], 64, np.uint8)
+    """(..., n) the closest region pair of query frame k and target frame k (`t` may carry
+    leading axes: several placements of the query at once)."""
+    best = np.full(t.shape[:-1], 64, np.uint8)
     for i, j in PAIRS:
-        np.minimum(best, np.bitwise_count(q[:, i] ^ t[:, j]).astype(np.uint8), out=best)
+        np.minimum(best, np.bitwise_count(q[:, i] ^ t[..., j]).astype(np.uint8), out=best)
     return best
 
 
@@ -71,11 +72,7 @@ def align(query: FrameHashes, target: FrameHashes, accept: float = ACCEPT) -> Al
     step = _step(target)
     offsets = target.times[tj] - query.times[sample][qi]
     keys, counts = np.unique(np.round(offsets, 3), return_counts=True)
-    best: tuple[float, Alignment] | None = None
-    for offset in keys[np.argsort(-counts, kind="stable")[:16]]:
-        fit = _fit(query, target, float(offset), step)
-        if fit is not None and (best is None or fit[0] > best[0]):
-            best = fit
+    best = _fit_many(query, target, keys[np.argsort(-counts, kind="stable")[:16]], step)
     if best is None:
         return None
     result = _refine(query, target, best, step)[1]
@@ -98,62 +95,67 @@ def _refine(
         return best
     found = best[1]
     rows = np.arange(found.q_first, found.q_last + 1)
-    base = _mean_at(query, target, rows, found.offset_s)
-    for k in (-2, -1, 1, 2):
-        offset = found.offset_s + k * step
-        mean = _mean_at(query, target, rows, offset)
+    shifts = found.offset_s + np.array([0, -2, -1, 1, 2], np.float64) * step
+    times = query.times[rows][None, :] + shifts[:, None]
+    pos = _nearest(target.times, times - 1e-6, times)
+    means = pair_distances(query.hashes[rows], target.hashes[pos]).mean(axis=1)
+    base = float(means[0])
+    for offset, mean in zip(shifts[1:], means[1:], strict=True):
         if mean < base - 0.25:
-            again = _fit(query, target, offset, step)
+            again = _fit_many(query, target, np.array([offset]), step)
             if again is not None:
-                best, base = again, mean
+                best, base = again, float(mean)
     return best
 
 
-def _mean_at(query: FrameHashes, target: FrameHashes, rows: np.ndarray, offset: float) -> float:
-    times = query.times[rows] + offset
-    pos = np.clip(np.searchsorted(target.times, times - 1e-6), 0, len(target) - 1)
-    before = np.clip(pos - 1, 0, len(target) - 1)
-    nearer = np.abs(target.times[before] - times) < np.abs(target.times[pos] - times)
-    pos = np.where(nearer, before, pos)
-    return float(pair_distances(query.hashes[rows], target.hashes[pos]).mean())
+def _nearest(times: np.ndarray, keys: np.ndarray, want: np.ndarray) -> np.ndarray:
+    """Positions (shaped like `want`) of the target times nearest to `want`, searched from
+    `keys` (`want` itself, or a hair before it)."""
+    last = len(times) - 1
+    pos = np.clip(np.searchsorted(times, keys.ravel()).reshape(keys.shape), 0, last)
+    before = np.maximum(pos - 1, 0)
+    nearer = np.abs(times[before] - want) < np.abs(times[pos] - want)
+    return np.where(nearer, before, pos)
 
 
-def _fit(
-    query: FrameHashes, target: FrameHashes, offset: float, step: float
+def _fit_many(
+    query: FrameHashes, target: FrameHashes, offsets: np.ndarray, step: float
 ) -> tuple[float, Alignment] | None:
-    """The best run of agreeing frames when the query is shifted by `offset` seconds."""
-    times = query.times + offset
-    pos = np.clip(np.searchsorted(target.times, times), 0, len(target) - 1)
-    before = np.clip(pos - 1, 0, len(target) - 1)
-    nearer = np.abs(target.times[before] - times) < np.abs(target.times[pos] - times)
-    pos = np.where(nearer, before, pos)
+    """The best run of agreeing frames when the query is shifted by each of `offsets`
+    seconds (all offsets compared in one pass; a tie keeps the earlier offset)."""
+    times = query.times[None, :] + np.asarray(offsets, np.float64)[:, None]
+    pos = _nearest(target.times, times, times)
     inside = np.abs(target.times[pos] - times) <= max(step or 1.0, 1e-3) * 0.75
-    if not inside.any():
-        return None
     d = pair_distances(query.hashes, target.hashes[pos]).astype(np.float64)
     good = (d <= PAIR) & inside
-    run = _longest_run(good)
-    if run is None:
-        return None
-    a, b = run
-    span = d[a : b + 1][inside[a : b + 1]]
-    mean = float(span.mean())
-    score = float((PAIR + 1 - np.minimum(span, PAIR + 1)).sum())
-    return score, Alignment(offset, a, b, int(pos[a]), int(pos[b]), round(mean, 3), len(span))
+    best: tuple[float, Alignment] | None = None
+    for k in range(len(times)):
+        run = _longest_run(good[k]) if inside[k].any() else None
+        if run is None:
+            continue
+        a, b = run
+        span = d[k, a : b + 1][inside[k, a : b + 1]]
+        score = float((PAIR + 1 - np.minimum(span, PAIR + 1)).sum())
+        if best is None or score > best[0]:
+            mean = round(float(span.mean()), 3)
+            found = Alignment(
+                float(offsets[k]), a, b, int(pos[k, a]), int(pos[k, b]), mean, len(span)
+            )
+            best = (score, found)
+    return best
 
 
 def _longest_run(good: np.ndarray) -> tuple[int, int] | None:
-    """First and last position of the longest run of True, gaps of `GAP` tolerated."""
-    best: tuple[int, int] | None = None
-    start = last = -1
-    for raw in np.flatnonzero(good):
-        k = int(raw)
-        if start < 0 or k - last > GAP + 1:
-            start = k
-        last = k
-        if best is None or last - start > best[1] - best[0]:
-            best = (start, last)
-    return best
+    """First and last position of the longest run of True, gaps of `GAP` tolerated (the
+    first of equally long runs)."""
+    hits = np.flatnonzero(good)
+    if not len(hits):
+        return None
+    breaks = np.flatnonzero(np.diff(hits) > GAP + 1)
+    starts = hits[np.r_[0, breaks + 1]]
+    ends = hits[np.r_[breaks, len(hits) - 1]]
+    k = int(np.argmax(ends - starts))
+    return int(starts[k]), int(ends[k])
 
 
 class ArchiveIndex:
