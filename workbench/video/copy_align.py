@@ -177,9 +177,18 @@ class ArchiveIndex:
         self.owner = np.concatenate(owners) if owners else np.zeros(0, np.int32)
         self.row = np.concatenate(rows) if rows else np.zeros(0, np.int64)
         self.hashes = np.vstack(hashes) if hashes else np.zeros((0, len(ANCHOR_REGIONS)), np.uint64)
+        self._cols: list[np.ndarray] | None = None
 
     def __len__(self) -> int:
         return int(self.owner.shape[0])
+
+    def _columns(self) -> list[np.ndarray]:
+        """Each anchor region's hashes as one contiguous array (made once, on first use)."""
+        if self._cols is None:
+            self._cols = [
+                np.ascontiguousarray(self.hashes[:, k]) for k in range(len(ANCHOR_REGIONS))
+            ]
+        return self._cols
 
     def candidates(self, query: FrameHashes, exclude: str | None = None) -> dict[str, list[int]]:
         """Video -> target rows of the anchors some frame of the query agrees with."""
@@ -194,10 +203,12 @@ class ArchiveIndex:
             if abs(i - j) <= 2
         )
         hits = np.zeros(len(self), np.int32)
+        columns = self._columns()
+        best = np.empty(len(self), np.uint8)
         for q in sample:  # one query frame at a time: memory stays one row of the archive
-            best = np.full(len(self), 64, np.uint8)
+            best.fill(64)
             for i, k in pairs:
-                np.minimum(best, np.bitwise_count(self.hashes[:, k] ^ q[i]), out=best)
+                np.minimum(best, np.bitwise_count(columns[k] ^ q[i]), out=best)
             hits += best <= PAIR
         out: dict[str, list[int]] = {}
         count: dict[str, int] = {}
