@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from workbench.case import audit, records
 from workbench.case import copies as store
 from workbench.case.copies import CopyLink
@@ -29,7 +31,7 @@ from workbench.video.frames import FrameReader
 from workbench.video.shots import Shot
 
 METHOD = f"workbench.recognize.copies/1 ({FINGERPRINT}; {copy_align.METHOD})"
-VERIFY = 0.88  # the middle aligned frames' pixels must agree this well (normalised
+VERIFY = 0.9  # the middle aligned frames' pixels must agree this well (normalised
 #               cross-correlation after the estimated scale and crop): look-alike rooms
 #               with the same layout pass the hashes, not this
 SNAP = 1  # frames: a copy starting this close to a cut of the other video snaps to it
@@ -149,8 +151,10 @@ def verify(
     """Whether the aligned frames of a link agree pixel for pixel: the transform (scale,
     crop, bars) is estimated on the middle pair (or taken from an earlier link between the
     same videos), then must hold on the pairs a quarter and three quarters in, where the
-    picture has moved on: look-alike rooms fit one frame, not the motion. The transform
-    and the scores are kept in the link's params."""
+    picture has moved on: look-alike rooms fit one frame, not the motion. The middle pair
+    is scored first and the check stops at the first pair that fails (most candidates
+    fail at once, and their other frames are not decoded). The transform and the scores
+    are kept in the link's params."""
     known = {} if known is None else known
     for sha in (link.video_a, link.video_b):
         if sha not in readers:
@@ -159,25 +163,36 @@ def verify(
             readers[sha] = FrameReader(case.path(video.media_path), sha)
     span = link.a_last - link.a_first
     picks = sorted({link.a_first + span * n // 4 for n in (1, 2, 3)})
+    middle = picks[len(picks) // 2]
+    pairs: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def pair(i: int) -> tuple[np.ndarray, np.ndarray]:
+        if i not in pairs:
+            b = min(link.b_first + i - link.a_first, link.b_last)
+            pairs[i] = (readers[link.video_a].get(i).rgb, readers[link.video_b].get(b).rgb)
+        return pairs[i]
+
     try:
-        pairs = [
-            (
-                readers[link.video_a].get(i).rgb,
-                readers[link.video_b].get(min(link.b_first + i - link.a_first, link.b_last)).rgb,
-            )
-            for i in picks
-        ]
+        fit = known.get((link.video_a, link.video_b))
+        if fit is None and (link.video_b, link.video_a) in known:
+            fit = inverse(known[(link.video_b, link.video_a)])
+        if fit is None or agreement(*pair(middle), fit) < VERIFY:
+            fit = estimate(*pair(middle))
+        order = [middle] + [p for p in picks if p != middle]  # the middle pair first:
+        scores: list[float] = []  # most candidates fail there, and are not decoded further
+        for i in order:
+            scores.append(round(agreement(*pair(i), fit), 4))
+            if scores[-1] < VERIFY:
+                break
     except WorkbenchError:
         return False
-    middle = pairs[len(pairs) // 2]
-    fit = known.get((link.video_a, link.video_b))
-    if fit is None and (link.video_b, link.video_a) in known:
-        fit = inverse(known[(link.video_b, link.video_a)])
-    if fit is None or agreement(*middle, fit) < VERIFY:
-        fit = estimate(*middle)
-    scores = [round(agreement(a, b, fit), 4) for a, b in pairs]
-    link.params["verified"] = {"frames": picks, "scores": scores, **fit.to_dict()}
-    if min(scores) < VERIFY:
+    checked = dict(zip(order, scores, strict=False))
+    link.params["verified"] = {
+        "frames": sorted(checked),
+        "scores": [checked[i] for i in sorted(checked)],
+        **fit.to_dict(),
+    }
+    if min(scores) < VERIFY or len(scores) < len(picks):
         return False
     known[(link.video_a, link.video_b)] = fit
     return True

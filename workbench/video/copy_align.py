@@ -18,7 +18,7 @@ from workbench.video.fingerprint import REGIONS, FrameHashes
 
 METHOD = "workbench.video.copy_align/1"
 PAIR = 14  # bits of 64: two frames this close agree
-ACCEPT = 12.0  # mean bits over the aligned frames for a copy (bench/bench_copies.py)
+ACCEPT = 15.0  # mean bits over the aligned frames for a copy (bench/bench_copies.py)
 MIN_FRAMES = 4  # aligned frames needed (fewer only when the shot is shorter)
 GAP = 3  # frames of disagreement (a flash, a damaged frame) tolerated inside a run
 # region pairs compared: centred crops whose size ratio a crop of up to 20 % can produce

@@ -17,10 +17,13 @@ import numpy as np
 
 from workbench.video.fingerprint import active_box
 
-METHOD = "workbench.video.frame_transform/1"
+METHOD = "workbench.video.frame_transform/2"
 WORK_WIDTH = 240  # frame A is compared at this width
 SCALES = 22  # scales tried coarsely, over 0.7x-1.4x the scale of B's picture to A's
 CENTRE = 0.6  # share of B's picture (each side) used as the template
+STRETCH_BELOW = 0.95  # a uniform scale fitting worse than this (but at least STRETCH_FROM,
+STRETCH_FROM = 0.6  # not an unrelated picture): other aspect ratios are tried
+ASPECTS = (0.82, 0.87, 0.92, 0.96, 1.04, 1.09, 1.15, 1.22)  # a crop of up to 20 % stretched
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,11 @@ class Similarity:
     ty: float
     score: float  # normalised cross-correlation of the best fit, -1..1
     method: str = METHOD
+    aspect: float = 1.0  # vertical scale / horizontal scale (a crop stretched to fill)
+
+    @property
+    def scale_y(self) -> float:
+        return self.scale * self.aspect
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -37,8 +45,8 @@ class Similarity:
     def box(self, box: list[int] | tuple[int, ...], width: int, height: int) -> list[int]:
         """A box [x0, y0, x1, y1] of frame A mapped into frame B (clipped to B)."""
         x0, y0, x1, y1 = (float(v) for v in box)
-        mapped = [self.scale * x0 + self.tx, self.scale * y0 + self.ty]
-        mapped += [self.scale * x1 + self.tx, self.scale * y1 + self.ty]
+        mapped = [self.scale * x0 + self.tx, self.scale_y * y0 + self.ty]
+        mapped += [self.scale * x1 + self.tx, self.scale_y * y1 + self.ty]
         return [
             round(min(max(mapped[0], 0), width)),
             round(min(max(mapped[1], 0), height)),
@@ -47,7 +55,7 @@ class Similarity:
         ]
 
     def point(self, x: float, y: float) -> tuple[float, float]:
-        return self.scale * x + self.tx, self.scale * y + self.ty
+        return self.scale * x + self.tx, self.scale_y * y + self.ty
 
 
 def _gray(rgb: np.ndarray) -> np.ndarray:
@@ -64,18 +72,44 @@ def picture_box(gray: np.ndarray) -> tuple[int, int, int, int]:
 
 def estimate(rgb_a: np.ndarray, rgb_b: np.ndarray) -> Similarity:
     """The transform from frame A's pixels to frame B's: the scale searched coarsely at
-    half the working width, then finely around the best one at the working width."""
+    half the working width, then finely around the best one at the working width; where
+    that fits only fairly, other aspect ratios too (a crop stretched to fill the frame)."""
     a, b = _gray(rgb_a), _gray(rgb_b)
-    coarse = _search(a, b, WORK_WIDTH // 2, None, SCALES)
-    fine = _search(a, b, WORK_WIDTH, (coarse.scale * 0.96, coarse.scale * 1.04), 7)
-    best = fine if fine.score >= coarse.score - 0.02 else coarse
+    best = _refined(a, b, _search(a, b, WORK_WIDTH // 2, None, SCALES))
+    if STRETCH_FROM <= best.score < STRETCH_BELOW:  # a crop stretched to fill the frame?
+        coarse = None
+        for aspect in ASPECTS:
+            span = (best.scale * 0.9, best.scale * 1.1)
+            found = _search(a, b, WORK_WIDTH // 2, span, 5, aspect)
+            if coarse is None or found.score > coarse.score:
+                coarse = found
+        if coarse is not None:
+            stretched = _refined(a, b, coarse)
+            if stretched.score > best.score:
+                best = stretched
     return Similarity(
-        round(best.scale, 5), round(best.tx, 2), round(best.ty, 2), round(best.score, 4)
+        round(best.scale, 5),
+        round(best.tx, 2),
+        round(best.ty, 2),
+        round(best.score, 4),
+        aspect=round(best.aspect, 5),
     )
 
 
+def _refined(a: np.ndarray, b: np.ndarray, coarse: Similarity) -> Similarity:
+    """A coarse fit searched again at the working width, around its scale."""
+    span = (coarse.scale * 0.96, coarse.scale * 1.04)
+    fine = _search(a, b, WORK_WIDTH, span, 7, coarse.aspect)
+    return fine if fine.score >= coarse.score - 0.02 else coarse
+
+
 def _search(
-    a: np.ndarray, b: np.ndarray, width: int, scales: tuple[float, float] | None, steps: int
+    a: np.ndarray,
+    b: np.ndarray,
+    width: int,
+    scales: tuple[float, float] | None,
+    steps: int,
+    aspect: float = 1.0,
 ) -> Similarity:
     k = width / a.shape[1]  # A at `width`; B by the same factor
     a_small = cv2.resize(a, None, fx=k, fy=k, interpolation=cv2.INTER_AREA).astype(np.float32)
@@ -88,16 +122,17 @@ def _search(
     template = b_small[ty0 : ty0 + th, tx0 : tx0 + tw]
     base = bw / a_small.shape[1]
     low, high = scales or (base * 0.7, base * 1.4)
-    best = Similarity(base, bx0 / k, by0 / k, -1.0)
+    best = Similarity(base, bx0 / k, by0 / k, -1.0, aspect=aspect)
     for s in np.linspace(low, high, steps):
-        scaled = cv2.resize(a_small, None, fx=float(s), fy=float(s), interpolation=cv2.INTER_AREA)
+        fy = float(s) * aspect
+        scaled = cv2.resize(a_small, None, fx=float(s), fy=fy, interpolation=cv2.INTER_AREA)
         if scaled.shape[0] < th or scaled.shape[1] < tw:
             continue
         res = cv2.matchTemplate(scaled, template, cv2.TM_CCOEFF_NORMED)
         _, score, _, (lx, ly) = cv2.minMaxLoc(res)
         if score > best.score:
             # p_b_small = s * p_a_small + (tx0 - lx, ty0 - ly); in full-size pixels:
-            best = Similarity(float(s), (tx0 - lx) / k, (ty0 - ly) / k, float(score))
+            best = Similarity(float(s), (tx0 - lx) / k, (ty0 - ly) / k, float(score), aspect=aspect)
     return best
 
 
@@ -110,7 +145,7 @@ def agreement(rgb_a: np.ndarray, rgb_b: np.ndarray, t: Similarity) -> float:
     a_small = cv2.resize(a, None, fx=k, fy=k, interpolation=cv2.INTER_AREA).astype(np.float32)
     b_small = cv2.resize(b, None, fx=k, fy=k, interpolation=cv2.INTER_AREA).astype(np.float32)
     h, w = b_small.shape
-    m = np.array([[t.scale, 0, t.tx * k], [0, t.scale, t.ty * k]], np.float32)
+    m = np.array([[t.scale, 0, t.tx * k], [0, t.scale_y, t.ty * k]], np.float32)
     flags = cv2.INTER_AREA if t.scale < 1 else cv2.INTER_LINEAR
     moved = cv2.warpAffine(a_small, m, (w, h), flags=flags)
     bx0, by0, bx1, by1 = picture_box(b_small.astype(np.uint8))
@@ -124,4 +159,4 @@ def agreement(rgb_a: np.ndarray, rgb_b: np.ndarray, t: Similarity) -> float:
 
 
 def inverse(t: Similarity) -> Similarity:
-    return Similarity(1 / t.scale, -t.tx / t.scale, -t.ty / t.scale, t.score)
+    return Similarity(1 / t.scale, -t.tx / t.scale, -t.ty / t.scale_y, t.score, aspect=1 / t.aspect)
