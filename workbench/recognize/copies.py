@@ -31,7 +31,7 @@ from workbench.video.frames import FrameReader
 from workbench.video.shots import Shot
 
 METHOD = f"workbench.recognize.copies/1 ({FINGERPRINT}; {copy_align.METHOD})"
-VERIFY = 0.9  # the middle aligned frames' pixels must agree this well (normalised
+VERIFY = 0.91  # the middle aligned frames' pixels must agree this well (normalised
 #               cross-correlation after the estimated scale and crop): look-alike rooms
 #               with the same layout pass the hashes, not this
 SNAP = 1  # frames: a copy starting this close to a cut of the other video snaps to it
