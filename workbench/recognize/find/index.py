@@ -39,7 +39,7 @@ class IndexParams:
     features: int = 600  # SIFT keypoints kept per keyframe (the strongest)
     words: int = 4096  # vocabulary size (1,024 kept 0.30-0.45 of the planted frames, see bench)
     train_sample: int = 60_000  # descriptors the vocabulary is trained on (~2 CPU min)
-    candidates: int = 1500  # keyframes verified per search (about 50 s CPU)
+    candidates: int = 1000  # keyframes verified per search (60-115 s CPU at 100k keyframes)
     neighbours: int = 1  # words each query descriptor votes for (soft assignment, query only)
     view_power: float = 0.0  # a query word weighs (share of the query's views it is in) ** this
 
