@@ -55,7 +55,7 @@ from workbench.recognize.find.index import (
     Vocabulary,
     WordIndex,
     describe_points,
-    query_words,
+    query,
 )
 from workbench.recognize.logos import LogoLibrary, LogoMatcher, LogoReference
 
@@ -301,10 +301,10 @@ def main() -> None:
     for name, crop in refs.items():
         matcher = matcher_for(crop, name)
         t0 = time.perf_counter()
-        words = query_words(cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY), vocab, params)
-        found = index.search(words, params.candidates)
+        words, weights = query(cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY), vocab, params)
+        found = index.search(words, params.candidates, weights)
         t_search = time.perf_counter() - t0
-        ranked = [index.keys[p] for p, _ in index.search(words, 4 * params.candidates)]
+        ranked = [index.keys[p] for p, _ in index.search(words, 4 * params.candidates, weights)]
         levels = sorted(
             {
                 params.candidates // 4,

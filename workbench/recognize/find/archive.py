@@ -50,7 +50,7 @@ def _descriptors(
 
 def vocabulary(case: Case, progress: ProgressSink | None = None) -> Vocabulary | None:
     """The case's vocabulary: loaded, or trained now on its keyframes (None: no keyframes)."""
-    path = _folder(case) / "vocabulary-v1.npz"
+    path = _folder(case) / "vocabulary-v2.npz"
     if path.is_file():
         with np.load(path, allow_pickle=False) as z:
             return Vocabulary(z["centres"], str(z["digest"]))
@@ -107,7 +107,7 @@ def candidates(
     count: int = PARAMS.candidates,
 ) -> set[tuple[str, int]] | None:
     """The keyframes (video, frame) worth verifying for a reference, or None (no index)."""
-    from workbench.recognize.find.index import query_words
+    from workbench.recognize.find.index import query
 
     vocab = vocabulary(case, progress)
     if vocab is None:
@@ -116,5 +116,5 @@ def candidates(
     for sha in shas:
         frames, sets = video_words(case, vocab, sha, progress)
         index.extend([(sha, f) for f in frames], sets)
-    words = query_words(cv2.cvtColor(crop_rgb, cv2.COLOR_RGB2GRAY), vocab, PARAMS)
-    return {index.keys[pos] for pos, _ in index.search(words, count)}
+    words, weights = query(cv2.cvtColor(crop_rgb, cv2.COLOR_RGB2GRAY), vocab, PARAMS)
+    return {index.keys[pos] for pos, _ in index.search(words, count, weights)}
