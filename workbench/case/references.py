@@ -8,12 +8,11 @@ This module holds all the SQL of `find_references`; every change is audited.
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
-from workbench.case import audit, clock
+from workbench.case import audit, clock, rows
 
 KINDS = ("mark", "screen")
 
@@ -70,15 +69,10 @@ class Reference:
         }
 
     def to_record(self) -> dict[str, Any]:
+        where = {k: v for k, v in self.origin().items() if k != "reference"}
         return {
             "id": self.id,
-            "kind": self.kind,
-            "label": self.label,
-            "video": self.video,
-            "frame_index": self.frame_index,
-            "time_s": self.time_s,
-            "box": self.box,
-            "observation": self.observation_id,
+            **where,
             "product": self.product,
             "vendor": self.vendor,
             "created_by": self.created_by,
@@ -97,30 +91,8 @@ def add(conn: sqlite3.Connection, ref: NewReference) -> int:
     """Insert a reference and its audit entry; call inside the caller's transaction."""
     if ref.kind not in KINDS:
         raise ValueError(f"unknown reference kind {ref.kind!r}")
-    cur = conn.execute(
-        "INSERT INTO find_references (kind, label, video_sha256, frame_index, time_s,"
-        " pixel_sha256, box, quad, crop_png, observation_id, product, vendor, strings, method,"
-        " created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            ref.kind,
-            ref.label,
-            ref.video_sha256,
-            ref.frame_index,
-            ref.time_s,
-            ref.pixel_sha256,
-            json.dumps(list(ref.box)),
-            json.dumps([list(p) for p in ref.quad]) if ref.quad else None,
-            ref.crop_png,
-            ref.observation_id,
-            ref.product,
-            ref.vendor,
-            json.dumps(list(ref.strings), ensure_ascii=False),
-            ref.method,
-            clock.now(),
-            ref.created_by,
-        ),
-    )
-    rid = int(cur.lastrowid or 0)
+    values = {**asdict(ref), "quad": ref.quad or None, "created_at": clock.now()}
+    rid = rows.insert(conn, "find_references", values) or 0
     audit.append(
         conn,
         ref.created_by,
@@ -143,24 +115,7 @@ def add(conn: sqlite3.Connection, ref: NewReference) -> int:
 
 
 def _row(r: sqlite3.Row) -> Reference:
-    return Reference(
-        id=r["id"],
-        kind=r["kind"],
-        label=r["label"],
-        video=r["video_sha256"],
-        frame_index=r["frame_index"],
-        time_s=r["time_s"],
-        pixel_sha256=r["pixel_sha256"],
-        box=json.loads(r["box"]),
-        quad=json.loads(r["quad"]) if r["quad"] else None,
-        observation_id=r["observation_id"],
-        product=r["product"],
-        vendor=r["vendor"],
-        strings=json.loads(r["strings"]),
-        method=r["method"],
-        created_at=r["created_at"],
-        created_by=r["created_by"],
-    )
+    return rows.record(Reference, r, video=r["video_sha256"])
 
 
 def all_references(conn: sqlite3.Connection) -> list[Reference]:
@@ -183,7 +138,7 @@ def same(conn: sqlite3.Connection, ref: NewReference) -> Reference | None:
     row = conn.execute(
         f"SELECT {_COLUMNS} FROM find_references WHERE kind = ? AND video_sha256 = ?"
         " AND frame_index = ? AND box = ? AND created_by = ?",
-        (ref.kind, ref.video_sha256, ref.frame_index, json.dumps(list(ref.box)), ref.created_by),
+        (ref.kind, ref.video_sha256, ref.frame_index, rows.encode(list(ref.box)), ref.created_by),
     ).fetchone()
     return _row(row) if row else None
 
