@@ -185,6 +185,20 @@ def _stale(conn: sqlite3.Connection, expected: Mapping[int, str]) -> str | None:
     return None
 
 
+def _current(
+    conn: sqlite3.Connection, oid: int, columns: str, expected_status: str | None
+) -> sqlite3.Row:
+    """The observation's row as it is now (inside the caller's transaction), refused when
+    it does not exist or when someone changed it since the reviewer saw `expected_status`."""
+    row = conn.execute(f"SELECT {columns} FROM observations WHERE id = ?", (oid,)).fetchone()
+    if row is None:
+        raise ReviewError(f"No observation has the id {oid}; nothing was changed.")
+    refusal = _stale(conn, {oid: expected_status} if expected_status else {})
+    if refusal:
+        raise StaleReview(refusal)
+    return row
+
+
 def review(
     conn: sqlite3.Connection,
     ids: list[int],
@@ -252,14 +266,7 @@ def correct(
         )
     wanted = {k: (v.strip() or None) for k, v in changes.items() if v is not None}
     with transaction(conn):
-        row = conn.execute(
-            "SELECT text, label, vendor, kind, params FROM observations WHERE id = ?", (oid,)
-        ).fetchone()
-        if row is None:
-            raise ReviewError(f"No observation has the id {oid}; nothing was changed.")
-        refusal = _stale(conn, {oid: expected_status} if expected_status else {})
-        if refusal:
-            raise StaleReview(refusal)
+        row = _current(conn, oid, "text, label, vendor, kind, params", expected_status)
         changed = {k: v for k, v in wanted.items() if row[k] != v}
         if not changed:
             return query(conn, ids=[oid])[0]
@@ -288,14 +295,7 @@ def undo(
     note is withdrawn (status rejected, marked `withdrawn`): it stays in the table and the
     audit log, and leaves the views and publications. Who and when are recorded."""
     with transaction(conn):
-        row = conn.execute(
-            "SELECT kind, status, params FROM observations WHERE id = ?", (oid,)
-        ).fetchone()
-        if row is None:
-            raise ReviewError(f"No observation has the id {oid}; nothing was changed.")
-        refusal = _stale(conn, {oid: expected_status} if expected_status else {})
-        if refusal:
-            raise StaleReview(refusal)
+        row = _current(conn, oid, "kind, status, params", expected_status)
         params = json.loads(row["params"] or "{}")
         if row["kind"] == "manual":
             if params.get("withdrawn"):
