@@ -6,6 +6,7 @@ A worker keeps its OCR engines and the last videos it opened between tasks.
 
 from __future__ import annotations
 
+import atexit
 from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -62,6 +63,14 @@ def _reader(path: str, sha256: str) -> FrameReader:
     while len(_READERS) > _READERS_KEPT:
         _READERS.popitem(last=False)[1].close()
     return reader
+
+
+@atexit.register
+def _close_readers() -> None:
+    """Close the kept readers before the interpreter goes (an open PDF otherwise makes
+    pypdfium2 warn on stderr at exit)."""
+    while _READERS:
+        _READERS.popitem()[1].close()
 
 
 def _thumbs(video_path: str, sha256: str, analysis: ShotAnalysis, thumbs: Thumbs):
