@@ -15,12 +15,16 @@ case, runs `workbench app` on a free port and drives Debian's Chromium with play
   number), the same way as the reference;
 - jumps: End, Home and clicks on the timeline, each followed by +1, +1, +10, −1.
 
-Prints medians and 95th percentiles, and the ratio reference / viewer.
+All of it twice in the same run, on the same clip: with the frame server off
+(WORKBENCH_FRAME_SERVER=0, as before it existed: every new window comes through a
+Streamlit rerun) and on (the viewer fetches the frames it lacks from the frame server).
+Prints medians, 95th percentiles and maxima, and the ratios between the two.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -41,32 +45,16 @@ def line(name: str, values: list[float]) -> str:
             f"  p95 {pct(values, 0.95):7.1f} ms  max {max(values):7.1f} ms")  # fmt: skip
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--frames", type=int, default=250)
-    ap.add_argument("--size", default="1280x720")
-    ap.add_argument("--steps", type=int, default=40)
-    args = ap.parse_args()
-    w, h = (int(v) for v in args.size.split("x"))
-
+def measure(case_dir: Path, args: argparse.Namespace, server: bool) -> dict[str, list]:
+    """One app, one browser: the +1 button, then the viewer's steps and jumps; with the
+    frame server on (`server`) or off (every new window through a Streamlit rerun)."""
     from playwright.sync_api import expect, sync_playwright
 
     from tests.app.test_browser_e2e import ARGS, CHROMIUM, settle
     from tests.app.test_browser_reviewers import served
-    from workbench.case import Case
-    from workbench.ingest.local import ingest_file
-    from workbench.synth import numbered_frames, write_video
-    from workbench.video import analyze_keyframes
 
-    tmp = Path(tempfile.mkdtemp(prefix="bench-keys-"))
-    clip = tmp / "numbered.mp4"
-    write_video(clip, numbered_frames(args.frames, w, h), fps=25, gop=50)
-    Case.init(tmp / "case", "Keys bench", actor="bench").close()
-    with Case.open(tmp / "case") as case:
-        sha = ingest_file(case, clip, actor="bench").video_sha256
-        analyze_keyframes(case, sha, actor="bench")
-
-    with served(tmp / "case") as url, sync_playwright() as p:
+    os.environ["WORKBENCH_FRAME_SERVER"] = "1" if server else "0"
+    with served(case_dir) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         pg = browser.new_page(viewport={"width": 1400, "height": 1100})
         pg.set_default_timeout(120_000)
@@ -121,24 +109,80 @@ def main() -> None:
         pg.wait_for_timeout(500)  # the last timing is written after the next paint
         timings = pic.evaluate("() => window.__wbTimings")
         browser.close()
-    in_page = [t["ms"] for t in timings if not t["trip"]]
-    trips = [t["ms"] for t in timings if t["trip"]]
+    return {
+        "button": button,
+        "inside": inside,
+        "outside": outside,
+        "jumps": jumps,
+        "timings": timings,
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--frames", type=int, default=250)
+    ap.add_argument("--size", default="1280x720")
+    ap.add_argument("--steps", type=int, default=40)
+    args = ap.parse_args()
+    w, h = (int(v) for v in args.size.split("x"))
+
+    from workbench.case import Case
+    from workbench.ingest.local import ingest_file
+    from workbench.synth import numbered_frames, write_video
+    from workbench.video import analyze_keyframes
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-keys-"))
+    clip = tmp / "numbered.mp4"
+    write_video(clip, numbered_frames(args.frames, w, h), fps=25, gop=50)
+    Case.init(tmp / "case", "Keys bench", actor="bench").close()
+    with Case.open(tmp / "case") as case:
+        sha = ingest_file(case, clip, actor="bench").video_sha256
+        analyze_keyframes(case, sha, actor="bench")
+
     from workbench.app.frame_window import AHEAD, BEHIND
 
-    print(f"clip {w}x{h}, {args.frames} frames; window {AHEAD} ahead, {BEHIND} behind")
-    print(line("reference: +1 button, click to caption", button))
-    print(line("viewer in window, keydown to paint (page)", in_page))
-    if trips:
-        print(line("viewer leaving window, keydown to paint", trips))
-    print(line("viewer in window, key to caption (python)", inside))
-    if outside:
-        print(line("viewer leaving window, key to caption (py)", outside))
-    print(line("viewer jumps (End/Home/timeline), to caption (py)", jumps))
-    print(line("viewer, every step and jump, to caption (py)", inside + outside + jumps))
-    all_steps = in_page + trips
-    print(line("viewer, every step, keydown to paint (page)", all_steps))
-    print(f"ratio reference/viewer medians (python-side): "
-          f"{statistics.median(button) / statistics.median(inside):.1f}x in window")  # fmt: skip
+    print(f"clip {w}x{h}, {args.frames} frames; page window {AHEAD} ahead, {BEHIND} behind")
+    print(f"machine: {os.cpu_count()} cores (wall-clock timings: a shared machine is noisy)")
+    results = {}
+    for server in (False, True):
+        results[server] = got = measure(tmp / "case", args, server)
+        timings = got["timings"]
+        inside, outside, jumps = got["inside"], got["outside"], got["jumps"]
+        in_page = [t["ms"] for t in timings if not t["trip"]]
+        trips = [t["ms"] for t in timings if t["trip"]]
+        print()
+        print(
+            "frame server ON (this build)"
+            if server
+            else "frame server OFF (WORKBENCH_FRAME_SERVER=0: windows through Streamlit reruns)"
+        )
+        if not server:
+            print(line("reference: +1 button, click to caption", got["button"]))
+        print(line("viewer in window, keydown to paint (page)", in_page))
+        if trips:
+            print(line("viewer leaving window, keydown to paint", trips))
+        print(line("viewer in window, key to caption (python)", inside))
+        if outside:
+            print(line("viewer leaving window, key to caption (py)", outside))
+        print(line("viewer jumps (End/Home/timeline), to caption (py)", jumps))
+        print(line("viewer, every step and jump, to caption (py)", inside + outside + jumps))
+        print(line("viewer, every step, keydown to paint (page)", in_page + trips))
+    off, on = results[False], results[True]
+    every_off = off["inside"] + off["outside"] + off["jumps"]
+    every_on = on["inside"] + on["outside"] + on["jumps"]
+    print()
+    print(
+        f"ratio +1 button / viewer median (server on): "
+        f"{statistics.median(off['button']) / statistics.median(every_on):.1f}x"
+    )
+    print(
+        f"ratio p95 server off / on, every step and jump: "
+        f"{pct(every_off, 0.95) / pct(every_on, 0.95):.1f}x"
+    )
+    print(
+        f"ratio jumps median server off / on: "
+        f"{statistics.median(off['jumps']) / statistics.median(on['jumps']):.1f}x"
+    )
 
 
 if __name__ == "__main__":

@@ -73,11 +73,15 @@ def browser_page() -> Iterator:
         browser.close()
 
 
+@pytest.mark.parametrize("via", ["server", "page"])
 def test_keys_step_exact_frames_and_the_caption_matches_the_picture(
-    numbered_case: Path, browser_page
+    numbered_case: Path, browser_page, via: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
+    """With the frame server (frames the viewer lacks fetched from it), and without it
+    (WORKBENCH_FRAME_SERVER=0: every new window comes through a Streamlit rerun)."""
     from playwright.sync_api import expect
 
+    monkeypatch.setenv("WORKBENCH_FRAME_SERVER", "1" if via == "server" else "0")
     pg = browser_page
     with served(numbered_case) as url:
         frame = open_viewer(pg, url)
@@ -108,11 +112,13 @@ def test_keys_step_exact_frames_and_the_caption_matches_the_picture(
         assert stopped > 1 and burned == stopped, (stopped, burned)
         pg.wait_for_timeout(300)
         assert shown(frame) == (stopped, stopped)  # it stays where it stopped
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        pg.locator('iframe[title*="frame_viewer"]').scroll_into_view_if_needed()
-        pg.mouse.wheel(0, 300)
-        pg.wait_for_timeout(300)
-        pg.screenshot(path=str(SHOTS / "07-keyboard-viewer.png"), full_page=False)
+        if via == "server":
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            pg.locator('iframe[title*="frame_viewer"]').scroll_into_view_if_needed()
+            pg.mouse.wheel(0, 300)
+            pg.wait_for_timeout(300)
+            pg.screenshot(path=str(SHOTS / "07-keyboard-viewer.png"), full_page=False)
         timings = frame.locator("#pic").evaluate("() => window.__wbTimings")
         assert len(timings) >= len(steps)
-        assert any(t["trip"] for t in timings)  # End left the window: the server sent one
+        trips = [t for t in timings if t["trip"]]
+        assert trips and {t["via"] for t in trips} == {via}  # End left the window

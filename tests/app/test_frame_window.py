@@ -48,10 +48,8 @@ def test_a_cold_window_is_capped_then_grows_and_each_picture_is_its_frame(
     service = FrameService()
 
     def build(center: int, direction: int = 1, budget: int = 10) -> list[int]:
-        frames = frame_window.build(
-            service, path, sha, center, COUNT, Chain(), None, 320, [], [], lambda i: None,
-            direction=direction, budget=budget,
-        )  # fmt: skip
+        view = frame_window.ViewSettings(path, sha, COUNT, Chain(), None, 320)
+        frames = frame_window.build(service, view, center, direction=direction, budget=budget)
         indexes = [f.index for f in frames]
         assert indexes == list(range(indexes[0], indexes[-1] + 1)) and center in indexes
         assert [burned(f.uri) for f in frames] == indexes  # the picture is the frame named

@@ -11,6 +11,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from pathlib import Path
 
 from workbench.app import overlays
@@ -28,6 +29,10 @@ BUDGET = 24  # new pictures rendered per request at most (about 0.2 s on one cor
 KEEP = 240  # finished window frames kept in memory (about 8 MB of JPEG at 960 px)
 _KEPT: OrderedDict[tuple[str, int], WindowFrame] = OrderedDict()
 _KEPT_LOCK = threading.Lock()
+
+
+def _no_shot(_index: int) -> tuple[int, int] | None:
+    return None
 
 
 @dataclass(frozen=True)
@@ -53,47 +58,74 @@ def window_range(
     return range(first, min(count, first + size))
 
 
+@dataclass(frozen=True, eq=False)
+class ViewSettings:
+    """What every picture of one viewer window shares: the video and how it is shown
+    (zoom, enhancement chain, display width, the observations drawn on it)."""
+
+    media: Path
+    sha: str
+    count: int
+    chain: Chain
+    zoom: Box | None
+    width: int
+    observations: tuple[Observation, ...] = ()
+    kinds: tuple[str, ...] = ()
+    shot_of: Callable[[int], tuple[int, int] | None] = _no_shot
+    labels: bool = True
+    quality: int = 80
+
+    @cached_property
+    def signature(self) -> str:
+        """Equal for two settings that draw the same pictures."""
+        return hashlib.sha256(
+            repr(
+                (str(self.media), self.sha, self.chain.to_string(), self.zoom, self.width,
+                 self.labels, sorted(self.kinds), self.quality,
+                 [(o.id, o.status, o.text, o.label, o.vendor, o.bbox, o.frame_index)
+                  for o in self.observations])
+            ).encode()
+        ).hexdigest()  # fmt: skip
+
+
+def kept(view: ViewSettings, i: int) -> WindowFrame | None:
+    """Frame `i` of `view` if it was rendered lately (by the page or the frame server)."""
+    with _KEPT_LOCK:
+        hit = _KEPT.get((view.signature, i))
+        if hit is not None:
+            _KEPT.move_to_end((view.signature, i))
+        return hit
+
+
+def render(service: FrameService, view: ViewSettings, i: int) -> WindowFrame:
+    """Frame `i` as the viewer shows it, rendered once and kept."""
+    hit = kept(view, i)
+    if hit is not None:
+        return hit
+    frame = _render(service, view, i)
+    with _KEPT_LOCK:
+        _KEPT[(view.signature, i)] = frame
+        while len(_KEPT) > KEEP:
+            _KEPT.popitem(last=False)
+    return frame
+
+
 def build(
     service: FrameService,
-    media: Path,
-    sha: str,
+    view: ViewSettings,
     center: int,
-    count: int,
-    chain: Chain,
-    zoom: Box | None,
-    width: int,
-    observations: Sequence[Observation],
-    kinds: Sequence[str],
-    shot_of: Callable[[int], tuple[int, int] | None],
-    labels: bool = True,
     direction: int = 1,
     behind: int = BEHIND,
     ahead: int = AHEAD,
-    quality: int = 80,
     budget: int = BUDGET,
 ) -> list[WindowFrame]:
     """The frames of the window as the page would show them (zoom, chain, overlays).
     Finished frames are kept (a shifted window re-uses the ones it shares with the last)."""
-    signature = hashlib.sha256(
-        repr(
-            (str(media), sha, chain.to_string(), zoom, width, labels, sorted(kinds), quality,
-             [(o.id, o.status, o.text, o.label, o.vendor, o.bbox, o.frame_index)
-              for o in observations])
-        ).encode()
-    ).hexdigest()  # fmt: skip
-    span = window_range(center, count, direction, behind, ahead)
+    span = window_range(center, view.count, direction, behind, ahead)
     if not span:
         return []
     center = min(max(center, span.start), span.stop - 1)
-
-    def kept(i: int) -> WindowFrame | None:
-        with _KEPT_LOCK:
-            hit = _KEPT.get((signature, i))
-            if hit is not None:
-                _KEPT.move_to_end((signature, i))
-            return hit
-
-    got = {i: f for i in span if (f := kept(i)) is not None}
+    got = {i: f for i in span if (f := kept(view, i)) is not None}
     # at most `budget` new pictures per call (a request must not wait for a whole cold
     # window): the current frame, then the side ahead, then the side behind, each kept
     # contiguous with the current frame; rendered in increasing order (cheap decoding)
@@ -114,36 +146,20 @@ def build(
     while last + 1 in keep:
         last += 1
     for i in sorted(i for i in todo if first <= i <= last):
-        got[i] = _render(service, media, sha, i, chain, zoom, width, observations, kinds,
-                         shot_of, labels, quality)  # fmt: skip
-        with _KEPT_LOCK:
-            _KEPT[(signature, i)] = got[i]
-            while len(_KEPT) > KEEP:
-                _KEPT.popitem(last=False)
+        got[i] = render(service, view, i)
     return [got[i] for i in range(first, last + 1)]
 
 
-def _render(
-    service: FrameService,
-    media: Path,
-    sha: str,
-    i: int,
-    chain: Chain,
-    zoom: Box | None,
-    width: int,
-    observations: Sequence[Observation],
-    kinds: Sequence[str],
-    shot_of: Callable[[int], tuple[int, int] | None],
-    labels: bool,
-    quality: int,
-) -> WindowFrame:
-    shown = service.render(media, sha, i, chain, zoom=zoom, width=width)
-    on = overlays.for_frame(observations, i, kinds, shot_of(i))
+def _render(service: FrameService, view: ViewSettings, i: int) -> WindowFrame:
+    shown = service.render(view.media, view.sha, i, view.chain, zoom=view.zoom, width=view.width)
+    on = overlays.for_frame(view.observations, i, view.kinds, view.shot_of(i))
     rgb, boxes = shown.rgb, []
     if shown.mappable:
-        rgb = overlays.draw(rgb, shown.view, on.observations, labels=labels, borrowed=on.borrowed)
+        rgb = overlays.draw(
+            rgb, shown.view, on.observations, labels=view.labels, borrowed=on.borrowed
+        )
         boxes = [_box(o, shown.view) for o in on.observations if o.bbox]
-    uri = "data:image/jpeg;base64," + base64.b64encode(encode(rgb, "jpeg", quality)).decode()
+    uri = "data:image/jpeg;base64," + base64.b64encode(encode(rgb, "jpeg", view.quality)).decode()
     return WindowFrame(
         i, shown.ref.time_s, shown.ref.pixel_sha256, on.describe(), uri, tuple(boxes)
     )

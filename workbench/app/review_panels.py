@@ -3,6 +3,8 @@ workbench.app.reviewing): rectify a screen, make a slow-motion clip."""
 
 from __future__ import annotations
 
+import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,7 @@ import streamlit as st
 
 from workbench.app import coords, evidence_image, frame_window, reviewing, state, viewer
 from workbench.app.findings_table import correct_one, review_ids
+from workbench.app.frame_server import FrameServer
 from workbench.app.frames import FrameService, Rendered
 from workbench.case.folder import Case
 from workbench.case.observations import Observation, corrected_by, query
@@ -155,11 +158,16 @@ def _viewer_fragment(
         shot = reviewing.shot_of(shots, i)
         return (shot.first_index, shot.last_index) if shot else None
 
-    behind, ahead = frame_window.JUMP if jump else (frame_window.BEHIND, frame_window.AHEAD)
-    window = frame_window.build(
-        service, media, sha, center, count, chain, zoom, width, observations, kinds, bounds,
-        labels, direction, behind, ahead,
-    )  # fmt: skip
+    view = frame_window.ViewSettings(
+        media, sha, count, chain, zoom, width, tuple(observations), tuple(kinds), bounds, labels
+    )
+    server = _frame_server(service)
+    address = server.publish(view) if server else None
+    # with the frame server, the browser fetches the rest of the window itself: a rerun
+    # renders only the few frames around the current one
+    small = jump or address is not None
+    behind, ahead = frame_window.JUMP if small else (frame_window.BEHIND, frame_window.AHEAD)
+    window = frame_window.build(service, view, center, direction, behind, ahead)
     end = window[-1].time_s if window else 0.0
     last = window[-1].index if window else 0
     fps = round(last / end, 3) if end > 0 and last > 0 else 25.0
@@ -168,7 +176,23 @@ def _viewer_fragment(
     # it stays where it is
     moved = index not in (ss.get(K + "viewer_page"), ss.get(K + "viewer_told"))
     ss[K + "viewer_page"] = index
-    viewer.frame_viewer(window, index, count, fps, marks, moved, key=K + "viewer")
+    viewer.frame_viewer(
+        window, index, count, fps, marks, moved, key=K + "viewer",
+        server=address, view=view.signature[:16],
+    )  # fmt: skip
+
+
+@st.cache_resource(show_spinner=False)
+def _frame_server(_service: FrameService) -> FrameServer | None:
+    """One frame server per app process (none when WORKBENCH_FRAME_SERVER=0, or when no
+    port can be opened: the viewer then asks the page for every window)."""
+    if os.environ.get("WORKBENCH_FRAME_SERVER", "1") == "0":
+        return None
+    try:
+        return FrameServer(_service)
+    except OSError as exc:
+        logging.getLogger(__name__).warning("no frame server: %s", exc)
+        return None
 
 
 def box_review(case: Case, who: str) -> None:

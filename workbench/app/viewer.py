@@ -25,10 +25,14 @@ def frame_viewer(
     marks: list[dict[str, object]],
     moved: bool,
     key: str,
+    server: str | None = None,
+    view: str = "",
 ) -> dict[str, Any] | None:
     """Show the window (the viewer goes to `current` when `moved`, else it stays on its
     frame when the window holds it); returns the viewer's last message ({"action": "goto" | "box",
-    "index", "id", "seq"}) or None."""
+    "index", "id", "seq"}) or None. With `server` (the frame server's address for this
+    view), the viewer fetches the frames it lacks from there; `view` names the view (a
+    new one clears the frames the browser holds)."""
     return _viewer(
         frames=[asdict(f) for f in frames],
         current=current,
@@ -36,6 +40,8 @@ def frame_viewer(
         fps=fps,
         marks=marks,
         moved=moved,
+        server=server,
+        view=view,
         key=key,
         default=None,
     )
