@@ -112,6 +112,14 @@ def test_keys_step_exact_frames_and_the_caption_matches_the_picture(
         assert stopped > 1 and burned == stopped, (stopped, burned)
         pg.wait_for_timeout(300)
         assert shown(frame) == (stopped, stopped)  # it stays where it stopped
+        # J plays backwards (through frames fetched behind the window), K stops
+        frame.locator("#pic").focus()
+        pg.keyboard.press("j")
+        pg.wait_for_timeout(400)
+        pg.keyboard.press("k")
+        pg.wait_for_timeout(1500)
+        back, burned = shown(frame)
+        assert back < stopped and burned == back, (stopped, back, burned)
         if via == "server":
             SHOTS.mkdir(parents=True, exist_ok=True)
             pg.locator('iframe[title*="frame_viewer"]').scroll_into_view_if_needed()

@@ -8,8 +8,8 @@ random token; the viewer asks `GET /v/TOKEN/frames?start=A&stop=B&dir=D` for at 
 hash, the picture as a JPEG data URI, the clickable boxes). Nothing in a request names a
 file: an unknown token is 404, a host other than this server's own (DNS rebinding) 403.
 After each request, a background thread renders the next `PRERENDER` frames in the
-direction of stepping, so the viewer's next request finds them ready; it yields to any
-request that arrives. No Streamlit here.
+direction of stepping, so the viewer's next request finds them ready; it waits while a
+request is served and starts again from the edge of a newer one. No Streamlit here.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import logging
 import re
 import secrets
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import asdict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -32,7 +33,7 @@ from workbench.errors import WorkbenchError
 log = logging.getLogger(__name__)
 
 MAX_FRAMES = 48  # frames per request at most
-PRERENDER = 24  # frames rendered ahead in the background after each request
+PRERENDER = 36  # frames rendered ahead in the background after each request
 KEEP_VIEWS = 64  # published views kept (older tokens are forgotten: 404)
 _ORIGIN = re.compile(r"^https?://(127\.0\.0\.1|localhost|\[::1\])(:\d{1,5})?$")
 
@@ -53,7 +54,7 @@ class FrameServer:
         self._views: OrderedDict[str, ViewSettings] = OrderedDict()
         self._tokens: dict[str, str] = {}  # view signature -> token
         self._lock = threading.Lock()
-        self._asked = 0  # requests so far: the pre-render yields to a newer one
+        self._busy = 0  # requests being served: the pre-render waits for them
         self._wanted: tuple[ViewSettings, int, int] | None = None
         self._wake = threading.Event()
         self._closed = False
@@ -87,18 +88,22 @@ class FrameServer:
         """Frames `start` to `stop - 1` of the view published under `token`."""
         with self._lock:
             view = self._views.get(token)
-            self._asked += 1
         if view is None:
             raise RequestError(404, "This view is not served (any more): reload the page.")
         if not 0 <= start < stop <= view.count:
             raise RequestError(400, f"The frames asked for are outside 0–{view.count - 1}.")
         if stop - start > MAX_FRAMES:
             raise RequestError(400, f"At most {MAX_FRAMES} frames per request.")
+        with self._lock:
+            self._busy += 1
         try:
             out = [frame_window.render(self.service, view, i) for i in range(start, stop)]
         except (WorkbenchError, ChainError, OSError) as exc:
             log.warning("frame server: %s", exc)
             raise RequestError(500, "The frame could not be decoded or processed.") from exc
+        finally:
+            with self._lock:
+                self._busy -= 1
         edge = stop if direction >= 0 else start - 1
         with self._lock:
             self._wanted = (view, edge, 1 if direction >= 0 else -1)
@@ -110,14 +115,16 @@ class FrameServer:
             self._wake.wait()
             self._wake.clear()
             with self._lock:
-                wanted, asked, self._wanted = self._wanted, self._asked, None
+                wanted, self._wanted = self._wanted, None
             if wanted is None or self._closed:
                 continue
             view, edge, direction = wanted
             for n in range(PRERENDER):
                 i = edge + n * direction
-                if not 0 <= i < view.count or self._asked != asked or self._closed:
-                    break  # the end of the video, or someone waits for a picture
+                if not 0 <= i < view.count or self._wanted is not None or self._closed:
+                    break  # the end of the video, or a newer request: start from its edge
+                while self._busy and not self._closed:
+                    time.sleep(0.002)  # a request is served first
                 try:
                     frame_window.render(self.service, view, i)
                 except Exception:  # a failed pre-render only costs speed; requests report
