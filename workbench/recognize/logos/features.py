@@ -72,7 +72,23 @@ def _arrays(kps: Sequence[Any], desc: np.ndarray | None, kind: str) -> Features:
     return Features(pts, sizes, angles, np.ascontiguousarray(desc))
 
 
+def root(feats: Features) -> Features:
+    """RootSIFT (Arandjelović and Zisserman, 2012): each SIFT descriptor L1-normalised,
+    then its square root, so that Euclidean distance compares them as the Hellinger
+    kernel does; fewer matches dominated by a few large bins (glare, strong edges)."""
+    desc = feats.desc.astype(np.float32)
+    desc /= np.maximum(desc.sum(axis=1, keepdims=True), 1e-7)
+    return Features(feats.pts, feats.sizes, feats.angles, np.sqrt(desc))
+
+
 def extract(gray: np.ndarray, params: MatchParams, half_detect: bool = False) -> Features:
+    """Keypoints and descriptors of a grey uint8 image (RootSIFT for SIFT when
+    `params.rootsift`); see `_extract`."""
+    feats = _extract(gray, params, half_detect)
+    return root(feats) if params.features == "sift" and params.rootsift else feats
+
+
+def _extract(gray: np.ndarray, params: MatchParams, half_detect: bool = False) -> Features:
     """Keypoints and descriptors of a grey uint8 image.
 
     With `half_detect` (SIFT only; the multi-scale pass uses it on crops it has enlarged

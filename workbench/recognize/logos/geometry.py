@@ -39,6 +39,8 @@ INLIER_SCALE = 4.0
 LOOK_GRID = (4, 2)  # cells (across, down) of the appearance check
 MIN_TEXTURE = 6.0  # grey-level std below which a cell of the reference counts as flat
 MIN_LOOK_TO_ALIGN = 0.3  # below this, polishing the fit on pixels is not worth it
+MAX_POLISH_MOVE = 0.2  # share of the quad's width a polish may move a corner (strong
+# perspective on a small logo: keypoints on one side extrapolate the other side badly)
 
 
 @dataclass(frozen=True)
@@ -218,7 +220,7 @@ def judged(v: Verified, frame_gray: np.ndarray, ref_gray: np.ndarray) -> Verifie
     outline = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
     quad = cv2.perspectiveTransform(outline[None], polished)[0]
     moved = float(np.abs(quad - v.quad).max())
-    if not quad_ok(quad, (w, h)) or moved > 0.1 * float(np.ptp(v.quad[:, 0])):
+    if not quad_ok(quad, (w, h)) or moved > MAX_POLISH_MOVE * float(np.ptp(v.quad[:, 0])):
         return v
     if appearance(frame_gray, polished, ref_gray, inverted) <= look:
         return v

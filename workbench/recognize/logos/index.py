@@ -32,7 +32,8 @@ GRID = (8, 4)  # cells over a reference, for the coverage of its inliers
 VERSION = 1  # of how references are described; part of the cache key
 _ARRAYS = ("sizes", "occupied", "ref", "polarity", "pts", "sizes_kp", "angles", "desc")
 _REFERENCE_FIELDS = (
-    "features", "reference_width", "reference_scales", "reference_blur", "invert", "max_features"
+    "features", "rootsift", "reference_width", "reference_scales", "reference_blur", "invert",
+    "max_features",
 )  # fmt: skip
 
 

@@ -24,8 +24,9 @@ class MatchParams:
     """
 
     features: str = "sift"  # "sift" (default), "orb" or "akaze" (if this OpenCV has it)
+    rootsift: bool = True  # SIFT descriptors compared as RootSIFT (features.root)
     reference_width: int = 320  # px; each reference is resized to this width
-    reference_scales: tuple[float, ...] = (1.0, 0.6, 0.35)  # views for logos of any size
+    reference_scales: tuple[float, ...] = (1.0, 0.6, 0.35, 0.22)  # views for logos of any size
     reference_blur: float = 1.0  # px; also index blurred copies of the views at scale <= 0.5
     invert: bool = True  # also index colour-inverted references (dark-mode screens)
     scan_scale: float = 0.75  # the frame is scanned at this scale
