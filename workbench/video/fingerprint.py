@@ -6,6 +6,12 @@ decoding. Black bars (letterboxing, pillarboxing) are found and cut off first; t
 active picture is hashed whole and at three centred crops (88 %, 77 %, 67 %), so a copy
 cropped by up to a fifth, or one with a channel logo in a corner or a ticker along the
 bottom, still agrees with the original on at least one pair of regions.
+
+`batch_hashes` computes the same hashes for a stack of pictures at once (bit for bit
+those of `region_hashes`, so the method version is the same): the pictures are grouped
+by their active box, each region of a group is scaled down as one strip of side-by-side
+tiles, and the DCT runs over all rows of all tiles in one call, then over the 8 columns
+the hash keeps (the 2-D DCT is the row transform followed by the column transform).
 """
 
 from __future__ import annotations
@@ -24,6 +30,8 @@ BAR_LEVEL = 24  # 0-255 luma: a row or column darker than this everywhere is a b
 BAR_MAX = 0.3  # bars cover at most this share of the picture on each side
 
 _HASH_SIDE = 32
+_TILES = 128  # pictures scaled down side by side in one call
+_BATCH = 512  # pictures the Fingerprinter hashes together
 
 
 @dataclass(frozen=True, eq=False)
@@ -99,24 +107,111 @@ def _dct_hash(img: np.ndarray) -> int:
 
 
 class Fingerprinter:
-    """Collects the hashes of frames pushed in order (their small luma pictures)."""
+    """Collects the hashes of frames pushed in order (their small luma pictures), hashed
+    a batch at a time."""
 
     def __init__(self) -> None:
         self._indices: list[int] = []
         self._times: list[float] = []
         self._hashes: list[np.ndarray] = []
+        self._waiting: list[np.ndarray] = []
 
     def push(self, index: int, time: float, gray: np.ndarray) -> None:
+        if self._waiting and gray.shape != self._waiting[0].shape:
+            self._flush()
         self._indices.append(index)
         self._times.append(time)
-        self._hashes.append(region_hashes(gray))
+        self._waiting.append(gray)
+        if len(self._waiting) >= _BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._waiting:
+            self._hashes.append(batch_hashes(np.stack(self._waiting)))
+            self._waiting = []
 
     def finish(self) -> FrameHashes:
+        self._flush()
         n = len(self._indices)
         hashes = np.vstack(self._hashes) if n else np.zeros((0, len(REGIONS)), np.uint64)
         return FrameHashes(
             np.asarray(self._indices, np.int64), np.asarray(self._times, np.float64), hashes
         )
+
+
+def active_boxes(grays: np.ndarray) -> np.ndarray:
+    """(n, 4) `active_box` of each picture of an (n, h, w) stack."""
+    h, w = grays.shape[1:]
+    rows = grays.max(axis=2) < BAR_LEVEL
+    cols = grays.max(axis=1) < BAR_LEVEL
+    y0 = _runs(rows, int(h * BAR_MAX))
+    y1 = h - _runs(rows[:, ::-1], int(h * BAR_MAX))
+    x0 = _runs(cols, int(w * BAR_MAX))
+    x1 = w - _runs(cols[:, ::-1], int(w * BAR_MAX))
+    dark = (y1 - y0 < h // 3) | (x1 - x0 < w // 3)  # a dark picture, not bars
+    boxes = np.stack([x0, y0, x1, y1], axis=1)
+    boxes[dark] = (0, 0, w, h)
+    return boxes
+
+
+def _runs(dark: np.ndarray, limit: int) -> np.ndarray:
+    """How many leading entries of each row of `dark` are True (up to `limit`)."""
+    lead = np.where(dark.all(axis=1), dark.shape[1], np.argmin(dark, axis=1))
+    return np.minimum(lead, limit).astype(np.int64)
+
+
+def batch_hashes(grays: np.ndarray) -> np.ndarray:
+    """(n, len(REGIONS)) uint64: `region_hashes` of every picture of an (n, h, w) uint8
+    stack, bit for bit, computed a group of pictures with the same active box at a time."""
+    n = grays.shape[0]
+    out = np.empty((n, len(REGIONS)), np.uint64)
+    if n == 0:
+        return out
+    boxes = active_boxes(grays)
+    kinds, which = np.unique(boxes, axis=0, return_inverse=True)
+    for k, (x0, y0, x1, y1) in enumerate(kinds):
+        members = np.flatnonzero(which.ravel() == k)
+        active = grays[members, y0:y1, x0:x1].astype(np.float32)
+        h, w = active.shape[1:]
+        smalls = []
+        for ratio in REGIONS:
+            ch, cw = max(2, round(h * ratio)), max(2, round(w * ratio))
+            top, left = (h - ch) // 2, (w - cw) // 2
+            smalls.append(_scale_down(active[:, top : top + ch, left : left + cw]))
+        blocks = _dct_blocks(np.stack(smalls, axis=1).reshape(-1, _HASH_SIDE, _HASH_SIDE))
+        out[members] = _pack(blocks).reshape(len(members), len(REGIONS))
+    return out
+
+
+def _scale_down(crops: np.ndarray) -> np.ndarray:
+    """(m, 32, 32) of (m, h, w) float32 crops: `_TILES` at a time placed side by side and
+    scaled in one call (every tile maps onto exactly one output tile of the same size)."""
+    m, h = crops.shape[:2]
+    side = _HASH_SIDE
+    out = np.empty((m, side, side), np.float32)
+    for s in range(0, m, _TILES):
+        part = crops[s : s + _TILES]
+        strip = np.ascontiguousarray(part.transpose(1, 0, 2)).reshape(h, -1)
+        small = cv2.resize(strip, (side * len(part), side), interpolation=cv2.INTER_AREA)
+        out[s : s + len(part)] = small.reshape(side, len(part), side).transpose(1, 0, 2)
+    return out
+
+
+def _dct_blocks(smalls: np.ndarray) -> np.ndarray:
+    """(m, 64) the top-left 8x8 of the 2-D DCT of each (32, 32) picture, as `cv2.dct`
+    computes it: every row transformed, then the 8 kept columns."""
+    m, side = smalls.shape[0], _HASH_SIDE
+    rows = cv2.dct(np.ascontiguousarray(smalls).reshape(m * side, side), flags=cv2.DCT_ROWS)
+    cols = np.ascontiguousarray(rows.reshape(m, side, side)[:, :, :8].transpose(0, 2, 1))
+    done = cv2.dct(cols.reshape(m * 8, side), flags=cv2.DCT_ROWS).reshape(m, 8, side)
+    return np.ascontiguousarray(done[:, :, :8].transpose(0, 2, 1)).reshape(m, 64)
+
+
+def _pack(blocks: np.ndarray) -> np.ndarray:
+    """(m,) uint64 hashes: each bit says a coefficient is above the median of the AC ones."""
+    median = np.partition(blocks[:, 1:], 31, axis=1)[:, 31:32]
+    bits = np.packbits(blocks > median, axis=1, bitorder="little")
+    return bits.view("<u8").ravel().astype(np.uint64)
 
 
 def fingerprint_frames(frames: Iterable[tuple[int, float, np.ndarray]]) -> FrameHashes:
