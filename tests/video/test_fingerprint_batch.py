@@ -55,7 +55,7 @@ def test_real_footage_through_the_keyframe_pass(name: str) -> None:
     sigs = [s for _, s in zip(range(700), scan, strict=False)]
     grays = np.stack([s.gray for s in sigs])
     assert np.array_equal(batch_hashes(grays), per_picture(grays))
-    fp = fingerprint_frames((s.index, s.time, s.gray) for s in sigs)  # batches of 512 + rest
+    fp = fingerprint_frames((s.index, s.time, s.gray) for s in sigs)  # full batches and the rest
     assert np.array_equal(fp.hashes, per_picture(grays))
     assert np.array_equal(fp.indices, [s.index for s in sigs])
     rng = np.random.default_rng(len(name))

@@ -11,7 +11,7 @@ bottom, still agrees with the original on at least one pair of regions.
 those of `region_hashes`, so the method version is the same): the pictures are grouped
 by their active box, each region of a group is scaled down as one strip of side-by-side
 tiles, and the DCT runs over all rows of all tiles in one call, then over the 8 columns
-the hash keeps (the 2-D DCT is the row transform followed by the column transform).
+the hash keeps (`cv2.dct`'s 2-D transform is its row transform, then its column one).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ BAR_MAX = 0.3  # bars cover at most this share of the picture on each side
 
 _HASH_SIDE = 32
 _TILES = 128  # pictures scaled down side by side in one call
-_BATCH = 512  # pictures the Fingerprinter hashes together
+_BATCH = 128  # pictures the Fingerprinter hashes together
 
 
 @dataclass(frozen=True, eq=False)
@@ -168,43 +168,39 @@ def batch_hashes(grays: np.ndarray) -> np.ndarray:
     if n == 0:
         return out
     boxes = active_boxes(grays)
-    kinds, which = np.unique(boxes, axis=0, return_inverse=True)
-    for k, (x0, y0, x1, y1) in enumerate(kinds):
-        members = np.flatnonzero(which.ravel() == k)
+    if (boxes == boxes[0]).all():  # the usual case: one box for the whole batch
+        groups = [(boxes[0], slice(None))]
+    else:
+        kinds, which = np.unique(boxes, axis=0, return_inverse=True)
+        groups = [(box, np.flatnonzero(which.ravel() == k)) for k, box in enumerate(kinds)]
+    for (x0, y0, x1, y1), members in groups:
         active = grays[members, y0:y1, x0:x1].astype(np.float32)
         h, w = active.shape[1:]
-        smalls = []
-        for ratio in REGIONS:
+        for r, ratio in enumerate(REGIONS):
             ch, cw = max(2, round(h * ratio)), max(2, round(w * ratio))
             top, left = (h - ch) // 2, (w - cw) // 2
-            smalls.append(_scale_down(active[:, top : top + ch, left : left + cw]))
-        blocks = _dct_blocks(np.stack(smalls, axis=1).reshape(-1, _HASH_SIDE, _HASH_SIDE))
-        out[members] = _pack(blocks).reshape(len(members), len(REGIONS))
+            out[members, r] = _crop_hashes(active[:, top : top + ch, left : left + cw])
     return out
 
 
-def _scale_down(crops: np.ndarray) -> np.ndarray:
-    """(m, 32, 32) of (m, h, w) float32 crops: `_TILES` at a time placed side by side and
-    scaled in one call (every tile maps onto exactly one output tile of the same size)."""
+def _crop_hashes(crops: np.ndarray) -> np.ndarray:
+    """(m,) uint64 hashes of (m, h, w) float32 crops, `_TILES` at a time: the crops side
+    by side in one strip, scaled down in one call (every tile maps onto exactly one output
+    tile), then the DCT of every row of every tile (the strip's rows, cut in 32s) and of
+    the 8 kept columns, as `cv2.dct` computes the 2-D transform."""
     m, h = crops.shape[:2]
     side = _HASH_SIDE
-    out = np.empty((m, side, side), np.float32)
+    out = np.empty(m, np.uint64)
     for s in range(0, m, _TILES):
         part = crops[s : s + _TILES]
+        n = len(part)
         strip = np.ascontiguousarray(part.transpose(1, 0, 2)).reshape(h, -1)
-        small = cv2.resize(strip, (side * len(part), side), interpolation=cv2.INTER_AREA)
-        out[s : s + len(part)] = small.reshape(side, len(part), side).transpose(1, 0, 2)
+        small = cv2.resize(strip, (side * n, side), interpolation=cv2.INTER_AREA)
+        rows = cv2.dct(small.reshape(side * n, side), flags=cv2.DCT_ROWS)  # (y, tile, u)
+        cols = np.ascontiguousarray(rows.reshape(side, n, side)[:, :, :8].transpose(1, 2, 0))
+        done = cv2.dct(cols.reshape(n * 8, side), flags=cv2.DCT_ROWS).reshape(n, 8, side)
+        out[s : s + n] = _pack(done[:, :, :8].transpose(0, 2, 1).reshape(n, 64))
     return out
-
-
-def _dct_blocks(smalls: np.ndarray) -> np.ndarray:
-    """(m, 64) the top-left 8x8 of the 2-D DCT of each (32, 32) picture, as `cv2.dct`
-    computes it: every row transformed, then the 8 kept columns."""
-    m, side = smalls.shape[0], _HASH_SIDE
-    rows = cv2.dct(np.ascontiguousarray(smalls).reshape(m * side, side), flags=cv2.DCT_ROWS)
-    cols = np.ascontiguousarray(rows.reshape(m, side, side)[:, :, :8].transpose(0, 2, 1))
-    done = cv2.dct(cols.reshape(m * 8, side), flags=cv2.DCT_ROWS).reshape(m, 8, side)
-    return np.ascontiguousarray(done[:, :, :8].transpose(0, 2, 1)).reshape(m, 64)
 
 
 def _pack(blocks: np.ndarray) -> np.ndarray:
