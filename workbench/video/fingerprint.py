@@ -168,6 +168,7 @@ def batch_hashes(grays: np.ndarray) -> np.ndarray:
     if n == 0:
         return out
     boxes = active_boxes(grays)
+    groups: list[tuple[np.ndarray, slice | np.ndarray]]
     if (boxes == boxes[0]).all():  # the usual case: one box for the whole batch
         groups = [(boxes[0], slice(None))]
     else:
