@@ -1,8 +1,10 @@
 """The same footage across uploads: fingerprint speed, copy-search speed at archive scale,
 and copy-detection recall and precision, each against a reference measured in this run.
 
-1. Fingerprinting: the region hashes of every picture of real and generated clips, against
-   the keyframe pass's own decode + scale-down of the same frames (the reference).
+1. Fingerprinting: the region hashes of every picture of real and generated clips, batched
+   as the keyframe pass computes them, against the per-picture function (the reference,
+   same pictures, same run; CPU time on one core, bit-identity checked, memory), and
+   against the keyframe pass's own decode + scale-down of the same frames.
 2. Search: one shot looked up in an archive of 1,000 videos (about 100,000 keyframes:
    3,000 frames each, one keyframe per 30 frames), against a brute-force alignment of the
    shot with every video (measured on 50 videos, extrapolated to 1,000). The background
