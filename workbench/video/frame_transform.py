@@ -17,7 +17,7 @@ import numpy as np
 
 from workbench.video.fingerprint import active_box
 
-METHOD = "workbench.video.frame_transform/3"
+METHOD = "workbench.video.frame_transform/2"
 WORK_WIDTH = 240  # frame A is compared at this width
 SCALES = 22  # scales tried coarsely, over 0.7x-1.4x the scale of B's picture to A's
 CENTRE = 0.6  # share of B's picture (each side) used as the template
@@ -176,12 +176,10 @@ def _small(rgb: np.ndarray, k: float) -> np.ndarray:
 
 
 def _moved(a_small: np.ndarray, shape: tuple[int, ...], t: Similarity, k: float) -> np.ndarray:
-    """A (at the working width) moved by `t` into B's frame: rescaled as `estimate` rescales
-    it (area interpolation: fine detail such as foliage does not alias), then shifted."""
     h, w = shape[:2]
-    scaled = cv2.resize(a_small, None, fx=t.scale, fy=t.scale_y, interpolation=cv2.INTER_AREA)
-    m = np.array([[1, 0, t.tx * k], [0, 1, t.ty * k]], np.float32)
-    return cv2.warpAffine(scaled, m, (w, h), flags=cv2.INTER_LINEAR)
+    m = np.array([[t.scale, 0, t.tx * k], [0, t.scale_y, t.ty * k]], np.float32)
+    flags = cv2.INTER_AREA if t.scale < 1 else cv2.INTER_LINEAR
+    return cv2.warpAffine(a_small, m, (w, h), flags=flags)
 
 
 def _centre(p: np.ndarray, q: np.ndarray, b_small: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
