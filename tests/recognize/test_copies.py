@@ -93,7 +93,8 @@ def test_the_copy_is_found_frame_exact_and_the_look_alike_room_is_not(
         assert x.b_first == COPY.frame_of(x.a_first)  # frame-exact
         assert x.b_last == COPY.frame_of(x.a_last)
         assert x.offset_s == pytest.approx((COPY.prefix - COPY.start) / 25, abs=1e-3)
-        assert x.method.startswith("workbench.recognize.copies/1")
+        assert x.method.startswith("workbench.recognize.copies/2")
+        assert x.params["verified"]["motion"] >= x.params["motion_ncc"]
     first = min(from_original, key=lambda x: x.shot_a)
     assert first.a_first == COPY.start  # the frames the copy dropped are not claimed
 

@@ -26,14 +26,23 @@ from workbench.video.analysis import load_analysis, video_fingerprint
 from workbench.video.copy_align import Alignment, ArchiveIndex
 from workbench.video.fingerprint import METHOD as FINGERPRINT
 from workbench.video.fingerprint import FrameHashes
-from workbench.video.frame_transform import Similarity, agreement, estimate, inverse
+from workbench.video.frame_transform import (
+    Similarity,
+    agreement,
+    estimate,
+    inverse,
+    motion_agreement,
+)
 from workbench.video.frames import FrameReader
 from workbench.video.shots import Shot
 
-METHOD = f"workbench.recognize.copies/1 ({FINGERPRINT}; {copy_align.METHOD})"
+METHOD = f"workbench.recognize.copies/2 ({FINGERPRINT}; {copy_align.METHOD})"
 VERIFY = 0.91  # the middle aligned frames' pixels must agree this well (normalised
 #               cross-correlation after the estimated scale and crop): look-alike rooms
 #               with the same layout pass the hashes, not this
+MOTION = 0.4  # the change from the copy's first to its last aligned frame must agree this
+#               well (difference pictures, after the transform): a look-alike room whose
+#               pictures fit frame by frame does not move the same way
 SNAP = 1  # frames: a copy starting this close to a cut of the other video snaps to it
 TASK = "copies: shots searched"
 
@@ -57,6 +66,7 @@ def params() -> dict[str, object]:
         "regions": list(copy_align.REGIONS),
         "snap_frames": SNAP,
         "verify_ncc": VERIFY,
+        "motion_ncc": MOTION,
     }
 
 
@@ -153,8 +163,11 @@ def verify(
     same videos), then must hold on the pairs a quarter and three quarters in, where the
     picture has moved on: look-alike rooms fit one frame, not the motion. The middle pair
     is scored first and the check stops at the first pair that fails (most candidates
-    fail at once, and their other frames are not decoded). The transform and the scores
-    are kept in the link's params."""
+    fail at once, and their other frames are not decoded). Last, the change from the first
+    to the last aligned frame must agree in both videos (`motion_agreement`, at least
+    `MOTION`; a still shot passes): a look-alike room with the same layout fits frame by
+    frame, not the way its pictures move. The transform and the scores are kept in the
+    link's params."""
     known = {} if known is None else known
     for sha in (link.video_a, link.video_b):
         if sha not in readers:
@@ -194,8 +207,27 @@ def verify(
     }
     if min(scores) < VERIFY or len(scores) < len(picks):
         return False
+    motion = _motion(link, readers, fit)
+    link.params["verified"]["motion"] = None if motion is None else round(motion, 4)
+    if motion is not None and motion < MOTION:
+        return False
     known[(link.video_a, link.video_b)] = fit
     return True
+
+
+def _motion(link: CopyLink, readers: dict[str, FrameReader], fit: Similarity) -> float | None:
+    """How the picture changes from the first to the last aligned frame, in both videos
+    (`motion_agreement`; None: it does not change)."""
+    if link.a_last == link.a_first:
+        return None
+    b_last = min(link.b_first + link.a_last - link.a_first, link.b_last)
+    a_reader, b_reader = readers[link.video_a], readers[link.video_b]
+    try:
+        a = (a_reader.get(link.a_first).rgb, a_reader.get(link.a_last).rgb)
+        b = (b_reader.get(link.b_first).rgb, b_reader.get(b_last).rgb)
+        return motion_agreement(a, b, fit)
+    except WorkbenchError:
+        return None
 
 
 def _shots(case: Case, sha: str) -> tuple[Shot, ...]:

@@ -23,6 +23,8 @@ SCALES = 22  # scales tried coarsely, over 0.7x-1.4x the scale of B's picture to
 CENTRE = 0.6  # share of B's picture (each side) used as the template
 STRETCH_BELOW = 0.95  # a uniform scale fitting worse than this (but at least STRETCH_FROM,
 STRETCH_FROM = 0.6  # not an unrelated picture): other aspect ratios are tried
+TICKER = 15  # per cent of the picture's height at its bottom left out of the motion check
+MOTION_MIN = 1.5  # mean grey levels of change: less is a still picture (coding noise)
 ASPECTS = (0.82, 0.87, 0.92, 0.96, 1.04, 1.09, 1.15, 1.22)  # a crop of up to 20 % stretched
 
 
@@ -140,19 +142,56 @@ def agreement(rgb_a: np.ndarray, rgb_b: np.ndarray, t: Similarity) -> float:
     """How well frame A, moved by `t`, agrees with frame B inside the centre of B's
     picture (normalised cross-correlation, -1..1), measured as `estimate` measures it:
     both frames at the working width of A."""
-    a, b = _gray(rgb_a), _gray(rgb_b)
-    k = WORK_WIDTH / a.shape[1]
-    a_small = cv2.resize(a, None, fx=k, fy=k, interpolation=cv2.INTER_AREA).astype(np.float32)
-    b_small = cv2.resize(b, None, fx=k, fy=k, interpolation=cv2.INTER_AREA).astype(np.float32)
-    h, w = b_small.shape
+    k = WORK_WIDTH / rgb_a.shape[1]
+    a_small, b_small = _small(rgb_a, k), _small(rgb_b, k)
+    return _ncc(*_centre(_moved(a_small, b_small.shape, t, k), b_small, b_small))
+
+
+def motion_agreement(
+    a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray], t: Similarity
+) -> float | None:
+    """How well the change between two frames of A (moved by `t`) agrees with the change
+    between the aligned frames of B, over B's picture where A's lands on it, above the
+    band of a ticker (normalised
+    cross-correlation of the difference pictures, -1..1); None where neither changes
+    (a still picture: no evidence either way). Look-alike rooms fit one frame, not the
+    way their pictures move."""
+    k = WORK_WIDTH / a[0].shape[1]
+    b0, b1 = _small(b[0], k), _small(b[1], k)
+    moved = _moved(_small(a[1], k) - _small(a[0], k), b0.shape, t, k)
+    seen = _moved(np.ones_like(_small(a[0], k)), b0.shape, t, k) > 0.99  # A's picture in B
+    x0, y0, x1, y1 = picture_box(b0.astype(np.uint8))
+    y1 -= (y1 - y0) * TICKER // 100  # not the band where a ticker runs
+    keep = seen[y0:y1, x0:x1]
+    p, q = moved[y0:y1, x0:x1][keep], (b1 - b0)[y0:y1, x0:x1][keep]
+    if p.size < 64:
+        return None
+    if max(float(np.abs(p).mean()), float(np.abs(q).mean())) < MOTION_MIN:
+        return None
+    return _ncc(p, q)
+
+
+def _small(rgb: np.ndarray, k: float) -> np.ndarray:
+    return cv2.resize(_gray(rgb), None, fx=k, fy=k, interpolation=cv2.INTER_AREA).astype(np.float32)
+
+
+def _moved(a_small: np.ndarray, shape: tuple[int, ...], t: Similarity, k: float) -> np.ndarray:
+    h, w = shape[:2]
     m = np.array([[t.scale, 0, t.tx * k], [0, t.scale_y, t.ty * k]], np.float32)
     flags = cv2.INTER_AREA if t.scale < 1 else cv2.INTER_LINEAR
-    moved = cv2.warpAffine(a_small, m, (w, h), flags=flags)
+    return cv2.warpAffine(a_small, m, (w, h), flags=flags)
+
+
+def _centre(p: np.ndarray, q: np.ndarray, b_small: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The centre of B's picture (inside its bars, a little above the middle) of p and q."""
     bx0, by0, bx1, by1 = picture_box(b_small.astype(np.uint8))
     bw, bh = bx1 - bx0, by1 - by0
     tw, th = max(8, int(bw * CENTRE)), max(8, int(bh * CENTRE))
     x0, y0 = bx0 + (bw - tw) // 2, by0 + int((bh - th) * 0.4)
-    p, q = moved[y0 : y0 + th, x0 : x0 + tw].ravel(), b_small[y0 : y0 + th, x0 : x0 + tw].ravel()
+    return p[y0 : y0 + th, x0 : x0 + tw].ravel(), q[y0 : y0 + th, x0 : x0 + tw].ravel()
+
+
+def _ncc(p: np.ndarray, q: np.ndarray) -> float:
     p, q = p - p.mean(), q - q.mean()
     denom = float(np.sqrt((p * p).sum() * (q * q).sum()))
     return float((p * q).sum() / denom) if denom > 0 else 0.0
