@@ -24,6 +24,7 @@ from workbench.recognize.find.signatures import case_signatures
 from workbench.recognize.interfaces import METHOD as IF_METHOD
 from workbench.recognize.interfaces import load_signatures
 from workbench.recognize.ocr import DEFAULT, OcrEngine, make_engine
+from workbench.recognize.ocr.fuse import fuse_readings
 from workbench.recognize.ocr.prep import Prep
 from workbench.recognize.pdf_text import page_text
 from workbench.recognize.per_keyframe import KeyframeRun, run_keyframes, video_keyframes
@@ -36,7 +37,7 @@ from workbench.recognize.vendors.normalize import normalized
 from workbench.recognize.vendors.resolve import METHOD as VENDOR_METHOD
 from workbench.video.analysis import StoredAnalysis, StoredKeyframe
 from workbench.video.errors import VideoError
-from workbench.video.frames import FrameReader, FrameRef
+from workbench.video.frames import Frame, FrameReader, FrameRef
 from workbench.video.media_kind import DOCUMENT, VIDEO
 
 STAGE = "text"
@@ -51,6 +52,10 @@ class TextStageParams:
     # a whole read takes the sharpest of the frames up to this many either side of the
     # keyframe that show the same picture: one blurred keyframe does not lose a shot's text
     sharpest: int = 2
+    # a whole read also reads up to this many other frames of the same picture, one every
+    # `fuse_step_s` seconds either side, and votes each line across them (ocr/fuse.py)
+    fuse: int = 0
+    fuse_step_s: float = 1.0
 
 
 @dataclass
@@ -111,9 +116,16 @@ def read_keyframe(
         regions = regions_to_read(previous_gray, gray, (w, h), params.tiles)
     else:
         regions = [(0, 0, w, h)]
-    if regions == [(0, 0, w, h)] and params.sharpest > 0 and reader.kind == VIDEO:
+    whole = regions == [(0, 0, w, h)] and reader.kind == VIDEO
+    if whole and params.sharpest > 0:
         frame = sharpest_near(reader, frame, gray, params)
     hits = read_frame(engine, frame.rgb, regions, params.prep) if regions else []
+    if whole and params.fuse > 0:
+        per_frame = [(frame.ref.index, hits)]
+        for other in fuse_frames(reader, frame.ref.index, gray, params):
+            per_frame.append((other.ref.index, read_frame(engine, other.rgb, regions, params.prep)))
+        if len(per_frame) > 1:
+            hits = fuse_readings(per_frame, frame.ref.index)
     read = KeyframeRead(frame.ref, (w, h), tuple(regions), tuple(hits), engine.version())
     return read, gray
 
@@ -147,6 +159,33 @@ def sharpest_near(reader: FrameReader, frame, gray: np.ndarray, params: TextStag
     return best
 
 
+def fuse_frames(reader: FrameReader, index: int, gray: np.ndarray, params: TextStageParams):
+    """Up to `params.fuse` other frames showing the same picture as frame `index`, one
+    every `fuse_step_s` seconds either side (nearest first), each the sharpest of its own
+    neighbours; a frame of another picture (a cut, a pan) is skipped."""
+    step = max(1, round(params.fuse_step_s * (reader.fps or 25.0)))
+    out: list[Frame] = []
+    for k in range(1, 2 * params.fuse + 1):
+        if len(out) >= params.fuse:
+            break
+        other = index + (k + 1) // 2 * step * (1 if k % 2 else -1)
+        if other < 0 or other >= reader.frame_count:
+            continue
+        try:
+            cand = reader.get(other)
+        except VideoError:
+            continue
+        small = small_gray(cand.rgb, params.tiles.work_width)
+        if small.shape != gray.shape or _unlike(small, gray, 12.0):
+            continue
+        out.append(sharpest_near(reader, cand, small, params) if params.sharpest else cand)
+    return out
+
+
+def _unlike(a: np.ndarray, b: np.ndarray, limit: float) -> bool:
+    return float(np.abs(a.astype(np.int16) - b.astype(np.int16)).mean()) > limit
+
+
 def text_run(
     video_sha256: str, analysis: StoredAnalysis, params: TextStageParams, method: str
 ) -> tuple[str, dict[str, Any]]:
@@ -157,6 +196,7 @@ def text_run(
         "tiles": asdict(params.tiles),
         "incremental": params.incremental,
         "sharpest": params.sharpest,
+        **({"fuse": params.fuse, "fuse_step_s": params.fuse_step_s} if params.fuse else {}),
         "keyframes": analysis.params_hash,
         "vendors": VENDOR_METHOD,
         "capabilities": CAP_METHOD,
