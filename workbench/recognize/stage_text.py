@@ -162,7 +162,8 @@ def sharpest_near(reader: FrameReader, frame, gray: np.ndarray, params: TextStag
 def fuse_frames(reader: FrameReader, index: int, gray: np.ndarray, params: TextStageParams):
     """Up to `params.fuse` other frames showing the same picture as frame `index`, one
     every `fuse_step_s` seconds either side (nearest first), each the sharpest of its own
-    neighbours; a frame of another picture (a cut, a pan) is skipped."""
+    neighbours; a frame of another picture (a cut, a pan) is skipped, and so is one no
+    sharper than the keyframe (a sharp keyframe costs one read)."""
     step = max(1, round(params.fuse_step_s * (reader.fps or 25.0)))
     out: list[Frame] = []
     for k in range(1, 2 * params.fuse + 1):
@@ -176,10 +177,16 @@ def fuse_frames(reader: FrameReader, index: int, gray: np.ndarray, params: TextS
         except VideoError:
             continue
         small = small_gray(cand.rgb, params.tiles.work_width)
-        if small.shape != gray.shape or _unlike(small, gray, 12.0):
-            continue
+        if small.shape != gray.shape or _unlike(small, gray, 12.0) or not sharper(small, gray):
+            continue  # another picture, or no sharper than the keyframe: nothing to gain
         out.append(sharpest_near(reader, cand, small, params) if params.sharpest else cand)
     return out
+
+
+def sharper(small: np.ndarray, key: np.ndarray) -> bool:
+    """`small` is worth reading besides the keyframe `key`: clearly sharper, measured on
+    one field (even rows) so that interlacing's combing does not pass for detail."""
+    return sharpness(small[::2]) > 1.15 * sharpness(key[::2])
 
 
 def _unlike(a: np.ndarray, b: np.ndarray, limit: float) -> bool:

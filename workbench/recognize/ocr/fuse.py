@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 from workbench.recognize.records import BBox, TextHit, iou
 
 AGREE = 85.0  # two readings of a line count as the same text
-LONE_SCORE = 0.75  # a line read on one frame only, not the keyframe, needs this confidence
+LONE_SCORE = 0.9  # a line read on one frame only, not the keyframe, needs this confidence
 
 
 def _norm(text: str) -> str:
