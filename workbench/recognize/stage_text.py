@@ -24,6 +24,7 @@ from workbench.recognize.find.signatures import case_signatures
 from workbench.recognize.interfaces import METHOD as IF_METHOD
 from workbench.recognize.interfaces import load_signatures
 from workbench.recognize.ocr import DEFAULT, OcrEngine, make_engine
+from workbench.recognize.ocr.fuse import METHOD as FUSE_METHOD
 from workbench.recognize.ocr.fuse import fuse_readings
 from workbench.recognize.ocr.prep import Prep
 from workbench.recognize.pdf_text import page_text
@@ -54,7 +55,7 @@ class TextStageParams:
     sharpest: int = 2
     # a whole read also reads up to this many other frames of the same picture, one every
     # `fuse_step_s` seconds either side, and votes each line across them (ocr/fuse.py)
-    fuse: int = 0
+    fuse: int = 2  # chosen by bench/bench_ocr_fuse.py
     fuse_step_s: float = 1.0
 
 
@@ -203,7 +204,9 @@ def text_run(
         "tiles": asdict(params.tiles),
         "incremental": params.incremental,
         "sharpest": params.sharpest,
-        **({"fuse": params.fuse, "fuse_step_s": params.fuse_step_s} if params.fuse else {}),
+        "fuse": params.fuse,
+        "fuse_step_s": params.fuse_step_s,
+        "fusion": FUSE_METHOD,
         "keyframes": analysis.params_hash,
         "vendors": VENDOR_METHOD,
         "capabilities": CAP_METHOD,

@@ -16,6 +16,7 @@ from rapidfuzz import fuzz
 
 from workbench.recognize.records import BBox, TextHit, iou
 
+METHOD = "workbench.ocr-fuse/1"  # in the text stage's run key: bump when the vote changes
 AGREE = 85.0  # two readings of a line count as the same text
 LONE_SCORE = 0.9  # a line read on one frame only, not the keyframe, needs this confidence
 
