@@ -6,12 +6,13 @@ frames, and real photographs shipped by packages (scikit-image, opencv-doc; word
 truth, as bench_ocr_table.py). Every second of the clip gets its own degradation (motion
 blur, defocus, interlacing: strong on about half of the seconds, mild otherwise) and a
 camera shake of a pixel or two. "keyframe" reads second 0 as the stage reads a whole
-keyframe (`screen.read_frame`); "fused" also reads those of seconds 1..N (the frames the
-stage picks, one a second) that are sharper than the keyframe (`stage_text.sharper`), and
-votes per line (`ocr.fuse.fuse_readings`). Recall counts text >= 10 px;
+keyframe (`screen.read_frame`); "fusedN" also reads the N sharpest of seconds 1..look (the
+frames the stage looks at, one a second) that are clearly sharper than the keyframe
+(`stage_text.pick_sharper`), and votes per line (`ocr.fuse.fuse_readings`). Reads are
+shared between the ways; each way's s/kf sums the reads it uses. Recall counts text >= 10 px;
 precision counts every line kept (`plausible`), as bench_ocr_table.py.
 
-    .venv/bin/python bench/bench_ocr_fuse.py [--clips 4] [--fuse 2] [--engine routed]
+    .venv/bin/python bench/bench_ocr_fuse.py [--clips 4] [--fuse 1,2] [--look 4] [--seed 3000]
 
 s/kf is the mean seconds per keyframe of each way, measured in the same run.
 """
@@ -38,7 +39,7 @@ from workbench.recognize.ocr import DEFAULT, make_engine
 from workbench.recognize.ocr.fuse import fuse_readings
 from workbench.recognize.ocr.prep import Prep
 from workbench.recognize.screen import read_frame
-from workbench.recognize.stage_text import sharper
+from workbench.recognize.stage_text import pick_sharper
 from workbench.recognize.tiles import TileParams, small_gray
 
 WAYS = ("keyframe", "fused")
@@ -62,44 +63,45 @@ def filmed(rgb: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--clips", type=int, default=4, help="clips per generator")
-    ap.add_argument("--fuse", type=int, default=2, help="other frames read per keyframe")
+    ap.add_argument("--fuse", default="1,2", help="other frames read per keyframe (a list)")
+    ap.add_argument("--look", type=int, default=4, help="other seconds looked at")
     ap.add_argument("--engine", default=DEFAULT)
     ap.add_argument("--seed", type=int, default=3000)
     args = ap.parse_args()
     began = time.perf_counter()
-    n = args.clips
+    n, fuses = args.clips, [int(f) for f in args.fuse.split(",")]
+    ways = ["keyframe", *(f"fused{f}" for f in fuses)]
     pictures = [("A", make_frame(args.seed + k, 0.1)) for k in range(n)]
     pictures += [("B", make_frame_b(args.seed + k, 0.1)) for k in range(n)]
     photos = installed_photos()
     print(
         f"{n} clips from generator A, {n} from B, {len(photos)} from real photographs; "
-        f"{1 + args.fuse} seconds each, engine {args.engine}, seed {args.seed}"
+        f"{1 + args.look} seconds each, engine {args.engine}, seed {args.seed}"
     )
     engine = make_engine(args.engine)
     engine.read(pictures[0][1].rgb[:64, :64])  # load the models outside the timing
-    cells = {way: Cells() for way in WAYS}
+    cells = {way: Cells() for way in ways}
     clips = [(src, f.rgb, f) for src, f in pictures] + [("real", rgb, p) for p, rgb in photos]
     for c, (source, rgb, truth) in enumerate(clips):
         rng = np.random.default_rng(args.seed + 7919 * c)
-        per_frame, spent = [], 0.0
-        key_gray = None
-        for second in range(1 + args.fuse):
-            frame = filmed(rgb, rng)
-            t = time.perf_counter()
-            gray = small_gray(frame, TileParams().work_width)
-            if key_gray is None:
-                key_gray = gray
-            elif not sharper(gray, key_gray):  # the stage reads only frames sharper than it
-                spent += time.perf_counter() - t
-                continue
-            per_frame.append((second, read_frame(engine, frame, None, Prep())))
-            spent += time.perf_counter() - t
-            if second == 0:
-                cells["keyframe"].seconds[source].append(spent)
+        frames = [filmed(rgb, rng) for _ in range(1 + args.look)]
         t = time.perf_counter()
-        fused = fuse_readings(per_frame, 0)
-        cells["fused"].seconds[source].append(spent + time.perf_counter() - t)
-        for way, hits in (("keyframe", per_frame[0][1]), ("fused", fused)):
+        grays = [small_gray(f, TileParams().work_width) for f in frames]
+        order = pick_sharper(grays[0], grays[1:], max(fuses))  # as the stage chooses
+        choose = time.perf_counter() - t
+        reads: dict[int, tuple[list, float]] = {}
+        for i in [0, *(1 + j for j in order)]:
+            t = time.perf_counter()
+            reads[i] = (read_frame(engine, frames[i], None, Prep()), time.perf_counter() - t)
+        for way in ways:
+            use = [0] if way == "keyframe" else [0, *(1 + j for j in order[: int(way[5:])])]
+            t = time.perf_counter()
+            if way == "keyframe":
+                hits = reads[0][0]
+            else:
+                hits = fuse_readings([(i, reads[i][0]) for i in use], 0)
+            spent = sum(reads[i][1] for i in use) + time.perf_counter() - t
+            cells[way].seconds[source].append(spent + (choose if way != "keyframe" else 0.0))
             if source == "real":
                 score_real(cells[way], truth, hits)
             else:
@@ -107,7 +109,7 @@ def main() -> None:
         print(f"  clip {c + 1}/{len(clips)} done", file=sys.stderr, flush=True)
     print(f"\n{'source':8} {'way':9} {'recall>=10px':>12} {'precision':>9} {'s/kf':>6}")
     for source in ("A", "B", "real", "all"):
-        for way in WAYS:
+        for way in ways:
             cl = cells[way]
             big = cl.total(lambda k, s=source: s in ("all", k[0]) and k[2] not in ("<10", "?"))
             every = cl.total(lambda k, s=source: s in ("all", k[0]))

@@ -57,6 +57,7 @@ class TextStageParams:
     # `fuse_step_s` seconds either side, and votes each line across them (ocr/fuse.py)
     fuse: int = 2  # chosen by bench/bench_ocr_fuse.py
     fuse_step_s: float = 1.0
+    fuse_look: int = 4  # frames looked at (decoded, not read) to choose the `fuse` sharpest
 
 
 @dataclass
@@ -161,15 +162,14 @@ def sharpest_near(reader: FrameReader, frame, gray: np.ndarray, params: TextStag
 
 
 def fuse_frames(reader: FrameReader, index: int, gray: np.ndarray, params: TextStageParams):
-    """Up to `params.fuse` other frames showing the same picture as frame `index`, one
-    every `fuse_step_s` seconds either side (nearest first), each the sharpest of its own
-    neighbours; a frame of another picture (a cut, a pan) is skipped, and so is one no
-    sharper than the keyframe (a sharp keyframe costs one read)."""
+    """Up to `params.fuse` other frames showing the same picture as frame `index`: of the
+    frames one every `fuse_step_s` seconds either side (`fuse_look` of them, nearest
+    first), the sharpest ones that are clearly sharper than the keyframe (a sharp keyframe
+    costs one read), each then the sharpest of its own neighbours; a frame of another
+    picture (a cut, a pan) is skipped."""
     step = max(1, round(params.fuse_step_s * (reader.fps or 25.0)))
-    out: list[Frame] = []
-    for k in range(1, 2 * params.fuse + 1):
-        if len(out) >= params.fuse:
-            break
+    cands: list[tuple[Frame, np.ndarray]] = []
+    for k in range(1, params.fuse_look + 1):
         other = index + (k + 1) // 2 * step * (1 if k % 2 else -1)
         if other < 0 or other >= reader.frame_count:
             continue
@@ -178,16 +178,22 @@ def fuse_frames(reader: FrameReader, index: int, gray: np.ndarray, params: TextS
         except VideoError:
             continue
         small = small_gray(cand.rgb, params.tiles.work_width)
-        if small.shape != gray.shape or _unlike(small, gray, 12.0) or not sharper(small, gray):
-            continue  # another picture, or no sharper than the keyframe: nothing to gain
-        out.append(sharpest_near(reader, cand, small, params) if params.sharpest else cand)
-    return out
+        if small.shape == gray.shape and not _unlike(small, gray, 12.0):
+            cands.append((cand, small))  # the same picture
+    chosen = pick_sharper(gray, [small for _, small in cands], params.fuse)
+    return [
+        sharpest_near(reader, cands[i][0], cands[i][1], params) if params.sharpest else cands[i][0]
+        for i in chosen
+    ]
 
 
-def sharper(small: np.ndarray, key: np.ndarray) -> bool:
-    """`small` is worth reading besides the keyframe `key`: clearly sharper, measured on
-    one field (even rows) so that interlacing's combing does not pass for detail."""
-    return sharpness(small[::2]) > 1.15 * sharpness(key[::2])
+def pick_sharper(key: np.ndarray, others: list[np.ndarray], n: int) -> list[int]:
+    """Indices of the (at most n) sharpest of `others` that are clearly sharper than `key`,
+    measured on one field (even rows) so that interlacing's combing does not pass for
+    detail; sharpest first."""
+    limit = 1.15 * sharpness(key[::2])
+    sharp = [(sharpness(o[::2]), i) for i, o in enumerate(others)]
+    return [i for s, i in sorted(sharp, reverse=True) if s > limit][:n]
 
 
 def _unlike(a: np.ndarray, b: np.ndarray, limit: float) -> bool:
@@ -206,6 +212,7 @@ def text_run(
         "sharpest": params.sharpest,
         "fuse": params.fuse,
         "fuse_step_s": params.fuse_step_s,
+        "fuse_look": params.fuse_look,
         "fusion": FUSE_METHOD,
         "keyframes": analysis.params_hash,
         "vendors": VENDOR_METHOD,
