@@ -72,3 +72,22 @@ def test_votes_pick_the_reading_most_frames_agree_on() -> None:
     fused = fuse_readings(per_frame, key=0)
     assert [h.text for h in fused] == ["Stellar Optics"]
     assert {r[0] for r in fused[0].readings} == {"e@0", "e@10", "e@20"}
+
+
+def test_fusion_never_reads_a_later_picture_into_a_keyframe(tmp_path: Path) -> None:
+    """Two like-looking pages (the shot detector sees no cut): the blurred first page's
+    keyframe must not take the second page's line, read a second later."""
+    other = np.asarray(Image.new("RGB", (W, H), (245, 245, 240)))
+    other = other.copy()
+    img = Image.fromarray(other)
+    draw_text(img, (20, 60), "Hikvision DS-2CD", 22, fill=(0, 0, 0))
+    blurred = cv2.GaussianBlur(_page(), (0, 0), 4.0)
+    path = tmp_path / "cut.mp4"
+    write_video(path, (blurred if i < 5 else np.asarray(img) for i in range(30)), fps=FPS, crf=16)
+    with Case.init(tmp_path / "case", "Cut", actor="tester") as case:
+        sha = ingest_file(case, path, "tester").video_sha256
+        analyze_keyframes(case, sha)
+        run_text_stage(case, sha, TextStageParams(engine="tesseract", fuse=2))
+        rows = _lines(case)
+    assert any("hikvision" in t.casefold() for _, t, _ in rows), rows
+    assert all(i >= 5 for i, t, _ in rows if "hikvision" in t.casefold()), rows

@@ -92,6 +92,22 @@ def previous_in_shot(keyframes: tuple, n: int) -> int | None:
     return None
 
 
+def keyframe_span(keyframes: tuple, shots, n: int) -> tuple[int, int] | None:
+    """The frames the n-th keyframe stands for: its shot's, after the keyframe before it
+    and before the one after it in that shot (a new keyframe marks a new picture, also
+    where the shot detector saw no cut)."""
+    kf = keyframes[n].keyframe
+    shot = next((s for s in shots if s.shot_no == kf.shot_no), None)
+    if shot is None:
+        return None
+    first, last = shot.first_index, shot.last_index
+    if n > 0 and keyframes[n - 1].keyframe.shot_no == kf.shot_no:
+        first = max(first, keyframes[n - 1].keyframe.index + 1)
+    if n + 1 < len(keyframes) and keyframes[n + 1].keyframe.shot_no == kf.shot_no:
+        last = min(last, keyframes[n + 1].keyframe.index - 1)
+    return first, last
+
+
 def read_keyframe(
     reader: FrameReader,
     engine: OcrEngine,
@@ -99,8 +115,11 @@ def read_keyframe(
     index: int,
     previous: int | None,
     previous_gray: np.ndarray | None = None,
+    shot: tuple[int, int] | None = None,
 ) -> tuple[KeyframeRead, np.ndarray]:
-    """OCR one keyframe (only what changed since `previous` when incremental); returns the
+    """OCR one keyframe (only what changed since `previous` when incremental); a whole read
+    also fuses other frames of `shot` (first, last frame index: `keyframe_span`; none
+    without it, as a cut to a like-looking picture can't be told from the pixels); returns the
     read and the keyframe's small gray image (the next keyframe's `previous_gray`)."""
     frame = reader.get(index)
     gray = small_gray(frame.rgb, params.tiles.work_width)
@@ -122,9 +141,9 @@ def read_keyframe(
     if whole and params.sharpest > 0:
         frame = sharpest_near(reader, frame, gray, params)
     hits = read_frame(engine, frame.rgb, regions, params.prep) if regions else []
-    if whole and params.fuse > 0:
+    if whole and params.fuse > 0 and shot is not None:
         per_frame = [(frame.ref.index, hits)]
-        for other in fuse_frames(reader, frame.ref.index, gray, params):
+        for other in fuse_frames(reader, frame.ref.index, gray, params, shot):
             per_frame.append((other.ref.index, read_frame(engine, other.rgb, regions, params.prep)))
         if len(per_frame) > 1:
             hits = fuse_readings(per_frame, frame.ref.index)
@@ -161,7 +180,13 @@ def sharpest_near(reader: FrameReader, frame, gray: np.ndarray, params: TextStag
     return best
 
 
-def fuse_frames(reader: FrameReader, index: int, gray: np.ndarray, params: TextStageParams):
+def fuse_frames(
+    reader: FrameReader,
+    index: int,
+    gray: np.ndarray,
+    params: TextStageParams,
+    shot: tuple[int, int],
+) -> list[Frame]:
     """Up to `params.fuse` other frames showing the same picture as frame `index`: of the
     frames one every `fuse_step_s` seconds either side (`fuse_look` of them, nearest
     first), the sharpest ones that are clearly sharper than the keyframe (a sharp keyframe
@@ -171,8 +196,8 @@ def fuse_frames(reader: FrameReader, index: int, gray: np.ndarray, params: TextS
     cands: list[tuple[Frame, np.ndarray]] = []
     for k in range(1, params.fuse_look + 1):
         other = index + (k + 1) // 2 * step * (1 if k % 2 else -1)
-        if other < 0 or other >= reader.frame_count:
-            continue
+        if other < max(0, shot[0]) or other > min(shot[1], reader.frame_count - 1):
+            continue  # never across a cut
         try:
             cand = reader.get(other)
         except VideoError:
@@ -276,7 +301,10 @@ def run_text_stage(
                 if engine.version() != method:
                     raise VideoError(f"The OCR engine here is {engine.version()}, not {method}.")
             previous = previous_in_shot(keyframes, n)
-            got, gray = read_keyframe(reader, engine, params, kf.index, previous, shot.prev_gray)
+            span = keyframe_span(keyframes, analysis.shots, n)
+            got, gray = read_keyframe(
+                reader, engine, params, kf.index, previous, shot.prev_gray, span
+            )
         regions, hits = list(got.regions), list(got.hits)
         result.ocr_calls += len(regions)
         result.pixels_read += sum((b[2] - b[0]) * (b[3] - b[1]) for b in regions)
