@@ -289,7 +289,7 @@ def bench_clip(args: argparse.Namespace) -> None:
     print(
         f"\nstatic-monitor clip: {args.clip_seconds:g} s at {fps} fps (H.264 crf 26), severity"
         f" {args.clip_severity}, a clock ticking every second, the results panel changing at"
-        f" {args.clip_seconds / 2:g} s; engine {name}"
+        f" {args.clip_seconds / 2:g} s; engine {name}, fuse {args.clip_fuse}"
     )
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-ocr-") as tmp:
@@ -301,7 +301,7 @@ def bench_clip(args: argparse.Namespace) -> None:
             print(f"keyframes: {len(keyframes)} at frames {keyframes}")
             for incremental in (False, True):
                 t = time.perf_counter()
-                params = TextStageParams(engine=name, incremental=incremental)
+                params = TextStageParams(engine=name, incremental=incremental, fuse=args.clip_fuse)
                 res = run_text_stage(case, sha, params)
                 obs = case.conn.execute(
                     "SELECT text, bbox FROM observations WHERE run_key = ? AND kind = 'ocr'",
@@ -379,6 +379,7 @@ def main() -> None:
     ap.add_argument("--clip-seconds", type=float, default=12.0)
     ap.add_argument("--clip-severity", type=float, default=0.5)
     ap.add_argument("--clip-engine", default=DEFAULT)
+    ap.add_argument("--clip-fuse", type=int, default=1, help="the text stage's fuse")
     args = ap.parse_args()
     t = time.perf_counter()
     if not args.clip_only:

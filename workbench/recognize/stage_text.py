@@ -24,6 +24,8 @@ from workbench.recognize.find.signatures import case_signatures
 from workbench.recognize.interfaces import METHOD as IF_METHOD
 from workbench.recognize.interfaces import load_signatures
 from workbench.recognize.ocr import DEFAULT, OcrEngine, make_engine
+from workbench.recognize.ocr.fuse import METHOD as FUSE_METHOD
+from workbench.recognize.ocr.fuse import fuse_readings
 from workbench.recognize.ocr.prep import Prep
 from workbench.recognize.pdf_text import page_text
 from workbench.recognize.per_keyframe import KeyframeRun, run_keyframes, video_keyframes
@@ -36,7 +38,7 @@ from workbench.recognize.vendors.normalize import normalized
 from workbench.recognize.vendors.resolve import METHOD as VENDOR_METHOD
 from workbench.video.analysis import StoredAnalysis, StoredKeyframe
 from workbench.video.errors import VideoError
-from workbench.video.frames import FrameReader, FrameRef
+from workbench.video.frames import Frame, FrameReader, FrameRef
 from workbench.video.media_kind import DOCUMENT, VIDEO
 
 STAGE = "text"
@@ -51,6 +53,11 @@ class TextStageParams:
     # a whole read takes the sharpest of the frames up to this many either side of the
     # keyframe that show the same picture: one blurred keyframe does not lose a shot's text
     sharpest: int = 2
+    # a whole read also reads up to this many other frames of the same picture, one every
+    # `fuse_step_s` seconds either side, and votes each line across them (ocr/fuse.py)
+    fuse: int = 1  # chosen by bench/bench_ocr_fuse.py (2 costs more, reads no more)
+    fuse_step_s: float = 1.0
+    fuse_look: int = 4  # frames looked at (decoded, not read) to choose the `fuse` sharpest
 
 
 @dataclass
@@ -85,6 +92,22 @@ def previous_in_shot(keyframes: tuple, n: int) -> int | None:
     return None
 
 
+def keyframe_span(keyframes: tuple, shots, n: int) -> tuple[int, int] | None:
+    """The frames the n-th keyframe stands for: its shot's, after the keyframe before it
+    and before the one after it in that shot (a new keyframe marks a new picture, also
+    where the shot detector saw no cut)."""
+    kf = keyframes[n].keyframe
+    shot = next((s for s in shots if s.shot_no == kf.shot_no), None)
+    if shot is None:
+        return None
+    first, last = shot.first_index, shot.last_index
+    if n > 0 and keyframes[n - 1].keyframe.shot_no == kf.shot_no:
+        first = max(first, keyframes[n - 1].keyframe.index + 1)
+    if n + 1 < len(keyframes) and keyframes[n + 1].keyframe.shot_no == kf.shot_no:
+        last = min(last, keyframes[n + 1].keyframe.index - 1)
+    return first, last
+
+
 def read_keyframe(
     reader: FrameReader,
     engine: OcrEngine,
@@ -92,8 +115,11 @@ def read_keyframe(
     index: int,
     previous: int | None,
     previous_gray: np.ndarray | None = None,
+    shot: tuple[int, int] | None = None,
 ) -> tuple[KeyframeRead, np.ndarray]:
-    """OCR one keyframe (only what changed since `previous` when incremental); returns the
+    """OCR one keyframe (only what changed since `previous` when incremental); a whole read
+    also fuses other frames of `shot` (first, last frame index: `keyframe_span`; none
+    without it, as a cut to a like-looking picture can't be told from the pixels); returns the
     read and the keyframe's small gray image (the next keyframe's `previous_gray`)."""
     frame = reader.get(index)
     gray = small_gray(frame.rgb, params.tiles.work_width)
@@ -111,9 +137,16 @@ def read_keyframe(
         regions = regions_to_read(previous_gray, gray, (w, h), params.tiles)
     else:
         regions = [(0, 0, w, h)]
-    if regions == [(0, 0, w, h)] and params.sharpest > 0 and reader.kind == VIDEO:
+    whole = regions == [(0, 0, w, h)] and reader.kind == VIDEO
+    if whole and params.sharpest > 0:
         frame = sharpest_near(reader, frame, gray, params)
     hits = read_frame(engine, frame.rgb, regions, params.prep) if regions else []
+    if whole and params.fuse > 0 and shot is not None:
+        per_frame = [(frame.ref.index, hits)]
+        for other in fuse_frames(reader, frame.ref.index, gray, params, shot):
+            per_frame.append((other.ref.index, read_frame(engine, other.rgb, regions, params.prep)))
+        if len(per_frame) > 1:
+            hits = fuse_readings(per_frame, frame.ref.index)
     read = KeyframeRead(frame.ref, (w, h), tuple(regions), tuple(hits), engine.version())
     return read, gray
 
@@ -147,6 +180,51 @@ def sharpest_near(reader: FrameReader, frame, gray: np.ndarray, params: TextStag
     return best
 
 
+def fuse_frames(
+    reader: FrameReader,
+    index: int,
+    gray: np.ndarray,
+    params: TextStageParams,
+    shot: tuple[int, int],
+) -> list[Frame]:
+    """Up to `params.fuse` other frames showing the same picture as frame `index`: of the
+    frames one every `fuse_step_s` seconds either side (`fuse_look` of them, nearest
+    first), the sharpest ones that are clearly sharper than the keyframe (a sharp keyframe
+    costs one read), each then the sharpest of its own neighbours; a frame of another
+    picture (a cut, a pan) is skipped."""
+    step = max(1, round(params.fuse_step_s * (reader.fps or 25.0)))
+    cands: list[tuple[Frame, np.ndarray]] = []
+    for k in range(1, params.fuse_look + 1):
+        other = index + (k + 1) // 2 * step * (1 if k % 2 else -1)
+        if other < max(0, shot[0]) or other > min(shot[1], reader.frame_count - 1):
+            continue  # never across a cut
+        try:
+            cand = reader.get(other)
+        except VideoError:
+            continue
+        small = small_gray(cand.rgb, params.tiles.work_width)
+        if small.shape == gray.shape and not _unlike(small, gray, 12.0):
+            cands.append((cand, small))  # the same picture
+    chosen = pick_sharper(gray, [small for _, small in cands], params.fuse)
+    return [
+        sharpest_near(reader, cands[i][0], cands[i][1], params) if params.sharpest else cands[i][0]
+        for i in chosen
+    ]
+
+
+def pick_sharper(key: np.ndarray, others: list[np.ndarray], n: int) -> list[int]:
+    """Indices of the (at most n) sharpest of `others` that are clearly sharper than `key`,
+    measured on one field (even rows) so that interlacing's combing does not pass for
+    detail; sharpest first."""
+    limit = 1.15 * sharpness(key[::2])
+    sharp = [(sharpness(o[::2]), i) for i, o in enumerate(others)]
+    return [i for s, i in sorted(sharp, reverse=True) if s > limit][:n]
+
+
+def _unlike(a: np.ndarray, b: np.ndarray, limit: float) -> bool:
+    return float(np.abs(a.astype(np.int16) - b.astype(np.int16)).mean()) > limit
+
+
 def text_run(
     video_sha256: str, analysis: StoredAnalysis, params: TextStageParams, method: str
 ) -> tuple[str, dict[str, Any]]:
@@ -157,6 +235,10 @@ def text_run(
         "tiles": asdict(params.tiles),
         "incremental": params.incremental,
         "sharpest": params.sharpest,
+        "fuse": params.fuse,
+        "fuse_step_s": params.fuse_step_s,
+        "fuse_look": params.fuse_look,
+        "fusion": FUSE_METHOD,
         "keyframes": analysis.params_hash,
         "vendors": VENDOR_METHOD,
         "capabilities": CAP_METHOD,
@@ -219,7 +301,10 @@ def run_text_stage(
                 if engine.version() != method:
                     raise VideoError(f"The OCR engine here is {engine.version()}, not {method}.")
             previous = previous_in_shot(keyframes, n)
-            got, gray = read_keyframe(reader, engine, params, kf.index, previous, shot.prev_gray)
+            span = keyframe_span(keyframes, analysis.shots, n)
+            got, gray = read_keyframe(
+                reader, engine, params, kf.index, previous, shot.prev_gray, span
+            )
         regions, hits = list(got.regions), list(got.hits)
         result.ocr_calls += len(regions)
         result.pixels_read += sum((b[2] - b[0]) * (b[3] - b[1]) for b in regions)
