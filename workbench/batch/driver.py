@@ -261,7 +261,7 @@ class Driver:
                 self.after_keyframes(state)
 
     def plan_text(self, state: _Video) -> None:
-        from workbench.recognize.stage_text import previous_in_shot, text_run
+        from workbench.recognize.stage_text import keyframe_span, previous_in_shot, text_run
         from workbench.video.analysis import load_analysis
 
         assert self.method is not None
@@ -272,12 +272,10 @@ class Driver:
         key, _ = text_run(state.ref.sha256, analysis, self.text_params, self.method)
         done = runs.done_items(self.case.conn, key)
         keyframes = analysis.keyframes
-        items = [
-            (int(kf.keyframe.index), previous_in_shot(keyframes, n))
-            for n, kf in enumerate(keyframes)
-            if str(kf.keyframe.index) not in done
-        ]
-        chunks = [items[i : i + OCR_CHUNK] for i in range(0, len(items), OCR_CHUNK)]
+        todo = [n for n, kf in enumerate(keyframes) if str(kf.keyframe.index) not in done]
+        items = [(int(keyframes[n].keyframe.index), previous_in_shot(keyframes, n)) for n in todo]
+        spans = [keyframe_span(keyframes, analysis.shots, n) for n in todo]
+        chunks = [range(i, min(i + OCR_CHUNK, len(items))) for i in range(0, len(items), OCR_CHUNK)]
         if not chunks:
             self.commit_text(state)
             return
@@ -285,7 +283,10 @@ class Driver:
         self.progress.update(KEYFRAMES, self.counts["keyframes"], self.keyframes_total)
         state.ocr_chunks = len(chunks)
         for chunk in chunks:
-            task = ReadKeyframes(state.ref, self.text_params, tuple(chunk))
+            task = ReadKeyframes(
+                state.ref, self.text_params, tuple(items[i] for i in chunk),
+                tuple(spans[i] for i in chunk),
+            )  # fmt: skip
             self.submit(task, state.ref.sha256)
 
     def on_reads(self, state: _Video, result: ReadResult) -> None:

@@ -103,11 +103,14 @@ class EngineVersion:
 
 @dataclass(frozen=True)
 class ReadKeyframes:
-    """OCR of some keyframes of one video: (frame index, previous keyframe in its shot)."""
+    """OCR of some keyframes of one video: (frame index, previous keyframe in its shot), and
+    per item the frames the keyframe stands for (`keyframe_span`: the frames a whole read
+    may fuse; none: the keyframe alone)."""
 
     video: VideoRef
     params: TextStageParams
     items: tuple[tuple[int, int | None], ...]
+    spans: tuple[tuple[int, int] | None, ...] = ()
     pool = OCR
 
     def describe(self) -> str:

@@ -132,9 +132,10 @@ def run_task(task: Task) -> object:
         reader = _reader(task.video.path, task.video.sha256)
         reads = []
         held: tuple[int, np.ndarray] | None = None  # the previous keyframe's small grey picture
-        for index, previous in task.items:
+        spans = task.spans or (None,) * len(task.items)
+        for (index, previous), span in zip(task.items, spans, strict=True):
             gray = held[1] if held is not None and held[0] == previous else None
-            read, small = read_keyframe(reader, ocr, task.params, index, previous, gray)
+            read, small = read_keyframe(reader, ocr, task.params, index, previous, gray, span)
             reads.append(read)
             held = (index, small)
         return ReadResult(tuple(reads))
