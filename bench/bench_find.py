@@ -208,6 +208,29 @@ def rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def sweep(archive, index, vocab, params, crop, name, want) -> list[str]:
+    """Filter recall at `params.candidates` for other Hamming thresholds and views."""
+    from dataclasses import replace
+
+    gray = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
+    out = []
+    for label, change in (
+        ("hamming 18", {"hamming": 18}),
+        ("hamming 28", {"hamming": 28}),
+        ("views 1.0 only", {"view_scales": (1.0,)}),
+        ("views to 0.25", {"view_scales": (1.0, 0.7, 0.5, 0.35, 0.25)}),
+    ):
+        p = replace(params, **change)
+        found = index.search(query(gray, vocab, p), p.candidates, p.hamming)
+        kept = sum(
+            1
+            for pos, _ in found
+            if index.keys[pos][0] == "real" and archive.planted.get(index.keys[pos][1]) == name
+        )
+        out.append(f"{label}: {kept / want:.2f}")
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--archive", type=int, default=100_000)
@@ -216,6 +239,7 @@ def main() -> None:
     ap.add_argument("--plain-sample", type=int, default=120)
     ap.add_argument("--candidates", type=int, default=IndexParams().candidates)
     ap.add_argument("--hamming", type=int, default=IndexParams().hamming)
+    ap.add_argument("--sweep", action="store_true", help="filter recall of other settings")
     args = ap.parse_args()
     cv2.setNumThreads(1)
     params = IndexParams(thumb_width=W, candidates=args.candidates, hamming=args.hamming)
@@ -370,6 +394,11 @@ def main() -> None:
             "  filter recall by candidates verified: "
             + ", ".join(f"{n}: {k / len(want):.2f}" for n, k in kept_at.items())
         )
+        if args.sweep:
+            print(
+                "  filter recall at " + str(params.candidates) + " candidates by setting: ", end=""
+            )
+            print(", ".join(sweep(archive, index, vocab, params, crop, name, len(want))))
     print(
         f"\npeak RSS {rss_mib():.0f} MiB; '2 cores' = CPU seconds / 2 (candidates are "
         f"independent; the run itself is single-threaded); load at the end "
