@@ -253,6 +253,10 @@ def test_an_index_of_another_format_is_made_again_not_misread(fresh: Path) -> No
         assert [len(p) for p in postings2] == [len(p) for p in postings]
         with np.load(path) as z:
             assert int(z["version"]) == VERSION and z["postings"].dtype == POSTING
+        path.write_bytes(path.read_bytes()[:100])  # cut short: made again too
+        assert [len(p) for p in archive.video_words(case, again, videos["b"])[1]] == [
+            len(p) for p in postings
+        ]
         ref, _ = make_reference(case, videos["a"], 2, MARK_BOX, "ana", "Korgan Vision")
         result = find_everywhere(case, ref.id, prefilter_from=0, candidates=2)
     assert [m.video for m in result.matches if m.video == videos["b"]]

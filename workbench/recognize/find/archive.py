@@ -11,6 +11,7 @@ only those.
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import cv2
@@ -53,10 +54,9 @@ def _descriptors(case: Case, video: records.Video, frames: list[int]) -> list[Po
 def vocabulary(case: Case, progress: ProgressSink | None = None) -> Vocabulary | None:
     """The case's vocabulary: loaded, or trained now on its keyframes (None: no keyframes)."""
     path = _folder(case) / f"vocabulary-v{VERSION}.npz"
-    if path.is_file():
-        with np.load(path, allow_pickle=False) as z:
-            if _version(z) == VERSION:
-                return Vocabulary(z["centres"], str(z["digest"]), z["projection"], z["medians"])
+    z = _read(path, ("centres", "digest", "projection", "medians"))
+    if z is not None:
+        return Vocabulary(z["centres"], str(z["digest"]), z["projection"], z["medians"])
     sample: list[np.ndarray] = []
     for video in records.videos(case.conn):
         analysis = load_analysis(case, video.sha256)
@@ -81,9 +81,17 @@ def vocabulary(case: Case, progress: ProgressSink | None = None) -> Vocabulary |
     return vocab
 
 
-def _version(z: np.lib.npyio.NpzFile) -> int:
-    """The format version a file was written in (files of format 2 carry none)."""
-    return int(z["version"]) if "version" in z.files else 2
+def _read(path: Path, names: tuple[str, ...]) -> dict[str, np.ndarray] | None:
+    """The arrays `names` of a file written in this format VERSION; None when it is
+    missing, unreadable (cut short, not an .npz) or of another version (format 2 files
+    carry none): such a file is made again, never read as this format."""
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            if "version" not in z.files or int(z["version"]) != VERSION:
+                return None
+            return {name: z[name] for name in names}
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError):
+        return None
 
 
 def video_words(
@@ -96,11 +104,10 @@ def video_words(
         return [], []
     name = f"postings-{vocab.digest}-{sha[:16]}-{analysis.params_hash[:12]}.npz"
     path = _folder(case) / name
-    if path.is_file():
-        with np.load(path, allow_pickle=False) as z:
-            if _version(z) == VERSION:
-                ends = np.cumsum(z["lengths"])[:-1]
-                return [int(i) for i in z["frames"]], np.split(z["postings"], ends)
+    z = _read(path, ("frames", "lengths", "postings"))
+    if z is not None and z["postings"].dtype == POSTING:
+        ends = np.cumsum(z["lengths"])[:-1]
+        return [int(i) for i in z["frames"]], np.split(z["postings"], ends)
     frames = [k.keyframe.index for k in analysis.keyframes]
     per_frame = [vocab.postings(p) for p in _descriptors(case, video, frames)]
     (progress or NullProgress()).update(f"find: index {sha[:12]}", len(frames), len(frames))
