@@ -215,8 +215,8 @@ def sweep(archive, index, vocab, params, crop, name, want) -> list[str]:
     gray = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
     out = []
     for label, change in (
-        ("hamming 14", {"hamming": 14}),
-        ("hamming 24", {"hamming": 24}),
+        ("hamming 10", {"hamming": 10}),
+        ("hamming 18", {"hamming": 18}),
         ("views 1.0 only", {"view_scales": (1.0,)}),
         ("views to 0.25", {"view_scales": (1.0, 0.7, 0.5, 0.35, 0.25)}),
     ):
