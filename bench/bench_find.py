@@ -21,14 +21,15 @@ Material (what the generator did not produce is named):
 
 What is measured and what is multiplied out:
 * `--built` keyframes (all positives among them) are really described and indexed
-  (RootSIFT words, workbench.recognize.find.index); the build rate is per keyframe, done
-  once at analysis time;
-* the rest of the archive up to `--archive` keyframes is made of word sets resampled
-  from the built negatives (each a real keyframe's set with 30 % of its words replaced
-  by words drawn with the archive's word frequencies): the inverted file then has the
-  size and the word statistics of 100,000 keyframes, and the search over it is timed
-  for real; verification runs on the real keyframes among the candidates and costs the
-  same per candidate whichever they are;
+  (RootSIFT words with scale, angle and a Hamming signature per point,
+  workbench.recognize.find.index); the build rate is per keyframe, done once at
+  analysis time;
+* the rest of the archive up to `--archive` keyframes is made of postings resampled
+  from the built negatives (each a real keyframe's with 30 % of its words replaced by
+  words drawn with the archive's word frequencies, with random signatures): the
+  inverted file then has the size and the word statistics of 100,000 keyframes, and
+  the search over it is timed for real; verification runs on the real keyframes among
+  the candidates and costs the same per candidate whichever they are;
 * the plain matcher is timed on `--plain-sample` keyframes and multiplied by the archive.
 Recall and precision are over the built keyframes: a verified match counts as right on
 a keyframe with that mark when its box overlaps the true one by IoU >= 0.3.
@@ -207,6 +208,29 @@ def rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def sweep(archive, index, vocab, params, crop, name, want) -> list[str]:
+    """Filter recall at `params.candidates` for other Hamming thresholds and views."""
+    from dataclasses import replace
+
+    gray = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
+    out = []
+    for label, change in (
+        ("hamming 10", {"hamming": 10}),
+        ("hamming 18", {"hamming": 18}),
+        ("views 1.0 only", {"view_scales": (1.0,)}),
+        ("views to 0.25", {"view_scales": (1.0, 0.7, 0.5, 0.35, 0.25)}),
+    ):
+        p = replace(params, **change)
+        found = index.search(query(gray, vocab, p), p.candidates, p.hamming)
+        kept = sum(
+            1
+            for pos, _ in found
+            if index.keys[pos][0] == "real" and archive.planted.get(index.keys[pos][1]) == name
+        )
+        out.append(f"{label}: {kept / want:.2f}")
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--archive", type=int, default=100_000)
@@ -214,9 +238,11 @@ def main() -> None:
     ap.add_argument("--positives", type=int, default=40)
     ap.add_argument("--plain-sample", type=int, default=120)
     ap.add_argument("--candidates", type=int, default=IndexParams().candidates)
+    ap.add_argument("--hamming", type=int, default=IndexParams().hamming)
+    ap.add_argument("--sweep", action="store_true", help="filter recall of other settings")
     args = ap.parse_args()
     cv2.setNumThreads(1)
-    params = IndexParams(thumb_width=W, candidates=args.candidates)
+    params = IndexParams(thumb_width=W, candidates=args.candidates, hamming=args.hamming)
     marks = {"skimage-logo": skimage_logo()}
     cv_logo = opencv_logo()
     if cv_logo is not None:
@@ -238,12 +264,12 @@ def main() -> None:
         for i in range(args.built)
     ]
     t_desc = time.process_time() - t0
-    sample = np.concatenate([d for _, d in descs[:400]])
+    sample = np.concatenate([p.desc for p in descs[:400]])
     t0 = time.process_time()
     vocab = Vocabulary.train(sample[:: max(1, len(sample) // params.train_sample)], params.words)
     t_vocab = time.process_time() - t0
     t0 = time.process_time()
-    sets = [vocab.windows(p, d) for p, d in descs]
+    sets = [vocab.postings(p) for p in descs]
     t_quant = time.process_time() - t0
     del descs
     per_kf = (t_desc + t_quant) / args.built
@@ -258,25 +284,24 @@ def main() -> None:
     index = WordIndex(vocab)
     index.extend([("real", i) for i in range(args.built)], sets)
     negatives = [s for i, s in enumerate(sets) if i not in archive.planted]
-    flat = np.concatenate([w for windows in negatives for w in windows])
+    flat = np.concatenate(negatives)["word"]
     counts = np.bincount(flat, minlength=len(vocab.centres)) + 1
     freq = counts / counts.sum()
     rng = np.random.default_rng(11)
     extra = args.archive - args.built
     for j in range(extra):
-        windows = []
-        for w in negatives[int(rng.integers(len(negatives)))]:
-            s = w.copy()
-            swap = rng.random(len(s)) < 0.3
-            s[swap] = rng.choice(len(freq), int(swap.sum()), p=freq)
-            windows.append(np.unique(s))
-        index.add(("resampled", j), windows)
+        s = negatives[int(rng.integers(len(negatives)))].copy()
+        swap = np.flatnonzero(rng.random(len(s)) < 0.3)
+        s["word"][swap] = rng.choice(len(freq), len(swap), p=freq)
+        s["sig"][swap] = rng.integers(0, 2**63, len(swap), dtype=np.int64).astype(np.uint64) * 2
+        s["sig"][swap] += rng.integers(0, 2, len(swap)).astype(np.uint64)
+        index.add(("resampled", j), s)
     t0 = time.perf_counter()
     mem = index.nbytes()
     t_inv = time.perf_counter() - t0
     print(
         f"archive: {len(index)} keyframes ({args.built} built for real, {extra} resampled), "
-        f"{index.postings / len(index):.0f} words each (over its windows); "
+        f"{index.postings / len(index):.0f} postings each; "
         f"inverted file {mem / 2**20:.0f} MiB "
         f"built in {t_inv:.1f} s; process peak RSS {rss_mib():.0f} MiB"
     )
@@ -301,10 +326,10 @@ def main() -> None:
     for name, crop in refs.items():
         matcher = matcher_for(crop, name)
         t0 = time.perf_counter()
-        words, weights = query(cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY), vocab, params)
-        found = index.search(words, params.candidates, weights)
+        q = query(cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY), vocab, params)
+        found = index.search(q, params.candidates, params.hamming)
         t_search = time.perf_counter() - t0
-        ranked = [index.keys[p] for p, _ in index.search(words, 4 * params.candidates, weights)]
+        ranked = [index.keys[p] for p, _ in index.search(q, 4 * params.candidates, params.hamming)]
         levels = sorted(
             {
                 params.candidates // 4,
@@ -346,7 +371,7 @@ def main() -> None:
             for i in want
         )
         print(
-            f"\n{name}: {len(words)} query words; search {t_search * 1000:.0f} ms over "
+            f"\n{name}: {len(q.words)} query points; search {t_search * 1000:.0f} ms over "
             f"{len(index)} keyframes, verification of {len(found)} candidates "
             f"{cpu_all:.1f} CPU s ({t_verify_all:.1f} s wall at this load) -> find everywhere "
             f"{total:.1f} s on 2 cores ({'meets' if total < 60 else 'MISSES'} < 60 s); "
@@ -369,6 +394,11 @@ def main() -> None:
             "  filter recall by candidates verified: "
             + ", ".join(f"{n}: {k / len(want):.2f}" for n, k in kept_at.items())
         )
+        if args.sweep:
+            print(
+                "  filter recall at " + str(params.candidates) + " candidates by setting: ", end=""
+            )
+            print(", ".join(sweep(archive, index, vocab, params, crop, name, len(want))))
     print(
         f"\npeak RSS {rss_mib():.0f} MiB; '2 cores' = CPU seconds / 2 (candidates are "
         f"independent; the run itself is single-threaded); load at the end "

@@ -219,4 +219,62 @@ def test_the_word_index_keeps_the_appearance_among_its_candidates(fresh: Path) -
     assert [m.video for m in result.matches if m.video == videos["b"]]
     assert not [m for m in result.matches if m.video == videos["c"]]
     assert result.filtered > 0
-    assert len(list((fresh / "derived" / "find").glob("words*.npz"))) == 3
+    assert len(list((fresh / "derived" / "find").glob("postings-*.npz"))) == 3
+
+
+def test_an_index_of_another_format_is_made_again_not_misread(fresh: Path) -> None:
+    """A postings file or a vocabulary written by another index format (an older
+    workbench's, same name) is made again in this format before it is searched."""
+    import numpy as np
+
+    from workbench.case import Case
+    from workbench.recognize.find import archive
+    from workbench.recognize.find.index import POSTING, VERSION
+    from workbench.recognize.find.make import make_reference
+    from workbench.recognize.find.match import find_everywhere
+
+    videos = _videos(fresh)
+    folder = fresh / "derived" / "find"
+    with Case.open(fresh) as case:
+        vocab = archive.vocabulary(case)
+        assert vocab is not None
+        frames, postings = archive.video_words(case, vocab, videos["b"])
+        [path] = folder.glob(f"postings-*-{videos['b'][:16]}-*.npz")
+        # format 2's content under this format's names: word sets, no version
+        np.savez(path, frames=np.array(frames), lengths=np.array([2] * len(frames)),
+                 postings=np.arange(2 * len(frames), dtype=np.uint16))  # fmt: skip
+        vpath = folder / f"vocabulary-v{VERSION}.npz"
+        np.savez(vpath, centres=vocab.centres, digest=np.array(vocab.digest))
+        again = archive.vocabulary(case)
+        assert again is not None and again.digest == vocab.digest  # trained again, same
+        assert int(np.load(vpath)["version"]) == VERSION
+        frames2, postings2 = archive.video_words(case, again, videos["b"])
+        assert frames2 == frames and all(p.dtype == POSTING for p in postings2)
+        assert [len(p) for p in postings2] == [len(p) for p in postings]
+        with np.load(path) as z:
+            assert int(z["version"]) == VERSION and z["postings"].dtype == POSTING
+        path.write_bytes(path.read_bytes()[:100])  # cut short: made again too
+        assert [len(p) for p in archive.video_words(case, again, videos["b"])[1]] == [
+            len(p) for p in postings
+        ]
+        ref, _ = make_reference(case, videos["a"], 2, MARK_BOX, "ana", "Korgan Vision")
+        result = find_everywhere(case, ref.id, prefilter_from=0, candidates=2)
+    assert [m.video for m in result.matches if m.video == videos["b"]]
+
+
+def test_a_run_under_a_new_key_does_not_suggest_again(fresh: Path) -> None:
+    """Matching with other parameters (another run key) gives back what the reference
+    already suggested instead of suggesting it twice."""
+    from workbench.case import Case, observations
+    from workbench.recognize.find.make import make_reference
+    from workbench.recognize.find.match import find_everywhere
+
+    videos = _videos(fresh)
+    with Case.open(fresh) as case:
+        ref, _ = make_reference(case, videos["a"], 2, MARK_BOX, "ana", "Korgan Vision")
+        first = find_everywhere(case, ref.id)
+        before = len(observations.query(case.conn, kind="logo"))
+        second = find_everywhere(case, ref.id, prefilter_from=0, candidates=3)
+        assert len(observations.query(case.conn, kind="logo")) == before
+    assert first.new > 0 and second.new == 0
+    assert {m.observation_id for m in second.matches} == {m.observation_id for m in first.matches}

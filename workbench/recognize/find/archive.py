@@ -3,12 +3,15 @@
 Each analysed video's keyframes are described once (when the references stage runs
 after analysis, or at the first search that needs them) into one .npz per video, named
 by the vocabulary and the keyframe analysis they come from; the vocabulary is trained
-once per case, on the keyframes present then. A search over many keyframes asks this
-index for candidates and verifies only those.
+once per case, on the keyframes present then. Every file holds the index format
+VERSION: one of another version (an older workbench's) is made again, never read as
+this one. A search over many keyframes asks this index for candidates and verifies
+only those.
 """
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import cv2
@@ -18,8 +21,10 @@ from workbench.case import records
 from workbench.case.folder import Case
 from workbench.progress import NullProgress, ProgressSink
 from workbench.recognize.find.index import (
-    WINDOWS,
+    POSTING,
+    VERSION,
     IndexParams,
+    Points,
     Vocabulary,
     WordIndex,
     describe_points,
@@ -37,9 +42,7 @@ def _folder(case: Case) -> Path:
     return path
 
 
-def _descriptors(
-    case: Case, video: records.Video, frames: list[int]
-) -> list[tuple[np.ndarray, np.ndarray]]:
+def _descriptors(case: Case, video: records.Video, frames: list[int]) -> list[Points]:
     out = []
     with FrameReader(case.path(video.media_path), video.sha256) as reader:
         for index in frames:
@@ -50,51 +53,72 @@ def _descriptors(
 
 def vocabulary(case: Case, progress: ProgressSink | None = None) -> Vocabulary | None:
     """The case's vocabulary: loaded, or trained now on its keyframes (None: no keyframes)."""
-    path = _folder(case) / "vocabulary-v2.npz"
-    if path.is_file():
-        with np.load(path, allow_pickle=False) as z:
-            return Vocabulary(z["centres"], str(z["digest"]))
+    path = _folder(case) / f"vocabulary-v{VERSION}.npz"
+    z = _read(path, ("centres", "digest", "projection", "medians"))
+    if z is not None:
+        return Vocabulary(z["centres"], str(z["digest"]), z["projection"], z["medians"])
     sample: list[np.ndarray] = []
     for video in records.videos(case.conn):
         analysis = load_analysis(case, video.sha256)
         if analysis is not None:
             frames = [k.keyframe.index for k in analysis.keyframes][:200]
-            sample += [d for _, d in _descriptors(case, video, frames)]
+            sample += [p.desc for p in _descriptors(case, video, frames)]
         (progress or NullProgress()).update("find: vocabulary", len(sample), None)
     if not sample:
         return None
     data = np.concatenate(sample)
     vocab = Vocabulary.train(data[:: max(1, len(data) // PARAMS.train_sample)], PARAMS.words)
     tmp = path.with_suffix(".tmp.npz")
-    np.savez(tmp, centres=vocab.centres, digest=np.array(vocab.digest))
+    np.savez(
+        tmp,
+        version=np.array(VERSION),
+        centres=vocab.centres,
+        digest=np.array(vocab.digest),
+        projection=vocab.projection,
+        medians=vocab.medians,
+    )
     tmp.replace(path)
     return vocab
 
 
+def _read(path: Path, names: tuple[str, ...]) -> dict[str, np.ndarray] | None:
+    """The arrays `names` of a file written in this format VERSION; None when it is
+    missing, unreadable (cut short, not an .npz) or of another version (format 2 files
+    carry none): such a file is made again, never read as this format."""
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            if "version" not in z.files or int(z["version"]) != VERSION:
+                return None
+            return {name: z[name] for name in names}
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError):
+        return None
+
+
 def video_words(
     case: Case, vocab: Vocabulary, sha: str, progress: ProgressSink | None = None
-) -> tuple[list[int], list[list[np.ndarray]]]:
-    """The window word sets of each keyframe of one video: from derived/, or computed now."""
+) -> tuple[list[int], list[np.ndarray]]:
+    """The postings of each keyframe of one video: from derived/, or computed now."""
     video = records.require_video(case.conn, sha)
     analysis = load_analysis(case, video.sha256)
     if analysis is None:
         return [], []
-    name = f"words{len(WINDOWS)}-{vocab.digest}-{sha[:16]}-{analysis.params_hash[:12]}.npz"
+    name = f"postings-{vocab.digest}-{sha[:16]}-{analysis.params_hash[:12]}.npz"
     path = _folder(case) / name
-    if path.is_file():
-        with np.load(path, allow_pickle=False) as z:
-            ends = np.cumsum(z["lengths"])[:-1]
-            flat = np.split(z["words"], ends)
-            n = len(WINDOWS)
-            return [int(i) for i in z["frames"]], [flat[k : k + n] for k in range(0, len(flat), n)]
+    z = _read(path, ("frames", "lengths", "postings"))
+    if z is not None and z["postings"].dtype == POSTING:
+        ends = np.cumsum(z["lengths"])[:-1]
+        return [int(i) for i in z["frames"]], np.split(z["postings"], ends)
     frames = [k.keyframe.index for k in analysis.keyframes]
-    per_frame = [vocab.windows(p, d) for p, d in _descriptors(case, video, frames)]
-    sets = [s for windows in per_frame for s in windows]
+    per_frame = [vocab.postings(p) for p in _descriptors(case, video, frames)]
     (progress or NullProgress()).update(f"find: index {sha[:12]}", len(frames), len(frames))
     tmp = path.with_suffix(".tmp.npz")
-    lengths = np.array([len(s) for s in sets], np.int64)
-    words = np.concatenate(sets) if sets else np.zeros(0, np.uint16)
-    np.savez(tmp, frames=np.array(frames, np.int64), lengths=lengths, words=words)
+    np.savez(
+        tmp,
+        version=np.array(VERSION),
+        frames=np.array(frames, np.int64),
+        lengths=np.array([len(p) for p in per_frame], np.int64),
+        postings=np.concatenate(per_frame) if per_frame else np.zeros(0, POSTING),
+    )
     tmp.replace(path)
     return frames, per_frame
 
@@ -116,5 +140,5 @@ def candidates(
     for sha in shas:
         frames, sets = video_words(case, vocab, sha, progress)
         index.extend([(sha, f) for f in frames], sets)
-    words, weights = query(cv2.cvtColor(crop_rgb, cv2.COLOR_RGB2GRAY), vocab, PARAMS)
-    return {index.keys[pos] for pos, _ in index.search(words, count, weights)}
+    q = query(cv2.cvtColor(crop_rgb, cv2.COLOR_RGB2GRAY), vocab, PARAMS)
+    return {index.keys[pos] for pos, _ in index.search(q, count, PARAMS.hamming)}

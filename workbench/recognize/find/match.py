@@ -8,7 +8,9 @@ read inside the box on its frame, looked for among the lines stored on each keyf
 
 A run is one reference on one video, keyed by the reference and the method; each
 keyframe's suggestions, their audit entries and its done mark are one transaction, so
-re-running adds nothing and a killed run resumes after its last finished keyframe.
+re-running adds nothing and a killed run resumes after its last finished keyframe. A
+run under a new key (other parameters, a rebuilt index) does not suggest again what the
+reference already suggested on a frame: the earlier suggestion is given back instead.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from workbench.case.references import Reference
 from workbench.case.store import transaction
 from workbench.progress import NullProgress, ProgressSink
 from workbench.recognize import runs
+from workbench.recognize.find.earlier import prior_suggestions as _prior
+from workbench.recognize.find.earlier import same_place as _same_as
 from workbench.recognize.find.make import FindError
 from workbench.video.analysis import load_analysis
 from workbench.video.frames import Frame, FrameReader
@@ -195,13 +199,19 @@ def _one_video(
     }
     if keep is not None:
         from workbench.recognize.find.archive import PARAMS
+        from workbench.recognize.find.index import VERSION
 
-        params["filter"] = {"index": "rootsift-words/1", **asdict(PARAMS), "kept": len(keep)}
+        params["filter"] = {
+            "index": f"rootsift-he-wgc/{VERSION}",
+            **asdict(PARAMS),
+            "kept": len(keep),
+        }
     key = runs.run_key(video.sha256, STAGE, params)
     with transaction(case.conn):
         runs.start(case.conn, key, video.sha256, STAGE, matcher.method, params)
     done = runs.done_items(case.conn, key)
     lines = _lines_by_frame(case, video.sha256) if ref.kind == "screen" else {}
+    prior = _prior(case, ref.id, video.sha256)
     reader = FrameReader(case.path(video.media_path), video.sha256)
     label = f"find #{ref.id} in {video.sha256[:12]}"
     total = len(analysis.keyframes)
@@ -213,7 +223,7 @@ def _one_video(
         while len(pending) > limit:
             n, frame, job = pending.popleft()
             hits = job.result() if job is not None else []
-            result.matches += _compute(case, matcher, frame, hits, key, actor)
+            result.matches += _compute(case, matcher, frame, hits, key, actor, prior)
             sink.update(label, n + 1, total)
 
     try:
@@ -267,14 +277,20 @@ def _compute(
     hits: list[dict[str, Any]],
     key: str,
     actor: str,
+    prior: dict[int, list[observations.Observation]] | None = None,
 ) -> list[FindMatch]:
-    """Commit one keyframe's suggestions, their audit entries and its done mark."""
+    """Commit one keyframe's suggestions, their audit entries and its done mark; a hit
+    that an earlier run of the reference already suggested (`prior`) is given back."""
     ref = matcher.ref
     own = frame.ref.video_sha256 == ref.video and frame.index == ref.frame_index
     out = []
     with transaction(case.conn) as conn:
         for hit in hits:
             bbox = tuple(round(float(v)) for v in hit["bbox"]) if hit["bbox"] else None
+            same = _same_as((prior or {}).get(frame.index, []), bbox)
+            if same is not None:
+                out.append(_found(same, ref.id, False))
+                continue
             extra = {k: v for k, v in hit.items() if k in ("how", "inliers", "matched")}
             obs = NewObservation(
                 video_sha256=frame.ref.video_sha256,
