@@ -172,7 +172,7 @@ def sharpest_near(reader: FrameReader, frame, gray: np.ndarray, params: TextStag
         small = small_gray(cand.rgb, params.tiles.work_width)
         if small.shape != gray.shape:
             continue
-        if float(np.abs(small.astype(np.int16) - gray.astype(np.int16)).mean()) > 8.0:
+        if _unlike(small, gray, 8.0):
             continue  # another picture: a cut or fast motion
         sharp = sharpness(small)
         if sharp > 1.15 * best_sharp:
