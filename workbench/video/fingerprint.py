@@ -9,9 +9,12 @@ bottom, still agrees with the original on at least one pair of regions.
 
 `batch_hashes` computes the same hashes for a stack of pictures at once (bit for bit
 those of `region_hashes`, so the method version is the same): the pictures are grouped
-by their active box, each region of a group is scaled down as one strip of side-by-side
-tiles, and the DCT runs over all rows of all tiles in one call, then over the 8 columns
-the hash keeps (`cv2.dct`'s 2-D transform is its row transform, then its column one).
+by their active box, and the 8x8 coefficients of every region of every picture come from
+two matrix products (`fingerprint_matrix`); a hash whose coefficients lie too close to
+their median for floating point to decide (black and flat pictures) is computed again
+the exact way: each region of those pictures scaled down as one strip of side-by-side
+tiles, and the DCT over all rows of all tiles in one call, then over the 8 columns the
+hash keeps (`cv2.dct`'s 2-D transform is its row transform, then its column one).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import cv2
 import numpy as np
 
 from workbench.case.copies import StoredFingerprint
+from workbench.video.fingerprint_matrix import fast_hashes
 
 METHOD = "workbench.video.fingerprint/1"
 REGIONS = (1.0, 0.88, 0.77, 0.67)  # centred crops of the active picture, as side ratios
@@ -177,11 +181,17 @@ def batch_hashes(grays: np.ndarray) -> np.ndarray:
     for (x0, y0, x1, y1), members in groups:
         active = grays[members, y0:y1, x0:x1].astype(np.float32)
         h, w = active.shape[1:]
-        for r, ratio in enumerate(REGIONS):
-            ch, cw = max(2, round(h * ratio)), max(2, round(w * ratio))
-            top, left = (h - ch) // 2, (w - cw) // 2
-            out[members, r] = _crop_hashes(active[:, top : top + ch, left : left + cw])
+        out[members] = fast_hashes(active, _crops(h, w), _crop_hashes)
     return out
+
+
+def _crops(h: int, w: int) -> tuple[tuple[int, int, int, int], ...]:
+    """(top, left, height, width) of each region's centred crop of an h x w picture."""
+    crops = []
+    for ratio in REGIONS:
+        ch, cw = max(2, round(h * ratio)), max(2, round(w * ratio))
+        crops.append(((h - ch) // 2, (w - cw) // 2, ch, cw))
+    return tuple(crops)
 
 
 def _crop_hashes(crops: np.ndarray) -> np.ndarray:
