@@ -239,10 +239,13 @@ def main() -> None:
     ap.add_argument("--plain-sample", type=int, default=120)
     ap.add_argument("--candidates", type=int, default=IndexParams().candidates)
     ap.add_argument("--hamming", type=int, default=IndexParams().hamming)
+    ap.add_argument("--features", type=int, default=IndexParams().features)
     ap.add_argument("--sweep", action="store_true", help="filter recall of other settings")
     args = ap.parse_args()
     cv2.setNumThreads(1)
-    params = IndexParams(thumb_width=W, candidates=args.candidates, hamming=args.hamming)
+    params = IndexParams(
+        thumb_width=W, candidates=args.candidates, hamming=args.hamming, features=args.features
+    )
     marks = {"skimage-logo": skimage_logo()}
     cv_logo = opencv_logo()
     if cv_logo is not None:
