@@ -209,7 +209,8 @@ def rss_mib() -> float:
 
 
 def sweep(archive, index, vocab, params, crop, name, want) -> list[str]:
-    """Filter recall at `params.candidates` for other Hamming thresholds and views."""
+    """Filter recall at `params.candidates` for other Hamming thresholds, views and
+    numbers of words a reference point is looked up under."""
     from dataclasses import replace
 
     gray = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
@@ -219,6 +220,11 @@ def sweep(archive, index, vocab, params, crop, name, want) -> list[str]:
         ("hamming 18", {"hamming": 18}),
         ("views 1.0 only", {"view_scales": (1.0,)}),
         ("views to 0.25", {"view_scales": (1.0, 0.7, 0.5, 0.35, 0.25)}),
+        ("1 word a point", {"query_words": 1}),
+        ("2 words a point", {"query_words": 2}),
+        ("3 words a point", {"query_words": 3}),
+        ("3 words, hamming 12", {"query_words": 3, "hamming": 12}),
+        ("5 words a point", {"query_words": 5}),
     ):
         p = replace(params, **change)
         found = index.search(query(gray, vocab, p), p.candidates, p.hamming)

@@ -48,3 +48,26 @@ def test_geometry_and_signatures_decide_the_ranking() -> None:
     scores = dict(ranked)
     assert ("far", 0) not in scores  # no pair passes the Hamming test
     assert scores.get(("scattered", 0), 0.0) < 0.5 * scores[("mark", 0)]
+
+
+def test_a_reference_point_looked_up_under_its_nearest_words() -> None:
+    """`query_words` > 1 (multiple assignment; off by default: the bench found it no
+    better at 100,000 keyframes) gives each point its k nearest words, nearest first,
+    and the reference's points keep one weight a view whatever k is."""
+    import cv2
+    from skimage import data
+
+    from workbench.recognize.find.index import IndexParams, describe, query
+
+    vocab = _vocabulary()
+    gray = cv2.cvtColor(data.astronaut()[100:260, 150:330], cv2.COLOR_RGB2GRAY)
+    desc = describe(gray, 200)
+    near = vocab.nearest_words(desc, 3)
+    assert near.shape == (len(desc), 3)
+    assert np.array_equal(near[:, 0], vocab.words_of(desc))
+    dist = ((desc[:, None, :] - vocab.centres[near]) ** 2).sum(2)
+    assert (np.diff(dist, axis=1) >= -1e-5).all()  # nearest first
+    one = query(gray, vocab, IndexParams(query_words=1))
+    three = query(gray, vocab, IndexParams(query_words=3))
+    assert len(three.words) == 3 * len(one.words)
+    assert np.allclose(three.weights, one.weights[0]) and one.weights[0] == 1 / 4  # 4 views

@@ -53,6 +53,7 @@ class IndexParams:
     candidates: int = 1000  # keyframes verified per search (60-115 s CPU at 100k keyframes)
     hamming: int = 14  # most differing signature bits (of 64) for a pair (bench: 14 > 18 > 24)
     view_scales: tuple[float, ...] = (1.0, 0.7, 0.5, 0.35)  # the reference, as seen smaller
+    query_words: int = 1  # words a reference point is looked up under (bench, 100k: 1 > 2, 3)
 
 
 def rootsift(desc: np.ndarray) -> np.ndarray:
@@ -141,6 +142,20 @@ class Vocabulary:
     def words_of(self, desc: np.ndarray) -> np.ndarray:
         """The nearest word (int64) of each descriptor."""
         return _nearest(self.centres, desc) if len(desc) else np.zeros(0, np.int64)
+
+    def nearest_words(self, desc: np.ndarray, k: int) -> np.ndarray:
+        """(n, k) int64: the k nearest words of each descriptor, nearest first."""
+        if not len(desc) or k <= 1:
+            return self.words_of(desc)[:, None]
+        k = min(k, len(self.centres))
+        sq = (self.centres * self.centres).sum(1)[None, :]
+        out = np.empty((len(desc), k), np.int64)
+        for i in range(0, len(desc), 4096):
+            d = sq - 2.0 * desc[i : i + 4096] @ self.centres.T
+            near = np.argpartition(d, k - 1, axis=1)[:, :k]
+            rank = np.argsort(np.take_along_axis(d, near, 1), axis=1)
+            out[i : i + 4096] = np.take_along_axis(near, rank, 1)
+        return out
 
     def signatures(self, desc: np.ndarray, words: np.ndarray) -> np.ndarray:
         """The 64-bit Hamming-embedding signature (uint64) of each descriptor in its word."""
@@ -290,24 +305,28 @@ def query(crop_gray: np.ndarray, vocabulary: Vocabulary, params: IndexParams) ->
     weighs 1 / the number of views, so views do not multiply a keyframe's score."""
     h, w = crop_gray.shape[:2]
     parts: list[tuple[np.ndarray, ...]] = []
+    views = 0
     for k in params.view_scales:
         size = (round(w * k), round(h * k))
         if min(size) < 20:
             break
         view = crop_gray if k == 1 else cv2.resize(crop_gray, size, interpolation=cv2.INTER_AREA)
         pts = describe_points(view, 4 * params.features)
-        words = vocabulary.words_of(pts.desc)
-        parts.append(
-            (
-                words,
-                _quant_scale(pts.size / k).astype(np.int64),
-                _quant_angle(pts.angle).astype(np.int64),
-                vocabulary.signatures(pts.desc, words),
+        near = vocabulary.nearest_words(pts.desc, params.query_words)
+        for j in range(near.shape[1]):  # multiple assignment: the signature filters it
+            words = near[:, j]
+            parts.append(
+                (
+                    words,
+                    _quant_scale(pts.size / k).astype(np.int64),
+                    _quant_angle(pts.angle).astype(np.int64),
+                    vocabulary.signatures(pts.desc, words),
+                )
             )
-        )
+        views += 1
     if not parts:
         e = np.zeros(0, np.int64)
         return Query(e, e, e, np.zeros(0, np.uint64), np.zeros(0, np.float32))
     cols = [np.concatenate(c) for c in zip(*parts, strict=True)]
-    weights = np.full(len(cols[0]), 1.0 / len(parts), np.float32)
+    weights = np.full(len(cols[0]), 1.0 / views, np.float32)
     return Query(cols[0], cols[1], cols[2], cols[3], weights)
