@@ -152,3 +152,16 @@ def test_matrix_products_give_opencvs_coefficients_and_flag_the_undecidable(
     asked.clear()
     got = fast_hashes(flat, crops, exact)
     assert asked == [2, 2, 2, 2] and (got == np.array([[7] * 4, [8] * 4], np.uint64)).all()
+
+
+def test_a_large_picture_takes_the_fast_path_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`batch_hashes` is public: a picture far larger than the keyframe pass's 64x36 (here
+    a 360x640 photograph) gets the same hashes either way, its unit pictures made a few at
+    a time (`UNIT_FLOATS`), not 512 full-size pictures at once."""
+    from skimage import data
+
+    from workbench.video import fingerprint_matrix
+
+    monkeypatch.setattr(fingerprint_matrix, "WORTH_MAPS", 0)
+    grays = np.stack([small(p, (640, 360)) for p in (data.astronaut(), data.coffee())])
+    assert np.array_equal(batch_hashes(grays), per_picture(grays))

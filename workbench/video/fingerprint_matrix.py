@@ -28,6 +28,7 @@ from threadpoolctl import ThreadpoolController
 
 SIDE = 32  # the side a region is scaled down to
 KEEP = 8  # the lowest frequencies kept on each axis
+UNIT_FLOATS = 4_000_000  # unit pictures made at once, in floats (16 MB), for big pictures
 WORTH_MAPS = 96  # pictures of one size before its matrices are made (~3 ms a size)
 MARGIN = 2e-5  # of the block's largest coefficient: ~60x the largest difference measured
 
@@ -42,10 +43,12 @@ def _weights(shape: tuple[int, int], axis: int) -> np.ndarray:
     the picture's rows (axis 0) or columns (axis 1) into its output rows or columns. Unit
     pictures (row or column j set to 1) go through a call as the channels of one picture
     (OpenCV scales channels alike and apart): up to 512 where OpenCV's area path takes
-    them, 4 where a side grows (its linear path takes at most 4)."""
+    them (fewer for big pictures: `UNIT_FLOATS`), 4 where a side grows (its linear path
+    takes at most 4)."""
     n = shape[axis]
+    roomy = max(4, min(512, UNIT_FLOATS // max(1, shape[0] * shape[1])))
     try:
-        return _unit_responses(shape, axis, 512)
+        return _unit_responses(shape, axis, roomy)
     except cv2.error:
         return _unit_responses(shape, axis, 4) if n else np.zeros((SIDE, 0))
 
