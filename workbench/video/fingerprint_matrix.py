@@ -10,8 +10,9 @@ read off `cv2.resize` itself (it maps a picture whose column j is 1 to rows that
 column weights), so every interpolation path OpenCV takes (area, or its linear form when
 a side grows) is the one the exact function takes.
 
-Floating point differs from OpenCV's own order of operations by ~1e-5 of a coefficient, so
-a bit can differ only where a coefficient lies that close to the median; such "fragile"
+Floating point differs from OpenCV's own order of operations by up to ~3e-7 of a block's
+largest coefficient (measured), so a bit can differ only where a coefficient lies about
+that close to the median; such "fragile"
 hashes (black and flat pictures above all: their AC coefficients are rounding noise) are
 computed again by the exact path. Every hash is therefore bit for bit the one
 `fingerprint.region_hashes` gives, and the method version does not change.
