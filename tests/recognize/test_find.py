@@ -222,6 +222,26 @@ def test_the_word_index_keeps_the_appearance_among_its_candidates(fresh: Path) -
     assert len(list((fresh / "derived" / "find").glob("postings-*.npz"))) == 3
 
 
+def test_a_box_the_index_cannot_describe_is_verified_everywhere(fresh: Path) -> None:
+    """A box of 16-19 px is accepted (MIN_MARK is 16) but too small for the index to give it
+    a point at any view: with the prefilter on, nothing may be ruled out unseen, so every
+    keyframe is verified (none filtered), as below the prefilter's threshold; a box the
+    index describes still has keyframes ruled out."""
+    from workbench.case import Case
+    from workbench.recognize.find.make import make_reference
+    from workbench.recognize.find.match import find_everywhere
+
+    videos = _videos(fresh)
+    x, y, _, _ = MARK_BOX
+    with Case.open(fresh) as case:
+        small, _ = make_reference(case, videos["a"], 2, (x + 20, y + 10, 18, 18), "ana", "K")
+        tiny = find_everywhere(case, small.id, prefilter_from=0, candidates=2)
+        big, _ = make_reference(case, videos["a"], 2, MARK_BOX, "ana", "Korgan Vision")
+        whole = find_everywhere(case, big.id, prefilter_from=0, candidates=2)
+    assert tiny.filtered == 0 and tiny.keyframes > 0
+    assert whole.filtered > 0
+
+
 def test_an_index_of_another_format_is_made_again_not_misread(fresh: Path) -> None:
     """A postings file or a vocabulary written by another index format (an older
     workbench's, same name) is made again in this format before it is searched."""

@@ -130,7 +130,10 @@ def candidates(
     progress: ProgressSink | None = None,
     count: int = PARAMS.candidates,
 ) -> set[tuple[str, int]] | None:
-    """The keyframes (video, frame) worth verifying for a reference, or None (no index)."""
+    """The keyframes (video, frame) worth verifying for a reference, or None: no index, or
+    a reference the index cannot describe (too small or too plain to give a point at any
+    of its views, such as a box of 16-19 px): then every keyframe is verified, slower but
+    nothing is ruled out unseen."""
     from workbench.recognize.find.index import query
 
     vocab = vocabulary(case, progress)
@@ -141,4 +144,6 @@ def candidates(
         frames, sets = video_words(case, vocab, sha, progress)
         index.extend([(sha, f) for f in frames], sets)
     q = query(cv2.cvtColor(crop_rgb, cv2.COLOR_RGB2GRAY), vocab, PARAMS)
+    if not len(q.words):
+        return None
     return {index.keys[pos] for pos, _ in index.search(q, count, PARAMS.hamming)}
