@@ -142,10 +142,19 @@ def skimage_logo() -> np.ndarray:
 class Archive:
     """Keyframe i, made again on demand from i alone (nothing is kept but the truth)."""
 
-    def __init__(self, marks: dict[str, np.ndarray], built: int, positives: int) -> None:
+    def __init__(
+        self,
+        marks: dict[str, np.ndarray],
+        built: int,
+        positives: int,
+        size: tuple[int, int] = (W, H),
+        mark_widths: tuple[float, float] = (50, 130),
+    ) -> None:
+        self.size, self.mark_widths = size, mark_widths
         self.bases = photos()
         self.real = len(self.bases)
-        self.bases += [synth.render_scene(s, 960, 540) for s in range(8)]
+        room = (max(960, size[0]), max(540, size[1]))
+        self.bases += [synth.render_scene(s, *room) for s in range(8)]
         self.marks = marks
         rng = np.random.default_rng(5)
         slots = rng.choice(built, size=positives * len(marks), replace=False)
@@ -160,10 +169,12 @@ class Archive:
         rng = np.random.default_rng(1000 + i)
         base = self.bases[int(rng.integers(len(self.bases)))]
         h, w = base.shape[:2]
+        fw, fh = self.size
         k = rng.uniform(0.6, 1.0)
-        cw, ch = int(w * k), int(min(h, w * k * H / W))
+        cw, ch = int(w * k), int(min(h, w * k * fh / fw))
         x, y = int(rng.integers(0, w - cw + 1)), int(rng.integers(0, h - ch + 1))
-        img = cv2.resize(base[y : y + ch, x : x + cw], (W, H), interpolation=cv2.INTER_AREA)
+        grow = cv2.INTER_AREA if cw >= fw else cv2.INTER_CUBIC  # small photos are enlarged
+        img = cv2.resize(base[y : y + ch, x : x + cw], (fw, fh), interpolation=grow)
         if rng.random() < 0.5:
             img = img[:, ::-1]
         gain = rng.uniform(0.7, 1.2, 3)
@@ -173,7 +184,9 @@ class Archive:
         if name is None:
             return np.ascontiguousarray(img)
         mark = self.marks[name]
-        p = synth.random_placement(rng, (W, H), mark.shape[1::-1], width=(50, 130), hard=True)
+        p = synth.random_placement(
+            rng, self.size, mark.shape[1::-1], width=self.mark_widths, hard=True
+        )
         p = synth.Placement(
             **{**p.__dict__, "rotation": float(rng.uniform(-25, 25)), "invert": False}
         )
@@ -246,11 +259,24 @@ def main() -> None:
     ap.add_argument("--candidates", type=int, default=IndexParams().candidates)
     ap.add_argument("--hamming", type=int, default=IndexParams().hamming)
     ap.add_argument("--features", type=int, default=IndexParams().features)
+    ap.add_argument(
+        "--frame-width",
+        type=int,
+        default=W,
+        help="keyframes this wide (16:9); 1280 with --mark-widths 100,300 is 720p footage",
+    )
+    ap.add_argument("--mark-widths", default="50,130", help="px, smallest and largest mark")
+    ap.add_argument("--thumb", type=int, default=0, help="describe at this width (0: the frame's)")
     ap.add_argument("--sweep", action="store_true", help="filter recall of other settings")
     args = ap.parse_args()
     cv2.setNumThreads(1)
+    size = (args.frame_width, args.frame_width * 9 // 16)
+    widths = tuple(float(v) for v in args.mark_widths.split(","))
     params = IndexParams(
-        thumb_width=W, candidates=args.candidates, hamming=args.hamming, features=args.features
+        thumb_width=args.thumb or size[0],
+        candidates=args.candidates,
+        hamming=args.hamming,
+        features=args.features,
     )
     marks = {"skimage-logo": skimage_logo()}
     cv_logo = opencv_logo()
@@ -259,17 +285,22 @@ def main() -> None:
     else:
         print("note: Debian's opencv-doc is not installed: its photos and logo are left out")
     marks["generated-logo"] = synth.render_logo("Korgan Vision", seed=41, width=300)
-    archive = Archive(marks, args.built, args.positives)
+    archive = Archive(marks, args.built, args.positives, size, (widths[0], widths[1]))
     print(
         f"cores {os.cpu_count()}, load {os.getloadavg()[0]:.1f}; backgrounds: "
         f"{archive.real} photos (scikit-image, opencv-doc) + 8 generated rooms; "
-        f"marks: {', '.join(marks)}"
+        f"marks: {', '.join(marks)}; keyframes {size[0]}x{size[1]}, marks "
+        f"{widths[0]:.0f}-{widths[1]:.0f} px wide, described {params.thumb_width} px wide"
     )
 
     # -- index build (analysis time): describe, then quantise -------------------------
     t0 = time.process_time()
     descs = [
-        describe_points(cv2.cvtColor(archive.keyframe(i), cv2.COLOR_RGB2GRAY), params.features)
+        describe_points(
+            cv2.cvtColor(archive.keyframe(i), cv2.COLOR_RGB2GRAY),
+            params.features,
+            params.thumb_width,  # as the product's index describes a keyframe
+        )
         for i in range(args.built)
     ]
     t_desc = time.process_time() - t0
