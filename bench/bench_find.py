@@ -58,7 +58,8 @@ from workbench.recognize.find.index import (
     describe_points,
     query,
 )
-from workbench.recognize.logos import LogoLibrary, LogoMatcher, LogoReference
+from workbench.recognize.find.match import SCAN_WIDTH, scan_scale
+from workbench.recognize.logos import LogoLibrary, LogoMatcher, LogoReference, MatchParams
 
 W, H = 480, 270
 PHOTOS = (
@@ -205,9 +206,28 @@ def reference_of(mark: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(frame[y0:y1, x0:x1])
 
 
-def matcher_for(crop: np.ndarray, label: str) -> LogoMatcher:
+class Verifier:
+    """The logo matcher as find everywhere verifies with it: a keyframe wider than the
+    product's `SCAN_WIDTH` at its scan scale is scanned at that width (`scan_scale`)."""
+
+    def __init__(self, lib: LogoLibrary, scan_limit: int) -> None:
+        self.lib, self.scan_limit = lib, scan_limit
+        self.by_scale: dict[float, LogoMatcher] = {}
+
+    def match(self, rgb: np.ndarray) -> list:
+        base = MatchParams().scan_scale
+        scale = scan_scale(base, rgb.shape[1], self.scan_limit) if self.scan_limit else base
+        if scale not in self.by_scale:
+            self.by_scale[scale] = LogoMatcher(self.lib, MatchParams(scan_scale=scale))
+        return self.by_scale[scale].match(rgb)
+
+
+SCAN_LIMIT = SCAN_WIDTH  # --scan-width (0: the matcher's own scan scale at any width)
+
+
+def matcher_for(crop: np.ndarray, label: str) -> Verifier:
     lib = LogoLibrary(Path("."), (LogoReference(label, None, Path(label), crop),), label)
-    return LogoMatcher(lib)
+    return Verifier(lib, SCAN_LIMIT)
 
 
 def iou(a, b) -> float:
@@ -267,8 +287,11 @@ def main() -> None:
     )
     ap.add_argument("--mark-widths", default="50,130", help="px, smallest and largest mark")
     ap.add_argument("--thumb", type=int, default=0, help="describe at this width (0: the frame's)")
+    ap.add_argument("--scan-width", type=int, default=SCAN_WIDTH, help="0: the matcher's scale")
     ap.add_argument("--sweep", action="store_true", help="filter recall of other settings")
     args = ap.parse_args()
+    global SCAN_LIMIT
+    SCAN_LIMIT = args.scan_width
     cv2.setNumThreads(1)
     size = (args.frame_width, args.frame_width * 9 // 16)
     widths = tuple(float(v) for v in args.mark_widths.split(","))

@@ -298,3 +298,29 @@ def test_a_run_under_a_new_key_does_not_suggest_again(fresh: Path) -> None:
         assert len(observations.query(case.conn, kind="logo")) == before
     assert first.new > 0 and second.new == 0
     assert {m.observation_id for m in second.matches} == {m.observation_id for m in first.matches}
+
+
+def test_a_wide_keyframe_is_scanned_at_most_scan_width_and_still_matched(fresh: Path) -> None:
+    """Verifying on a 1280x720 keyframe scans it 720 px wide (the matcher's 0.75 would be
+    960 px: the cost grows with the pixels); the mark, turned and in perspective at 220 px,
+    is still found there, and a keyframe of 640 px keeps the matcher's own scale."""
+    from workbench.case import Case
+    from workbench.recognize.find.make import make_reference
+    from workbench.recognize.find.match import SCAN_WIDTH, ReferenceMatcher, scan_scale
+    from workbench.recognize.synthlogos import Placement, paste_logo, render_logo, render_scene
+
+    assert scan_scale(0.75, 640) == 0.75 and scan_scale(0.75, 1280) == round(720 / 1280, 4)
+    mark = render_logo("Korgan Vision", seed=41, width=300)
+    turned = Placement(width=220, center=(840, 420), rotation=9, perspective=0.12, seed=5)
+    wide = paste_logo(render_scene(8, 1280, 720), mark, turned)[0]
+    videos = _videos(fresh)
+    with Case.open(fresh) as case:
+        ref, _ = make_reference(case, videos["a"], 2, MARK_BOX, "ana", "Korgan Vision")
+        matcher = ReferenceMatcher(case, ref)
+        found = matcher.match(wide, [])
+        assert f"at most {SCAN_WIDTH} px wide" in matcher.method
+        assert matcher._logos_for(1280).params.scan_scale == round(SCAN_WIDTH / 1280, 4)
+        assert matcher._logos_for(640) is matcher.logos
+    assert found, "the mark on the wide keyframe"
+    x0, y0, x1, y1 = found[0]["bbox"]
+    assert 700 < (x0 + x1) / 2 < 980 and 330 < (y0 + y1) / 2 < 510

@@ -41,6 +41,17 @@ from workbench.video.frames import Frame, FrameReader
 STAGE = "references"
 PREFILTER_FROM = 3000  # keyframes: from this many on, verify only the word index's candidates
 TEXT_METHOD = "workbench.find-text/1"
+SCAN_WIDTH = 720  # px: a keyframe scanned wider than this is scanned this wide when verifying
+#                   (the matcher's cost grows with the pixels scanned; 720p at the matcher's
+#                   0.75 would be 960 px: bench_find.py --frame-width 1280 measures both)
+
+
+def scan_scale(base: float, width: int, limit: int = SCAN_WIDTH) -> float:
+    """The scale a keyframe `width` px wide is scanned at when verifying a reference: the
+    matcher's own (`base`) unless that scans it wider than `limit` px."""
+    return base if width * base <= limit else round(limit / width, 4)
+
+
 WORKERS = 2  # keyframes matched at once
 
 
@@ -105,13 +116,29 @@ class ReferenceMatcher:
             digest=hashlib.sha256(png).hexdigest(),
         )
         self.logos = LogoMatcher(library)
-        self.method = (
-            self.logos.method if ref.kind == "mark" else f"{TEXT_METHOD} + {self.logos.method}"
-        )
+        self._library = library
+        self._scaled: dict[float, Any] = {}  # scan scale -> a matcher scanning at it
+        logos = f"{self.logos.method}; scanned at most {SCAN_WIDTH} px wide"
+        self.method = logos if ref.kind == "mark" else f"{TEXT_METHOD} + {logos}"
+
+    def _logos_for(self, width: int) -> Any:
+        """The logo matcher for a keyframe `width` px wide (`scan_scale`)."""
+        from dataclasses import replace
+
+        from workbench.recognize.logos import LogoMatcher
+
+        base = self.logos.params.scan_scale
+        scale = scan_scale(base, width)
+        if scale == base:
+            return self.logos
+        if scale not in self._scaled:
+            params = replace(self.logos.params, scan_scale=scale)
+            self._scaled[scale] = LogoMatcher(self._library, params)
+        return self._scaled[scale]
 
     def match(self, rgb: np.ndarray, lines: list[str]) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
-        for m in self.logos.match(rgb):
+        for m in self._logos_for(rgb.shape[1]).match(rgb):
             found.append(
                 {
                     "score": m.score,
