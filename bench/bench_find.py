@@ -58,7 +58,7 @@ from workbench.recognize.find.index import (
     describe_points,
     query,
 )
-from workbench.recognize.find.match import SCAN_WIDTH, scan_scale
+from workbench.recognize.find.scan import SCAN_WIDTH, scan_scale
 from workbench.recognize.logos import LogoLibrary, LogoMatcher, LogoReference, MatchParams
 
 W, H = 480, 270

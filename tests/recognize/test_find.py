@@ -306,7 +306,8 @@ def test_a_wide_keyframe_is_scanned_at_most_scan_width_and_still_matched(fresh: 
     is still found there, and a keyframe of 640 px keeps the matcher's own scale."""
     from workbench.case import Case
     from workbench.recognize.find.make import make_reference
-    from workbench.recognize.find.match import SCAN_WIDTH, ReferenceMatcher, scan_scale
+    from workbench.recognize.find.match import ReferenceMatcher
+    from workbench.recognize.find.scan import SCAN_WIDTH, scan_scale
     from workbench.recognize.synthlogos import Placement, paste_logo, render_logo, render_scene
 
     assert scan_scale(0.75, 640) == 0.75 and scan_scale(0.75, 1280) == round(720 / 1280, 4)

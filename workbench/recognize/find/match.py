@@ -19,7 +19,7 @@ import hashlib
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,21 +35,13 @@ from workbench.recognize import runs
 from workbench.recognize.find.earlier import prior_suggestions as _prior
 from workbench.recognize.find.earlier import same_place as _same_as
 from workbench.recognize.find.make import FindError
+from workbench.recognize.find.scan import SCAN_WIDTH, scan_scale
 from workbench.video.analysis import load_analysis
 from workbench.video.frames import Frame, FrameReader
 
 STAGE = "references"
 PREFILTER_FROM = 3000  # keyframes: from this many on, verify only the word index's candidates
 TEXT_METHOD = "workbench.find-text/1"
-SCAN_WIDTH = 720  # px: a keyframe scanned wider than this is scanned this wide when verifying
-#                   (the matcher's cost grows with the pixels scanned; 720p at the matcher's
-#                   0.75 would be 960 px: bench_find.py --frame-width 1280 measures both)
-
-
-def scan_scale(base: float, width: int, limit: int = SCAN_WIDTH) -> float:
-    """The scale a keyframe `width` px wide is scanned at when verifying a reference: the
-    matcher's own (`base`) unless that scans it wider than `limit` px."""
-    return base if width * base <= limit else round(limit / width, 4)
 
 
 WORKERS = 2  # keyframes matched at once
@@ -123,8 +115,6 @@ class ReferenceMatcher:
 
     def _logos_for(self, width: int) -> Any:
         """The logo matcher for a keyframe `width` px wide (`scan_scale`)."""
-        from dataclasses import replace
-
         from workbench.recognize.logos import LogoMatcher
 
         base = self.logos.params.scan_scale
