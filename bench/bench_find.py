@@ -58,8 +58,9 @@ from workbench.recognize.find.index import (
     describe_points,
     query,
 )
-from workbench.recognize.find.scan import SCAN_WIDTH, scan_scale
-from workbench.recognize.logos import LogoLibrary, LogoMatcher, LogoReference, MatchParams
+from workbench.recognize.find.places import regions, voted
+from workbench.recognize.find.scan import SCAN_WIDTH, ScanningMatcher
+from workbench.recognize.logos import LogoLibrary, LogoReference, MatchParams
 
 W, H = 480, 270
 PHOTOS = (
@@ -206,28 +207,13 @@ def reference_of(mark: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(frame[y0:y1, x0:x1])
 
 
-class Verifier:
-    """The logo matcher as find everywhere verifies with it: a keyframe wider than the
-    product's `SCAN_WIDTH` at its scan scale is scanned at that width (`scan_scale`)."""
-
-    def __init__(self, lib: LogoLibrary, scan_limit: int) -> None:
-        self.lib, self.scan_limit = lib, scan_limit
-        self.by_scale: dict[float, LogoMatcher] = {}
-
-    def match(self, rgb: np.ndarray) -> list:
-        base = MatchParams().scan_scale
-        scale = scan_scale(base, rgb.shape[1], self.scan_limit) if self.scan_limit else base
-        if scale not in self.by_scale:
-            self.by_scale[scale] = LogoMatcher(self.lib, MatchParams(scan_scale=scale))
-        return self.by_scale[scale].match(rgb)
-
-
 SCAN_LIMIT = SCAN_WIDTH  # --scan-width (0: the matcher's own scan scale at any width)
 
 
-def matcher_for(crop: np.ndarray, label: str) -> Verifier:
+def matcher_for(crop: np.ndarray, label: str) -> ScanningMatcher:
+    """The logo matcher as the product's find everywhere verifies with it."""
     lib = LogoLibrary(Path("."), (LogoReference(label, None, Path(label), crop),), label)
-    return Verifier(lib, SCAN_LIMIT)
+    return ScanningMatcher(lib, MatchParams(), SCAN_LIMIT)
 
 
 def iou(a, b) -> float:
@@ -289,6 +275,9 @@ def main() -> None:
     ap.add_argument("--thumb", type=int, default=0, help="describe at this width (0: the frame's)")
     ap.add_argument("--scan-width", type=int, default=SCAN_WIDTH, help="0: the matcher's scale")
     ap.add_argument("--sweep", action="store_true", help="filter recall of other settings")
+    ap.add_argument(
+        "--compare", action="store_true", help="also verify candidates on the whole keyframe"
+    )
     args = ap.parse_args()
     global SCAN_LIMIT
     SCAN_LIMIT = args.scan_width
@@ -406,47 +395,71 @@ def main() -> None:
             n: sum(1 for src, i in ranked[:n] if src == "real" and archive.planted.get(i) == name)
             for n in levels
         }
-        t0, c0 = time.perf_counter(), time.process_time()
-        hits, filtered_in = [], 0
-        for pos, _ in found:
-            source, i = index.keys[pos]
-            if source != "real":
-                continue  # a resampled set has no picture: verification would cost the same
-            filtered_in += archive.planted.get(i) == name
-            for m in matcher.match(archive.keyframe(i)):
-                hits.append((i, m.bbox))
-        t_verify = time.perf_counter() - t0
-        cpu_verify = time.process_time() - c0
-        real_share = sum(index.keys[p][0] == "real" for p, _ in found) / max(1, len(found))
-        t_verify_all = t_verify / max(real_share, 1e-9)  # every candidate verified
-        cpu_all = cpu_verify / max(real_share, 1e-9)
-        right = {
-            i
-            for i, box in hits
-            if archive.planted.get(i) == name and iou(box, archive.truth[i]) >= 0.3
-        }
-        wrong = [i for i, box in hits if i not in right]
+        t0 = time.perf_counter()
+        votes = voted(index, q, params.hamming, [p for p, _ in found])
+        t_search += time.perf_counter() - t0
+        real = [index.keys[p][1] for p, _ in found if index.keys[p][0] == "real"]
+        filtered_in = sum(archive.planted.get(i) == name for i in real)
+        real_share = len(real) / max(1, len(found))
         want = [i for i, n in archive.planted.items() if n == name]
-        total = t_search + cpu_all / 2  # the candidates split over 2 cores
+        ref_size = (crop.shape[1], crop.shape[0])
+        print(
+            f"\n{name}: {len(q.words)} query points; search {t_search * 1000:.0f} ms over "
+            f"{len(index)} keyframes (with the votes' places of its {len(found)} candidates); "
+            f"the filter kept {filtered_in}/{len(want)} planted keyframes"
+        )
+        pos_of = {index.keys[p][1]: p for p, _ in found if index.keys[p][0] == "real"}
+        for mode in (
+            ("around the votes", "whole keyframe") if args.compare else ("around the votes",)
+        ):
+            t0, c0 = time.perf_counter(), time.process_time()
+            hits, whole, share = [], 0, []
+            for i in real:
+                frame = archive.keyframe(i)
+                boxes = None
+                if mode == "around the votes":
+                    v = votes.get(pos_of[i])
+                    boxes = regions(v, ref_size, size, params.thumb_width)
+                    whole += boxes is None
+                    area = sum((b[2] - b[0]) * (b[3] - b[1]) for b in boxes or [])
+                    share.append(area / (size[0] * size[1]) if boxes else 1.0)
+                for m in matcher.match(frame, boxes):
+                    hits.append((i, m.bbox))
+            t_verify = time.perf_counter() - t0
+            cpu_verify = time.process_time() - c0
+            t_verify_all = t_verify / max(real_share, 1e-9)  # every candidate verified
+            cpu_all = cpu_verify / max(real_share, 1e-9)
+            right = {
+                i
+                for i, box in hits
+                if archive.planted.get(i) == name and iou(box, archive.truth[i]) >= 0.3
+            }
+            wrong = [i for i, box in hits if i not in right]
+            total = t_search + cpu_all / 2  # the candidates split over 2 cores
+            scanned = (
+                f"; regions {np.mean(share):.2f} of a keyframe on average, {whole} of "
+                f"{len(real)} scanned whole"
+                if share
+                else ""
+            )
+            print(
+                f"  verified {mode}: {len(found)} candidates {cpu_all:.1f} CPU s "
+                f"({cpu_verify / max(1, len(real)):.3f} s each; {t_verify_all:.1f} s wall at "
+                f"this load) -> find everywhere {total:.1f} s on 2 cores "
+                f"({'meets' if total < 60 else 'MISSES'} < 60 s), plain matcher "
+                f"{plain_total / 2 / total:.0f}x slower{scanned}"
+            )
+            print(
+                f"    recall {len(right)}/{len(want)} = {len(right) / len(want):.2f}, precision "
+                f"{len(right)}/{len(right) + len(wrong)} = "
+                f"{len(right) / max(1, len(right) + len(wrong)):.2f}"
+            )
         # the plain matcher on the planted keyframes: what verification alone can find
         upper = sum(
             any(iou(m.bbox, archive.truth[i]) >= 0.3 for m in matcher.match(archive.keyframe(i)))
             for i in want
         )
-        print(
-            f"\n{name}: {len(q.words)} query points; search {t_search * 1000:.0f} ms over "
-            f"{len(index)} keyframes, verification of {len(found)} candidates "
-            f"{cpu_all:.1f} CPU s ({t_verify_all:.1f} s wall at this load) -> find everywhere "
-            f"{total:.1f} s on 2 cores ({'meets' if total < 60 else 'MISSES'} < 60 s); "
-            f"plain matcher {plain_total / 2:.0f} s on 2 cores: {plain_total / 2 / total:.0f}x"
-        )
-        print(
-            f"  recall {len(right)}/{len(want)} = {len(right) / len(want):.2f}, precision "
-            f"{len(right)}/{len(right) + len(wrong)} = "
-            f"{len(right) / max(1, len(right) + len(wrong)):.2f}; the filter kept "
-            f"{filtered_in}/{len(want)} planted keyframes among its candidates; the plain "
-            f"matcher on every planted keyframe finds {upper}/{len(want)}"
-        )
+        print(f"  the plain matcher on every planted keyframe finds {upper}/{len(want)}")
         top = [index.keys[p] for p, _ in found]
         clones = sum(src == "resampled" for src, _ in top)
         print(

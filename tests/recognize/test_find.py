@@ -216,7 +216,19 @@ def test_the_word_index_keeps_the_appearance_among_its_candidates(fresh: Path) -
     with Case.open(fresh) as case:
         ref, _ = make_reference(case, videos["a"], 2, MARK_BOX, "ana", "Korgan Vision")
         result = find_everywhere(case, ref.id, prefilter_from=0, candidates=2)
-    assert [m.video for m in result.matches if m.video == videos["b"]]
+        in_b = [m for m in result.matches if m.video == videos["b"]]
+        assert in_b
+        # verified in the region the index's votes point at, which holds the match
+        from workbench.case import observations
+        from workbench.recognize.find.match import AROUND_VOTES
+
+        obs = {o.id: o for o in observations.query(case.conn, kind="logo")}
+        o = obs[in_b[0].observation_id]
+        assert AROUND_VOTES in o.method and o.params["regions"]
+        x0, y0, x1, y1 = o.params["regions"][0]
+        assert (x1 - x0) * (y1 - y0) < 0.5 * 640 * 360
+        bx0, by0, bx1, by1 = o.bbox
+        assert x0 <= bx0 and y0 <= by0 and bx1 <= x1 and by1 <= y1
     assert not [m for m in result.matches if m.video == videos["c"]]
     assert result.filtered > 0
     assert len(list((fresh / "derived" / "find").glob("postings-*.npz"))) == 3
@@ -320,8 +332,8 @@ def test_a_wide_keyframe_is_scanned_at_most_scan_width_and_still_matched(fresh: 
         matcher = ReferenceMatcher(case, ref)
         found = matcher.match(wide, [])
         assert f"at most {SCAN_WIDTH} px wide" in matcher.method
-        assert matcher._logos_for(1280).params.scan_scale == round(SCAN_WIDTH / 1280, 4)
-        assert matcher._logos_for(640) is matcher.logos
+        assert matcher.scanner.matcher_for(1280).params.scan_scale == round(SCAN_WIDTH / 1280, 4)
+        assert matcher.scanner.matcher_for(640) is matcher.logos
     assert found, "the mark on the wide keyframe"
     x0, y0, x1, y1 = found[0]["bbox"]
     assert 700 < (x0 + x1) / 2 < 980 and 330 < (y0 + y1) / 2 < 510

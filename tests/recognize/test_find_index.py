@@ -4,6 +4,8 @@ do not (signatures far apart, or turns and scales scattered)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from workbench.recognize.find.index import POSTING, Query, Vocabulary, WordIndex
@@ -71,3 +73,78 @@ def test_a_reference_point_looked_up_under_its_nearest_words() -> None:
     three = query(gray, vocab, IndexParams(query_words=3))
     assert len(three.words) == 3 * len(one.words)
     assert np.allclose(three.weights, one.weights[0]) and one.weights[0] == 1 / 4  # 4 views
+
+
+def _keyframe(photo: np.ndarray, mark: np.ndarray, centres: list[tuple[int, int]]):
+    """A 1280x720 keyframe made from a real photograph, the mark pasted at `centres`
+    (200 px wide, turned and in perspective); its boxes (x0, y0, x1, y1)."""
+    import cv2
+
+    from workbench.recognize.synthlogos import Placement, paste_logo
+
+    frame = cv2.resize(photo, (1280, 720), interpolation=cv2.INTER_CUBIC)
+    boxes = []
+    for n, centre in enumerate(centres):
+        p = Placement(width=200, center=centre, rotation=8 - 14 * n, perspective=0.1, seed=n)
+        frame, quad = paste_logo(frame, mark, p)
+        boxes.append((*quad.min(0), *quad.max(0)))
+    return frame, boxes
+
+
+def test_verification_looks_where_the_votes_came_from() -> None:
+    """The consistent votes of a candidate lie on the appearance: the regions made from
+    them hold the whole mark (once, or twice where it appears twice) and are a small part
+    of a 720p keyframe, and the matcher scanning only them finds the mark where scanning
+    the whole keyframe does."""
+    import cv2
+    from skimage import data
+
+    from workbench.recognize.find.index import IndexParams, describe_points, query
+    from workbench.recognize.find.places import regions, voted
+    from workbench.recognize.find.scan import ScanningMatcher
+    from workbench.recognize.logos import LogoLibrary, LogoReference
+    from workbench.recognize.synthlogos import render_logo
+
+    mark = render_logo("Korgan Vision", seed=41, width=300)
+    params = IndexParams(features=600, thumb_width=480)
+    photos = [data.coffee(), data.astronaut(), data.chelsea(), data.rocket()]
+    once, one_box = _keyframe(photos[0], mark, [(850, 430)])
+    twice, two_boxes = _keyframe(photos[1], mark, [(300, 220), (1000, 520)])
+    plain = [cv2.resize(p, (1280, 720)) for p in photos[2:]]
+    frames = [once, twice, *plain]
+    points = [
+        describe_points(cv2.cvtColor(f, cv2.COLOR_RGB2GRAY), params.features, 480)
+        for f in frames
+    ]
+    vocab = Vocabulary.train(np.concatenate([p.desc for p in points]), 256)
+    index = WordIndex(vocab)
+    index.extend([("v", i) for i in range(len(frames))], [vocab.postings(p) for p in points])
+    crop = mark  # the reference: the mark as drawn
+    q = query(cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY), vocab, params)
+    found = [pos for pos, _ in index.search(q, 4, params.hamming)]
+    assert found[:2] and set(found[:2]) == {0, 1}
+    votes = voted(index, q, params.hamming, found)
+    size = (crop.shape[1], crop.shape[0])
+
+    def holds(region, box) -> bool:
+        return (region[0] <= box[0] and region[1] <= box[1] and region[2] >= box[2]
+                and region[3] >= box[3])  # fmt: skip
+
+    r1 = regions(votes[0], size, (1280, 720), 480)
+    assert r1 is not None and len(r1) == 1 and holds(r1[0], one_box[0])
+    area = (r1[0][2] - r1[0][0]) * (r1[0][3] - r1[0][1])
+    assert area < 0.35 * 1280 * 720
+    r2 = regions(votes[1], size, (1280, 720), 480)
+    assert r2 is not None and 2 <= len(r2) <= 3
+    assert all(any(holds(r, b) for r in r2) for b in two_boxes)
+    assert regions(None, size, (1280, 720), 480) is None
+
+    lib = LogoLibrary(Path("."), (LogoReference("k", None, Path("k"), crop),), "k")
+    scanner = ScanningMatcher(lib)
+    whole = scanner.match(once)
+    part = scanner.match(once, r1)
+    assert whole and part
+    assert np.allclose(whole[0].bbox, part[0].bbox, atol=6)
+    assert np.allclose(part[0].bbox, one_box[0], atol=12)
+    both = scanner.match(twice, r2)
+    assert len(both) == 2

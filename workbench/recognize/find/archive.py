@@ -29,6 +29,7 @@ from workbench.recognize.find.index import (
     WordIndex,
     describe_points,
 )
+from workbench.recognize.find.places import EMPTY, Votes, voted
 from workbench.video.analysis import load_analysis
 from workbench.video.frames import FrameReader
 
@@ -129,8 +130,9 @@ def candidates(
     shas: list[str],
     progress: ProgressSink | None = None,
     count: int = PARAMS.candidates,
-) -> set[tuple[str, int]] | None:
-    """The keyframes (video, frame) worth verifying for a reference, or None: no index, or
+) -> dict[tuple[str, int], Votes] | None:
+    """The keyframes (video, frame) worth verifying for a reference, each with the votes
+    that chose it (where to look: places.regions), or None: no index, or
     a reference the index cannot describe (too small or too plain to give a point at any
     of its views, such as a box of 16-19 px): then every keyframe is verified, slower but
     nothing is ruled out unseen."""
@@ -146,4 +148,6 @@ def candidates(
     q = query(cv2.cvtColor(crop_rgb, cv2.COLOR_RGB2GRAY), vocab, PARAMS)
     if not len(q.words):
         return None
-    return {index.keys[pos] for pos, _ in index.search(q, count, PARAMS.hamming)}
+    found = [pos for pos, _ in index.search(q, count, PARAMS.hamming)]
+    votes = voted(index, q, PARAMS.hamming, found)
+    return {index.keys[pos]: votes.get(pos, EMPTY) for pos in found}

@@ -28,7 +28,7 @@ too small in the thumbnail to give points: the benchmark's recall is measured wi
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,12 +36,14 @@ import cv2
 import numpy as np
 
 _cv: Any = cv2
-VERSION = 3  # 3: postings with scale, angle, 64-bit signature (2: window word sets)
+VERSION = 4  # 4: + position (3: scale, angle, 64-bit signature; 2: window word sets)
 BITS = 64
 SCALE_STEP = 8  # quantised scale = log2(keypoint size in px) * this
 ANGLE_BINS = 16  # histogram bins of angle differences (22.5 degrees each)
 SCALE_BINS = 12  # histogram bins of log2 scale ratios (half an octave each, -4..+2)
-POSTING = np.dtype([("word", "<u2"), ("scale", "u1"), ("angle", "u1"), ("sig", "<u8")])
+POSTING = np.dtype(
+    [("word", "<u2"), ("scale", "u1"), ("angle", "u1"), ("x", "u1"), ("y", "u1"), ("sig", "<u8")]
+)  # x, y: the point's place in 256ths of the keyframe's width and height
 
 
 @dataclass(frozen=True)
@@ -173,6 +175,8 @@ class Vocabulary:
         out["word"] = words
         out["scale"] = _quant_scale(points.size)
         out["angle"] = _quant_angle(points.angle)
+        place = np.clip(np.floor(points.xy * 256), 0, 255).astype(np.uint8)
+        out["x"], out["y"] = place[:, 0], place[:, 1]
         out["sig"] = self.signatures(points.desc, words)
         return out
 
@@ -237,19 +241,21 @@ class WordIndex:
                 offsets,
                 idf,
                 sizes,
+                np.ascontiguousarray(flat["x"]),
+                np.ascontiguousarray(flat["y"]),
             )
         return self._built
 
-    def search(
-        self, query: Query, candidates: int, hamming: int = IndexParams.hamming
-    ) -> list[tuple[int, float]]:
-        """The `candidates` best keyframes (position in `keys`, score), best first."""
-        frames, scales, angles, sigs, offsets, idf, sizes = self._build()
-        n_frames = len(self.keys)
-        if n_frames == 0 or not len(query.words):
-            return []
-        by_angle = np.zeros(n_frames * ANGLE_BINS, np.float32)
-        by_scale = np.zeros(n_frames * SCALE_BINS, np.float32)
+    def places(self, rows: np.ndarray) -> np.ndarray:
+        """(n, 2) float32: where postings `rows` (`Pairs.posting`) lie in their keyframe, as
+        shares of its width and height (the middle of their 256th)."""
+        xs, ys = self._build()[7:9]
+        return (np.stack([xs[rows], ys[rows]], 1).astype(np.float32) + 0.5) / 256
+
+    def pairs(self, query: Query, hamming: int) -> Iterator[Pairs]:
+        """The query's pairs with postings, one word at a time: a pair counts when the two
+        signatures differ in at most `hamming` bits."""
+        frames, scales, angles, sigs, offsets, idf, *_ = self._build()
         order = np.argsort(query.words, kind="stable")
         qw = query.words[order]
         starts = np.flatnonzero(np.r_[True, qw[1:] != qw[:-1]])
@@ -263,15 +269,35 @@ class WordIndex:
             qi, pi = np.nonzero(dist <= hamming)
             if not len(pi):
                 continue
-            f = frames[lo:hi][pi].astype(np.int64)
-            weight = idf[w] ** 2 * query.weights[rows][qi]
             da = (angles[lo:hi][pi].astype(np.int64) - query.angles[rows][qi]) % 256
             ds = scales[lo:hi][pi].astype(np.int64) - query.scales[rows][qi]
             sb = np.clip((ds + 4 * SCALE_STEP) * SCALE_BINS // (6 * SCALE_STEP), 0, SCALE_BINS - 1)
+            yield Pairs(
+                frames[lo:hi][pi].astype(np.int64),
+                idf[w] ** 2 * query.weights[rows][qi],
+                da * ANGLE_BINS // 256,
+                sb,
+                ds,
+                lo + pi,
+            )
+
+    def search(
+        self, query: Query, candidates: int, hamming: int = IndexParams.hamming
+    ) -> list[tuple[int, float]]:
+        """The `candidates` best keyframes (position in `keys`, score), best first."""
+        sizes = self._build()[6]
+        n_frames = len(self.keys)
+        if n_frames == 0 or not len(query.words):
+            return []
+        by_angle = np.zeros(n_frames * ANGLE_BINS, np.float32)
+        by_scale = np.zeros(n_frames * SCALE_BINS, np.float32)
+        for p in self.pairs(query, hamming):
             by_angle += np.bincount(
-                f * ANGLE_BINS + da * ANGLE_BINS // 256, weight, len(by_angle)
+                p.frame * ANGLE_BINS + p.angle_bin, p.weight, len(by_angle)
             ).astype(np.float32)
-            by_scale += np.bincount(f * SCALE_BINS + sb, weight, len(by_scale)).astype(np.float32)
+            by_scale += np.bincount(
+                p.frame * SCALE_BINS + p.scale_bin, p.weight, len(by_scale)
+            ).astype(np.float32)
         peak_a = _peak(by_angle.reshape(n_frames, ANGLE_BINS))
         peak_s = _peak(by_scale.reshape(n_frames, SCALE_BINS))
         scores = np.minimum(peak_a, peak_s) / sizes
@@ -279,6 +305,18 @@ class WordIndex:
         top = np.argpartition(-scores, n - 1)[:n]
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+
+
+@dataclass(frozen=True)
+class Pairs:
+    """Pairs of a reference point and a keyframe posting (one word's worth)."""
+
+    frame: np.ndarray  # int64: the keyframe's position in `WordIndex.keys`
+    weight: np.ndarray  # idf^2 x the reference point's weight
+    angle_bin: np.ndarray  # int64: bin of the angle difference (ANGLE_BINS)
+    scale_bin: np.ndarray  # int64: bin of the log scale ratio (SCALE_BINS)
+    log_scale: np.ndarray  # int64: log2(posting size / reference size) x SCALE_STEP
+    posting: np.ndarray  # int64: the posting's row in the index's sorted arrays
 
 
 def _peak(hist: np.ndarray) -> np.ndarray:

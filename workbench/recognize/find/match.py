@@ -19,7 +19,7 @@ import hashlib
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,10 +32,12 @@ from workbench.case.references import Reference
 from workbench.case.store import transaction
 from workbench.progress import NullProgress, ProgressSink
 from workbench.recognize import runs
+from workbench.recognize.find import archive
 from workbench.recognize.find.earlier import prior_suggestions as _prior
 from workbench.recognize.find.earlier import same_place as _same_as
 from workbench.recognize.find.make import FindError
-from workbench.recognize.find.scan import SCAN_WIDTH, scan_scale
+from workbench.recognize.find.places import Box, Votes, regions
+from workbench.recognize.find.scan import SCAN_WIDTH, ScanningMatcher
 from workbench.video.analysis import load_analysis
 from workbench.video.frames import Frame, FrameReader
 
@@ -45,6 +47,7 @@ TEXT_METHOD = "workbench.find-text/1"
 
 
 WORKERS = 2  # keyframes matched at once
+AROUND_VOTES = "scanned around the word index's votes (find/places.py)"
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,7 @@ class ReferenceMatcher:
     def __init__(self, case: Case, ref: Reference) -> None:
         import cv2
 
-        from workbench.recognize.logos import LogoLibrary, LogoMatcher, LogoReference
+        from workbench.recognize.logos import LogoLibrary, LogoReference
 
         png = references.crop_png(case.conn, ref.id)
         if png is None:
@@ -107,37 +110,23 @@ class ReferenceMatcher:
             references=(LogoReference(ref.label, ref.vendor, path, self.crop),),
             digest=hashlib.sha256(png).hexdigest(),
         )
-        self.logos = LogoMatcher(library)
-        self._library = library
-        self._scaled: dict[float, Any] = {}  # scan scale -> a matcher scanning at it
+        self.scanner = ScanningMatcher(library)
+        self.logos = self.scanner.logos
         logos = f"{self.logos.method}; scanned at most {SCAN_WIDTH} px wide"
         self.method = logos if ref.kind == "mark" else f"{TEXT_METHOD} + {logos}"
 
-    def _logos_for(self, width: int) -> Any:
-        """The logo matcher for a keyframe `width` px wide (`scan_scale`)."""
-        from workbench.recognize.logos import LogoMatcher
-
-        base = self.logos.params.scan_scale
-        scale = scan_scale(base, width)
-        if scale == base:
-            return self.logos
-        if scale not in self._scaled:
-            params = replace(self.logos.params, scan_scale=scale)
-            self._scaled[scale] = LogoMatcher(self._library, params)
-        return self._scaled[scale]
-
-    def match(self, rgb: np.ndarray, lines: list[str]) -> list[dict[str, Any]]:
+    def match(
+        self, rgb: np.ndarray, lines: list[str], boxes: list[Box] | None = None
+    ) -> list[dict[str, Any]]:
+        """Suggestions' fields for one keyframe; given `boxes` (where the word index's votes
+        came from, places.py), the logo matcher scans only those regions."""
         found: list[dict[str, Any]] = []
-        for m in self._logos_for(rgb.shape[1]).match(rgb):
-            found.append(
-                {
-                    "score": m.score,
-                    "bbox": m.bbox,
-                    "quad": m.quad,
-                    "how": "features",
-                    "inliers": m.inliers,
-                }
-            )
+        for m in self.scanner.match(rgb, boxes):
+            hit = {"score": m.score, "bbox": m.bbox, "quad": m.quad, "how": "features"}
+            hit["inliers"] = m.inliers
+            if boxes:
+                hit["regions"] = [list(b) for b in boxes]
+            found.append(hit)
         if self.ref.kind == "screen" and self.ref.strings and lines:
             from workbench.recognize.interfaces import Signature, identify
 
@@ -186,8 +175,6 @@ def find_everywhere(
             targets.append((video, len(analysis.keyframes)))
     keep = None
     if ref.kind == "mark" and sum(n for _, n in targets) >= prefilter_from:
-        from workbench.recognize.find import archive
-
         shas = [v.sha256 for v, _ in targets]
         count = candidates or archive.PARAMS.candidates
         keep = archive.candidates(case, matcher.crop, shas, sink, count)
@@ -204,7 +191,7 @@ def _one_video(
     result: FindResult,
     sink: ProgressSink,
     actor: str,
-    keep: set[tuple[str, int]] | None = None,
+    keep: dict[tuple[str, int], Votes] | None = None,
 ) -> None:
     ref = matcher.ref
     analysis = load_analysis(case, video.sha256)
@@ -215,15 +202,16 @@ def _one_video(
         "keyframes": analysis.params_hash,
     }
     if keep is not None:
-        from workbench.recognize.find.archive import PARAMS
         from workbench.recognize.find.index import VERSION
 
         params["filter"] = {
             "index": f"rootsift-he-wgc/{VERSION}",
-            **asdict(PARAMS),
+            **asdict(archive.PARAMS),
             "kept": len(keep),
+            "verify": AROUND_VOTES,
         }
     key = runs.run_key(video.sha256, STAGE, params)
+    thumb = archive.PARAMS.thumb_width
     with transaction(case.conn):
         runs.start(case.conn, key, video.sha256, STAGE, matcher.method, params)
     done = runs.done_items(case.conn, key)
@@ -259,7 +247,13 @@ def _one_video(
             else:
                 frame = reader.get(index)
                 own = video.sha256 == ref.video and index == ref.frame_index
-                job = None if own else pool.submit(matcher.match, frame.rgb, lines.get(index, []))
+                boxes = None
+                if keep is not None:
+                    size = (frame.rgb.shape[1], frame.rgb.shape[0])
+                    crop = (matcher.crop.shape[1], matcher.crop.shape[0])
+                    boxes = regions(keep[(video.sha256, index)], crop, size, thumb)
+                text = lines.get(index, [])
+                job = None if own else pool.submit(matcher.match, frame.rgb, text, boxes)
                 pending.append((n, frame, job))
                 settle(2 * WORKERS)
                 continue
@@ -308,14 +302,14 @@ def _compute(
             if same is not None:
                 out.append(_found(same, ref.id, False))
                 continue
-            extra = {k: v for k, v in hit.items() if k in ("how", "inliers", "matched")}
+            extra = {k: v for k, v in hit.items() if k in ("how", "inliers", "matched", "regions")}
             obs = NewObservation(
                 video_sha256=frame.ref.video_sha256,
                 frame_index=frame.ref.index,
                 time_s=frame.ref.time_s,
                 pixel_sha256=frame.ref.pixel_sha256,
                 kind="logo" if ref.kind == "mark" else "interface",
-                method=matcher.method,
+                method=matcher.method + (f"; {AROUND_VOTES}" if "regions" in hit else ""),
                 created_by=matcher.method,
                 label=ref.product or ref.label,
                 vendor=ref.vendor,
