@@ -52,29 +52,6 @@ def test_geometry_and_signatures_decide_the_ranking() -> None:
     assert scores.get(("scattered", 0), 0.0) < 0.5 * scores[("mark", 0)]
 
 
-def test_a_reference_point_looked_up_under_its_nearest_words() -> None:
-    """`query_words` > 1 (multiple assignment; off by default: the bench found it no
-    better at 100,000 keyframes) gives each point its k nearest words, nearest first,
-    and the reference's points keep one weight a view whatever k is."""
-    import cv2
-    from skimage import data
-
-    from workbench.recognize.find.index import IndexParams, describe, query
-
-    vocab = _vocabulary()
-    gray = cv2.cvtColor(data.astronaut()[100:260, 150:330], cv2.COLOR_RGB2GRAY)
-    desc = describe(gray, 200)
-    near = vocab.nearest_words(desc, 3)
-    assert near.shape == (len(desc), 3)
-    assert np.array_equal(near[:, 0], vocab.words_of(desc))
-    dist = ((desc[:, None, :] - vocab.centres[near]) ** 2).sum(2)
-    assert (np.diff(dist, axis=1) >= -1e-5).all()  # nearest first
-    one = query(gray, vocab, IndexParams(query_words=1))
-    three = query(gray, vocab, IndexParams(query_words=3))
-    assert len(three.words) == 3 * len(one.words)
-    assert np.allclose(three.weights, one.weights[0]) and one.weights[0] == 1 / 4  # 4 views
-
-
 def _keyframe(photo: np.ndarray, mark: np.ndarray, centres: list[tuple[int, int]]):
     """A 1280x720 keyframe made from a real photograph, the mark pasted at `centres`
     (200 px wide, turned and in perspective); its boxes (x0, y0, x1, y1)."""
@@ -113,8 +90,7 @@ def test_verification_looks_where_the_votes_came_from() -> None:
     plain = [cv2.resize(p, (1280, 720)) for p in photos[2:]]
     frames = [once, twice, *plain]
     points = [
-        describe_points(cv2.cvtColor(f, cv2.COLOR_RGB2GRAY), params.features, 480)
-        for f in frames
+        describe_points(cv2.cvtColor(f, cv2.COLOR_RGB2GRAY), params.features, 480) for f in frames
     ]
     vocab = Vocabulary.train(np.concatenate([p.desc for p in points]), 256)
     index = WordIndex(vocab)

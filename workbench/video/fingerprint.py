@@ -93,11 +93,8 @@ def region_hashes(gray: np.ndarray) -> np.ndarray:
     """The hashes of the active picture and its centred crops (uint64, len(REGIONS))."""
     x0, y0, x1, y1 = active_box(gray)
     active = gray[y0:y1, x0:x1].astype(np.float32)
-    h, w = active.shape
     out = np.empty(len(REGIONS), np.uint64)
-    for k, ratio in enumerate(REGIONS):
-        ch, cw = max(2, round(h * ratio)), max(2, round(w * ratio))
-        top, left = (h - ch) // 2, (w - cw) // 2
+    for k, (top, left, ch, cw) in enumerate(_crops(*active.shape)):
         out[k] = _dct_hash(active[top : top + ch, left : left + cw])
     return out
 

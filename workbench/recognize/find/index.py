@@ -16,8 +16,9 @@ geometric consistency (Jégou, Douze & Schmid 2008), kept small:
   smaller of its two peaks (idf-weighted), so a small mark in a busy frame still
   stands out (format 2 scored shared word sets of four windows instead);
 * only the `candidates` best go to exact verification (the logo matcher's RANSAC
-  homography on the keyframe itself), so a search costs one lookup over the archive
-  plus a fixed number of verifications.
+  homography on the keyframe itself, scanning only the regions around the consistent
+  votes: each posting keeps its place in the keyframe, places.py), so a search costs one
+  lookup over the archive plus a fixed number of verifications.
 
 Postings are computed once per keyframe (at analysis time) and kept in derived/ with
 the format VERSION inside; the vocabulary (centres, projection, medians) is trained once
@@ -55,7 +56,6 @@ class IndexParams:
     candidates: int = 1000  # keyframes verified per search (60-115 s CPU at 100k keyframes)
     hamming: int = 14  # most differing signature bits (of 64) for a pair (bench: 14 > 18 > 24)
     view_scales: tuple[float, ...] = (1.0, 0.7, 0.5, 0.35)  # the reference, as seen smaller
-    query_words: int = 1  # words a reference point is looked up under (bench, 100k: 1 > 2, 3)
 
 
 def rootsift(desc: np.ndarray) -> np.ndarray:
@@ -144,20 +144,6 @@ class Vocabulary:
     def words_of(self, desc: np.ndarray) -> np.ndarray:
         """The nearest word (int64) of each descriptor."""
         return _nearest(self.centres, desc) if len(desc) else np.zeros(0, np.int64)
-
-    def nearest_words(self, desc: np.ndarray, k: int) -> np.ndarray:
-        """(n, k) int64: the k nearest words of each descriptor, nearest first."""
-        if not len(desc) or k <= 1:
-            return self.words_of(desc)[:, None]
-        k = min(k, len(self.centres))
-        sq = (self.centres * self.centres).sum(1)[None, :]
-        out = np.empty((len(desc), k), np.int64)
-        for i in range(0, len(desc), 4096):
-            d = sq - 2.0 * desc[i : i + 4096] @ self.centres.T
-            near = np.argpartition(d, k - 1, axis=1)[:, :k]
-            rank = np.argsort(np.take_along_axis(d, near, 1), axis=1)
-            out[i : i + 4096] = np.take_along_axis(near, rank, 1)
-        return out
 
     def signatures(self, desc: np.ndarray, words: np.ndarray) -> np.ndarray:
         """The 64-bit Hamming-embedding signature (uint64) of each descriptor in its word."""
@@ -350,17 +336,15 @@ def query(crop_gray: np.ndarray, vocabulary: Vocabulary, params: IndexParams) ->
             break
         view = crop_gray if k == 1 else cv2.resize(crop_gray, size, interpolation=cv2.INTER_AREA)
         pts = describe_points(view, 4 * params.features)
-        near = vocabulary.nearest_words(pts.desc, params.query_words)
-        for j in range(near.shape[1]):  # multiple assignment: the signature filters it
-            words = near[:, j]
-            parts.append(
-                (
-                    words,
-                    _quant_scale(pts.size / k).astype(np.int64),
-                    _quant_angle(pts.angle).astype(np.int64),
-                    vocabulary.signatures(pts.desc, words),
-                )
+        words = vocabulary.words_of(pts.desc)
+        parts.append(
+            (
+                words,
+                _quant_scale(pts.size / k).astype(np.int64),
+                _quant_angle(pts.angle).astype(np.int64),
+                vocabulary.signatures(pts.desc, words),
             )
+        )
         views += 1
     if not parts:
         e = np.zeros(0, np.int64)

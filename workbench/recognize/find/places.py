@@ -3,10 +3,10 @@ reference there scans the region around them rather than the whole keyframe.
 
 A candidate is chosen because many of the reference's points meet postings of the
 keyframe with one scale ratio and one angle difference (index.py). Those consistent pairs
-lie on the appearance, and their scale ratio says how big it is there: a region of about
-twice the appearance's size around their densest cluster holds it, and the logo matcher
-costs in proportion to the pixels it scans (a 200-px mark in a 1280x720 keyframe: about a
-fifth of the pixels). Votes in several places (the mark twice in one keyframe) give up
+lie on the appearance, and their scale ratio says how big it is there: a square of one and
+a half times the appearance's diagonal around their densest cluster holds it, and the logo
+matcher costs in proportion to the pixels it scans (a 200-px mark in a 1280x720 keyframe:
+about a sixth of the pixels). Votes in several places (the mark twice in one keyframe) give up
 to three regions; regions covering most of the keyframe give none: the whole keyframe is scanned.
 """
 
@@ -24,6 +24,9 @@ MARGIN = 24  # px around a region: SIFT finds no point within a few px of an ima
 WHOLE = 0.6  # regions covering more of the keyframe than this: scan the keyframe
 SECOND = 0.25  # another cluster counts when it holds at least this share of the first's votes
 MOST = 3  # regions a keyframe
+SIZE_ERROR = 1.5  # a region reaches this many half-diagonals of the appearance (as its
+#                   votes' scale says) from their centre, plus MARGIN: bench_find --frame-width
+#                   1280 found true appearances needing 0.8-1.5 (edges of the frame aside)
 MIN_SIDE = 64  # px: a region is at least this wide and high
 Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in keyframe px
 
@@ -106,7 +109,7 @@ def regions(
     per_px = min(1.0, thumb_width / fw)  # described px per keyframe px
     diag = math.hypot(*ref_size) * 2.0**votes.log_scale / per_px
     radius = 0.5 * diag
-    half = 1.25 * radius + 0.25 * diag + MARGIN  # size estimate +-25 %, centre off by diag/4
+    half = SIZE_ERROR * radius + MARGIN
     pts = votes.xy.astype(np.float64) * (fw, fh)
     w = votes.weight.astype(np.float64)
     near = np.hypot(*(pts[:, None, :] - pts[None, :, :]).transpose(2, 0, 1)) < radius
