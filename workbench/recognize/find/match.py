@@ -122,11 +122,11 @@ class ReferenceMatcher:
         came from, places.py), the logo matcher scans only those regions."""
         found: list[dict[str, Any]] = []
         for m in self.scanner.match(rgb, boxes):
-            hit = {"score": m.score, "bbox": m.bbox, "quad": m.quad, "how": "features"}
-            hit["inliers"] = m.inliers
+            fields = {"score": m.score, "bbox": m.bbox, "quad": m.quad, "how": "features"}
+            fields["inliers"] = m.inliers
             if boxes:
-                hit["regions"] = [list(b) for b in boxes]
-            found.append(hit)
+                fields["regions"] = [list(b) for b in boxes]
+            found.append(fields)
         if self.ref.kind == "screen" and self.ref.strings and lines:
             from workbench.recognize.interfaces import Signature, identify
 
