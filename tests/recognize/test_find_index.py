@@ -124,3 +124,30 @@ def test_verification_looks_where_the_votes_came_from() -> None:
     assert np.allclose(part[0].bbox, one_box[0], atol=12)
     both = scanner.match(twice, r2)
     assert len(both) == 2
+
+
+def test_regions_from_votes_edges_and_fallbacks() -> None:
+    """Votes near a corner give a region clipped to the keyframe; votes saying the mark
+    fills most of it, or no votes, give None (scan it whole); a cluster with under a
+    quarter of the first's weight gets no region of its own."""
+    from workbench.recognize.find.places import EMPTY, MARGIN, SIZE_ERROR, Votes, regions
+
+    def votes(points: list[tuple[float, float, float]], log_scale: float) -> Votes:
+        arr = np.array(points, np.float32)
+        return Votes(arr[:, :2], arr[:, 2], log_scale)
+
+    # 100x50 reference, keyframe 1280x720 described at 480: 2^0 -> 100 px in the thumbnail,
+    # 266.7 px in the keyframe; half-diagonal 149 px
+    corner = votes([(0.01, 0.02, 1.0), (0.03, 0.03, 1.0), (0.02, 0.05, 1.0)], 0.0)
+    [box] = regions(corner, (100, 50), (1280, 720), 480) or [None]
+    assert box is not None and box[0] == 0 and box[1] == 0
+    half = SIZE_ERROR * 0.5 * np.hypot(100, 50) * 1280 / 480 + MARGIN
+    assert abs(box[2] - (0.02 * 1280 + half)) <= 2 and abs(box[3] - (0.0333 * 720 + half)) <= 2
+    huge = votes([(0.5, 0.5, 1.0), (0.52, 0.5, 1.0)], 1.5)  # 2.8x: the whole keyframe
+    assert regions(huge, (100, 50), (1280, 720), 480) is None
+    assert regions(EMPTY, (100, 50), (1280, 720), 480) is None
+    weak = votes([(0.2, 0.3, 1.0), (0.21, 0.3, 1.0), (0.8, 0.7, 0.4)], -1.0)
+    assert len(regions(weak, (100, 50), (1280, 720), 480) or []) == 1
+    strong = votes([(0.2, 0.3, 1.0), (0.21, 0.3, 1.0), (0.8, 0.7, 0.6)], -1.0)
+    two = regions(strong, (100, 50), (1280, 720), 480) or []
+    assert len(two) == 2 and two[1][0] < 0.8 * 1280 < two[1][2]
