@@ -337,3 +337,36 @@ def test_a_wide_keyframe_is_scanned_at_most_scan_width_and_still_matched(fresh: 
     assert found, "the mark on the wide keyframe"
     x0, y0, x1, y1 = found[0]["bbox"]
     assert 700 < (x0 + x1) / 2 < 980 and 330 < (y0 + y1) / 2 < 510
+
+
+def test_the_sorted_index_is_kept_and_made_again_when_the_videos_change(fresh: Path) -> None:
+    """The searchable index is sorted once and kept in derived/find/; the next search
+    loads it and gets the same candidates; a cut-short file is made again; searching
+    other videos makes a new file and removes the one before."""
+    import numpy as np
+
+    from workbench.case import Case
+    from workbench.recognize.find import archive
+    from workbench.recognize.find.make import make_reference
+    from workbench.recognize.find.match import ReferenceMatcher
+
+    videos = _videos(fresh)
+    folder = fresh / "derived" / "find"
+    all3 = [videos["a"], videos["b"], videos["c"]]
+    with Case.open(fresh) as case:
+        ref, _ = make_reference(case, videos["a"], 2, MARK_BOX, "ana", "Korgan Vision")
+        crop = ReferenceMatcher(case, ref).crop
+        first = archive.candidates(case, crop, all3, count=3)
+        [kept] = folder.glob("inverted-*.npz")
+        stamp = kept.stat().st_mtime_ns
+        again = archive.candidates(case, crop, all3, count=3)
+        assert kept.stat().st_mtime_ns == stamp  # loaded, not made again
+        assert first is not None and again is not None and set(first) == set(again)
+        for key in first:
+            assert np.array_equal(first[key].xy, again[key].xy)
+        kept.write_bytes(kept.read_bytes()[:200])
+        assert set(archive.candidates(case, crop, all3, count=3) or {}) == set(first)
+        assert [p.name for p in folder.glob("inverted-*.npz")] == [kept.name]
+        archive.candidates(case, crop, all3[:2], count=3)
+        [other] = folder.glob("inverted-*.npz")
+        assert other.name != kept.name

@@ -42,6 +42,7 @@ BITS = 64
 SCALE_STEP = 8  # quantised scale = log2(keypoint size in px) * this
 ANGLE_BINS = 16  # histogram bins of angle differences (22.5 degrees each)
 SCALE_BINS = 12  # histogram bins of log2 scale ratios (half an octave each, -4..+2)
+BUILT = ("frames", "scales", "angles", "sigs", "offsets", "idf", "sizes", "xs", "ys")
 POSTING = np.dtype(
     [("word", "<u2"), ("scale", "u1"), ("angle", "u1"), ("x", "u1"), ("y", "u1"), ("sig", "<u8")]
 )  # x, y: the point's place in 256ths of the keyframe's width and height
@@ -231,6 +232,19 @@ class WordIndex:
                 np.ascontiguousarray(flat["y"]),
             )
         return self._built
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The searchable structure as named arrays (to keep on disk: `from_arrays`)."""
+        return dict(zip(BUILT, self._build(), strict=True))
+
+    @classmethod
+    def from_arrays(
+        cls, vocabulary: Vocabulary, keys: list[tuple[str, int]], arrays: dict[str, np.ndarray]
+    ) -> WordIndex:
+        """An index made again from `arrays()` and its keys, without sorting again."""
+        index = cls(vocabulary, list(keys))
+        index._built = tuple(arrays[name] for name in BUILT)
+        return index
 
     def places(self, rows: np.ndarray) -> np.ndarray:
         """(n, 2) float32: where postings `rows` (`Pairs.posting`) lie in their keyframe, as
