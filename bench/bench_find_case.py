@@ -155,7 +155,7 @@ def _right(found, archive: bf.Archive, shots: int) -> tuple[int, list[str]]:
     hit, others = set(), []
     for stem, frame, bbox in found:
         if not stem.startswith("v") or bbox is None:
-            others.append(f"{stem}@{frame}")
+            others.append(f"{stem}@{frame}" + (" (the reference's own clip)" * (stem == "ref")))
             continue
         i = int(stem[1:]) * shots + frame // FPS
         truth = archive.truth.get(i)
