@@ -229,6 +229,10 @@ def test_the_word_index_keeps_the_appearance_among_its_candidates(fresh: Path) -
         assert (x1 - x0) * (y1 - y0) < 0.5 * 640 * 360
         bx0, by0, bx1, by1 = o.bbox
         assert x0 <= bx0 and y0 <= by0 and bx1 <= x1 and by1 <= y1
+        # the keyframes ruled out are marked done (together): running again skips them all
+        again = find_everywhere(case, ref.id, prefilter_from=0, candidates=2)
+        assert again.skipped == again.keyframes == result.keyframes and again.filtered == 0
+        assert again.new == 0
     assert not [m for m in result.matches if m.video == videos["c"]]
     assert result.filtered > 0
     assert len(list((fresh / "derived" / "find").glob("postings-*.npz"))) == 3

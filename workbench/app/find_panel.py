@@ -55,7 +55,7 @@ def find_everywhere(
 
 
 def _results(case: Case, ref: references.Reference) -> None:
-    from workbench.recognize.find.match import matches_of
+    from workbench.recognize.find.results import matches_of
 
     found = matches_of(case, ref.id)
     st.caption(
