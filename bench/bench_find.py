@@ -221,31 +221,38 @@ def matcher_for(crop: np.ndarray, label: str) -> ScanningMatcher:
     return ScanningMatcher(lib, MatchParams(), SCAN_LIMIT)
 
 
-def decode_cost(archive: Archive, size: tuple[int, int], seconds: int = 12) -> float:
-    """CPU seconds to get one keyframe from an H.264 clip with the product's FrameReader:
-    a clip of archive keyframes panning slowly (25 fps, a keyframe every 2 s, as
-    broadcasts are cut), read at sparse increasing indices as candidates are."""
+def encode_clip(path: Path, pictures: list[np.ndarray], pan: int = 2, fps: int = 25) -> None:
+    """H.264 (libx264, a keyframe every 2 s, as broadcasts are cut) of `pictures`, each
+    held one second and panning `pan` px a frame."""
     import subprocess
-    import tempfile
 
     import imageio_ffmpeg
+
+    h, w = pictures[0].shape[:2]
+    cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", "-f", "rawvideo",
+           "-pix_fmt", "rgb24", "-s", f"{w}x{h}", "-r", str(fps), "-i", "-", "-c:v", "libx264",
+           "-preset", "veryfast", "-g", str(2 * fps), "-pix_fmt", "yuv420p", str(path)]  # fmt: skip
+    enc = subprocess.Popen(cmd, stdin=subprocess.PIPE)
+    assert enc.stdin is not None
+    for picture in pictures:
+        for n in range(fps):
+            enc.stdin.write(np.ascontiguousarray(np.roll(picture, pan * n, 1)).tobytes())
+    enc.stdin.close()
+    if enc.wait() != 0:
+        raise SystemExit(f"ffmpeg failed on {path.name}")
+
+
+def decode_cost(archive: Archive, seconds: int = 12) -> float:
+    """CPU seconds to get one keyframe from an H.264 clip with the product's FrameReader:
+    a clip of archive keyframes (`encode_clip`), read at sparse increasing indices as
+    candidates are."""
+    import tempfile
 
     from workbench.video.frames import FrameReader
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "clip.mp4"
-        exe = imageio_ffmpeg.get_ffmpeg_exe()
-        size_arg = f"{size[0]}x{size[1]}"
-        cmd = [exe, "-v", "error", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", size_arg,
-               "-r", "25", "-i", "-", "-c:v", "libx264", "-preset", "veryfast", "-g", "50",
-               "-pix_fmt", "yuv420p", str(path)]  # fmt: skip
-        enc = subprocess.Popen(cmd, stdin=subprocess.PIPE)
-        assert enc.stdin is not None
-        for n in range(seconds * 25):
-            picture = archive.keyframe(n // 25)
-            enc.stdin.write(np.ascontiguousarray(np.roll(picture, 2 * (n % 25), 1)).tobytes())
-        enc.stdin.close()
-        enc.wait()
+        encode_clip(path, [archive.keyframe(i) for i in range(seconds)])
         indices = list(range(7, seconds * 25, 23))
         with FrameReader(path) as reader:
             reader.get(0)
@@ -429,7 +436,7 @@ def main() -> None:
         f"{args.archive} keyframes (multiplied out), {plain_total / 2:.0f} s on 2 cores"
     )
 
-    decode_s = decode_cost(archive, size)
+    decode_s = decode_cost(archive)
     print(
         f"decoding a keyframe as the product does (FrameReader, H.264 {size[0]}x{size[1]}, "
         f"2-s GOP, sparse indices): {decode_s * 1000:.0f} ms CPU, added to each candidate"

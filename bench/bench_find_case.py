@@ -41,22 +41,7 @@ FPS = 25
 
 
 def _encode(path: Path, pictures: list[np.ndarray], pan: int = 2) -> None:
-    import subprocess
-
-    import imageio_ffmpeg
-
-    exe = imageio_ffmpeg.get_ffmpeg_exe()
-    cmd = [exe, "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s",
-           f"{SIZE[0]}x{SIZE[1]}", "-r", str(FPS), "-i", "-", "-c:v", "libx264", "-preset",
-           "veryfast", "-g", "50", "-pix_fmt", "yuv420p", str(path)]  # fmt: skip
-    enc = subprocess.Popen(cmd, stdin=subprocess.PIPE)
-    assert enc.stdin is not None
-    for picture in pictures:
-        for n in range(FPS):  # one second a shot, panning `pan` px a frame
-            enc.stdin.write(np.ascontiguousarray(np.roll(picture, pan * n, 1)).tobytes())
-    enc.stdin.close()
-    if enc.wait() != 0:
-        raise SystemExit(f"ffmpeg failed on {path.name}")
+    bf.encode_clip(path, pictures, pan, FPS)
 
 
 def _run(*args: object) -> str:
