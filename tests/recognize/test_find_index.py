@@ -151,3 +151,7 @@ def test_regions_from_votes_edges_and_fallbacks() -> None:
     strong = votes([(0.2, 0.3, 1.0), (0.21, 0.3, 1.0), (0.8, 0.7, 0.6)], -1.0)
     two = regions(strong, (100, 50), (1280, 720), 480) or []
     assert len(two) == 2 and two[1][0] < 0.8 * 1280 < two[1][2]
+    # words found in every keyframe weigh nothing (idf 0): still a region, no division by 0
+    weightless = votes([(0.4, 0.5, 0.0), (0.41, 0.5, 0.0)], 0.0)
+    [box] = regions(weightless, (100, 50), (1280, 720), 480) or [None]
+    assert box is not None and box[0] < 0.4 * 1280 < box[2]

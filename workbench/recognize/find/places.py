@@ -120,7 +120,8 @@ def regions(
         density = (near & free[None, :]) @ w * free
         i = int(density.argmax())
         inside = near[i] & free
-        centre = (pts[inside] * w[inside, None]).sum(0) / w[inside].sum()
+        mass = w[inside].sum()  # 0 when every word there is in every keyframe (idf 0)
+        centre = (pts[inside] * w[inside, None]).sum(0) / mass if mass > 0 else pts[inside].mean(0)
         held = float(w[free & (np.hypot(*(pts - centre).T) < radius)].sum())
         if boxes and held < SECOND * first:
             break
