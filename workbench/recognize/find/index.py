@@ -319,9 +319,19 @@ class Pairs:
     posting: np.ndarray  # int64: the posting's row in the index's sorted arrays
 
 
+def _paired(hist: np.ndarray) -> np.ndarray:
+    """Each bin plus its right neighbour (circular): a true peak on a border counts."""
+    return hist + np.roll(hist, -1, axis=1)
+
+
 def _peak(hist: np.ndarray) -> np.ndarray:
-    """Each row's best pair of neighbouring bins (circular): a true peak on a border counts."""
-    return (hist + np.roll(hist, -1, axis=1)).max(1)
+    """Each row's best pair of neighbouring bins (its weight)."""
+    return _paired(hist).max(1)
+
+
+def peak_bin(hist: np.ndarray) -> np.ndarray:
+    """Each row's best pair of neighbouring bins (its first bin), as `_peak` scores it."""
+    return _paired(hist).argmax(1)
 
 
 @dataclass(frozen=True)

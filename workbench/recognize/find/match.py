@@ -176,6 +176,7 @@ def _one_video(
         }
     key = runs.run_key(video.sha256, STAGE, params)
     thumb = archive.PARAMS.thumb_width
+    crop = (matcher.crop.shape[1], matcher.crop.shape[0])
     with transaction(case.conn):
         runs.start(case.conn, key, video.sha256, STAGE, matcher.method, params)
     done = runs.done_items(case.conn, key)
@@ -218,7 +219,6 @@ def _one_video(
                 boxes = None
                 if keep is not None:
                     size = (frame.rgb.shape[1], frame.rgb.shape[0])
-                    crop = (matcher.crop.shape[1], matcher.crop.shape[0])
                     boxes = regions(keep[(video.sha256, index)], crop, size, thumb)
                 text = lines.get(index, [])
                 job = None if own else pool.submit(matcher.match, frame.rgb, text, boxes)

@@ -18,7 +18,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from workbench.recognize.find.index import ANGLE_BINS, SCALE_BINS, SCALE_STEP, Query, WordIndex
+from workbench.recognize.find.index import (
+    ANGLE_BINS,
+    SCALE_BINS,
+    SCALE_STEP,
+    Query,
+    WordIndex,
+    peak_bin,
+)
 
 MARGIN = 24  # px around a region: SIFT finds no point within a few px of an image's edge
 WHOLE = 0.6  # regions covering more of the keyframe than this: scan the keyframe
@@ -65,8 +72,10 @@ def voted(
         return {}
     local, weight, ab, sb, ds, rows = (np.concatenate(c) for c in zip(*parts, strict=True))
     m = len(pos)
-    top_a = _peak_bin(np.bincount(local * ANGLE_BINS + ab, weight, m * ANGLE_BINS), ANGLE_BINS)
-    top_s = _peak_bin(np.bincount(local * SCALE_BINS + sb, weight, m * SCALE_BINS), SCALE_BINS)
+    by_angle = np.bincount(local * ANGLE_BINS + ab, weight, m * ANGLE_BINS)
+    by_scale = np.bincount(local * SCALE_BINS + sb, weight, m * SCALE_BINS)
+    top_a = peak_bin(by_angle.reshape(m, ANGLE_BINS))
+    top_s = peak_bin(by_scale.reshape(m, SCALE_BINS))
     good = ((ab == top_a[local]) | (ab == (top_a[local] + 1) % ANGLE_BINS)) & (
         (sb == top_s[local]) | (sb == (top_s[local] + 1) % SCALE_BINS)
     )
@@ -81,12 +90,6 @@ def voted(
             w = weight[sel].astype(np.float32)
             out[int(pos[k])] = Votes(xy[sel], w, _median(ds[sel], w) / SCALE_STEP)
     return out
-
-
-def _peak_bin(hist: np.ndarray, bins: int) -> np.ndarray:
-    """Each row's first bin of its best pair of neighbouring bins (circular, as scored)."""
-    h = hist.reshape(-1, bins)
-    return (h + np.roll(h, -1, axis=1)).argmax(1)
 
 
 def _median(values: np.ndarray, weights: np.ndarray) -> float:
