@@ -50,6 +50,7 @@ ENGINES = (
     "ppocr-small",
     "routed",
     "routed-small",
+    "routed-tesseract",
 )
 
 

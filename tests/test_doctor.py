@@ -40,6 +40,7 @@ def test_doctor_names_every_tool_the_workbench_uses(report) -> None:
         "face model for redaction",
         "torch (easyocr)",
         "onnxruntime",
+        "line reader (Cyrillic OCR)",
         "free disk",
     ):
         assert wanted in names

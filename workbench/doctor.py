@@ -231,7 +231,21 @@ def check_onnxruntime() -> list[Check]:
     import onnxruntime
 
     providers = ", ".join(onnxruntime.get_available_providers())
-    return [Check("onnxruntime", True, f"{onnxruntime.__version__}: {providers}", needed=False)]
+    out = [Check("onnxruntime", True, f"{onnxruntime.__version__}: {providers}", needed=False)]
+    from workbench.recognize.ocr.linereader import MODEL
+
+    if MODEL.is_file():
+        out.append(Check("line reader (Cyrillic OCR)", True, f"{MODEL.name}, shipped"))
+    else:
+        out.append(
+            Check(
+                "line reader (Cyrillic OCR)",
+                False,
+                f"{MODEL} is missing",
+                "reinstall the workbench (./scripts/install); the model ships in the package",
+            )
+        )
+    return out
 
 
 def check_disk(folder: Path | None) -> list[Check]:

@@ -16,6 +16,7 @@ ENGINES = (
     "ppocr-small",
     "routed",
     "routed-small",
+    "routed-tesseract",
 )
 DEFAULT = "routed"  # chosen by bench/bench_ocr_table.py (generators A, B and real photographs)
 
@@ -50,11 +51,13 @@ def make_engine(name: str = DEFAULT) -> OcrEngine:
         from workbench.recognize.ocr.ppocr import PpOcr, PpParams
 
         return PpOcr(PpParams(models="small" if name.endswith("small") else "tiny"))
-    if name in ("routed", "routed-small"):
+    if name in ("routed", "routed-small", "routed-tesseract"):
         from workbench.recognize.ocr.ppocr import PpOcr, PpParams
-        from workbench.recognize.ocr.routed import RoutedOcr
+        from workbench.recognize.ocr.routed import RoutedOcr, RouteParams
 
-        return RoutedOcr(PpOcr(PpParams(models="small" if name.endswith("small") else "tiny")))
+        pp = PpOcr(PpParams(models="small" if name.endswith("-small") else "tiny"))
+        # routed-tesseract: Cyrillic from Tesseract alone, without the line reader
+        return RoutedOcr(pp, params=RouteParams(line_reader=name != "routed-tesseract"))
     raise OcrUnavailable(f"Unknown OCR engine {name!r}; choose one of {', '.join(ENGINES)}.")
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
@@ -26,6 +27,9 @@ from workbench.recognize.ocr.ppocr import PpOcr, PpParams, crop_quad, make_hit
 from workbench.recognize.ocr.scripts import CYR_TO_LAT, fold_lookalikes, repair_scripts
 from workbench.recognize.ocr.tesseract import TesseractOcr
 from workbench.recognize.records import TextHit
+
+if TYPE_CHECKING:
+    from workbench.recognize.ocr.linereader import LineReader
 
 _TOKEN = re.compile(r"[^\W_]{3,}")
 
@@ -91,9 +95,15 @@ class RouteParams:
     lexicon_weight: float = 0.3
     min_score: float = 0.5
     classical: bool = True  # add the classical line finder's lines the detector missed
-    classical_score: float = 0.85  # ... kept only when read with this confidence
+    classical_score: float = 0.85  # ... kept only when read with this confidence,
+    classical_confirmed: bool = True  # ... or when two engines read it the same
     sure: float = 0.9  # a PP-OCR reading this confident is Latin whatever Tesseract says
     alone: float = 0.75  # a PP-OCR reading that Tesseract does not confirm needs this
+    line_reader: bool = True  # read every line with the project's line reader too
+    reader_cyrillic: float = 0.3  # a line reader's Cyrillic reading this sure makes a line Cyrillic
+    # ... and is kept unconfirmed from this confidence on (on rendered held-out lines, its
+    # readings from 0.6 on are right 9 times in 10: training/README.md)
+    reader_alone: float = 0.6
 
 
 def read_stacked(
@@ -175,6 +185,11 @@ class RoutedOcr(OcrEngine):
         self.pp = pp or PpOcr(PpParams())
         self.tess = tess or TesseractOcr("eng+rus+kaz", psm=6, min_conf=0)
         self.params = params or RouteParams()
+        self.reader: LineReader | None = None
+        if self.params.line_reader:
+            from workbench.recognize.ocr.linereader import LineReader
+
+            self.reader = LineReader(gpu=self.pp.gpu)
 
     def version(self) -> str:
         p = self.params
@@ -182,6 +197,12 @@ class RoutedOcr(OcrEngine):
             f"routed[{self.pp.version()} | {self.tess.version()}] h{p.page_height} "
             f"c{p.cyrillic} l{p.lexicon_weight} s{p.sure} a{p.alone}"
             + (" +lines" if p.classical else "")
+            + (" confirmed" if p.classical and p.classical_confirmed else "")
+            + (
+                f" + {self.reader.version()} r{p.reader_cyrillic}/{p.reader_alone}"
+                if self.reader
+                else ""
+            )
         )
 
     def read(self, image: np.ndarray) -> list[TextHit]:
@@ -192,28 +213,43 @@ class RoutedOcr(OcrEngine):
         crops = [crop_quad(image, q) for q in quads]
         pp_reads = self.pp.recognise(crops)
         tess_reads = read_stacked(self.tess, crops, self.params.page_height)
+        lr_reads = self.reader.read(crops) if self.reader else [None] * len(crops)
         engine, words = self.version(), lexicon()
         hits = []
-        for k, (quad, pp, ts) in enumerate(zip(quads, pp_reads, tess_reads, strict=True)):
-            text, score = self.choose(pp, ts, words)
-            floor = self.params.min_score if k < learned else self.params.classical_score
+        for k, (quad, pp, ts, lr) in enumerate(
+            zip(quads, pp_reads, tess_reads, lr_reads, strict=True)
+        ):
+            text, score = self.choose(pp, ts, words, lr)
+            floor = self.params.min_score
+            if k >= learned and not (
+                self.params.classical_confirmed
+                and lr is not None
+                and sum(_agree(text, r[0]) for r in (pp, ts, lr)) >= 2
+            ):
+                floor = self.params.classical_score
             if text and score >= floor:
                 readings = (
                     ("ppocr", pp[0], round(pp[1], 4)),
                     ("tesseract", ts[0], round(ts[1], 4)),
-                )
+                ) + ((("reader", lr[0], round(lr[1], 4)),) if lr else ())
                 hits.append(make_hit(text, quad, score, engine, readings))
         return hits
 
     def choose(
-        self, pp: tuple[str, float], ts: tuple[str, float], words: frozenset[str]
+        self,
+        pp: tuple[str, float],
+        ts: tuple[str, float],
+        words: frozenset[str],
+        lr: tuple[str, float] | None = None,
     ) -> tuple[str, float]:
         """The reading to keep, by script, confidence, agreement and lexicon; ("", 0) when
-        neither reading can be trusted."""
+        no reading can be trusted."""
         p = self.params
         (pp_text, pp_conf), (ts_text, ts_conf) = pp, ts
         if script_shares(pp_text)[2] > 0.3:  # Chinese: Tesseract here has no Chinese model
             return pp if pp_conf >= 0.7 or lexicon_share(pp_text, words) > 0 else ("", 0.0)
+        if lr is not None:
+            return self._choose_three(pp, ts, lr, words)
         ts_cyr = cyrillic_share(ts_text)
         pp_letters = sum(c.isalnum() for c in pp_text)
         ts_letters = sum(c.isalnum() for c in ts_text)
@@ -231,6 +267,62 @@ class RoutedOcr(OcrEngine):
         if agree or pp_conf >= p.alone or lexicon_share(pp_text, words) > 0:
             return pp
         return "", 0.0
+
+    def _choose_three(
+        self,
+        pp: tuple[str, float],
+        ts: tuple[str, float],
+        lr: tuple[str, float],
+        words: frozenset[str],
+    ) -> tuple[str, float]:
+        """With the line reader's reading too: a line is Cyrillic when the line reader or
+        Tesseract reads it so; there the line reader and Tesseract compete (PP-OCR has no
+        Cyrillic letters), elsewhere PP-OCR and Tesseract; a reading another engine
+        confirms (look-alike letters folded) is preferred over one that stands alone."""
+        p = self.params
+        (_, pp_conf), (ts_text, ts_conf), (lr_text, lr_conf) = pp, ts, lr
+        lr_cyr = (  # letters only Cyrillic has: "САМ" may be Latin look-alikes
+            cyrillic_share(lr_text) >= 0.5
+            and script_shares(lr_text)[0] > 0
+            and lr_conf >= p.reader_cyrillic
+        )
+        ts_cyr = cyrillic_share(ts_text) >= p.cyrillic and ts_conf >= p.min_tess
+        both = lr_cyr and ts_cyr
+        if ((lr_cyr or ts_cyr) and pp_conf < p.sure) or both:
+            # a sure PP-OCR reading (it has no Cyrillic letters: "Oneparop" for "Оператор")
+            # still competes unless the two Cyrillic readers read the same
+            sure = pp_conf >= p.sure and not (both and _agree(lr_text, ts_text))
+            # the line reader alone, unconfirmed, only when it is sure enough
+            lr_ok = lr_cyr and (lr_conf >= p.reader_alone or _agree(lr_text, ts_text))
+            options = [r for r, ok in ((lr, lr_ok), (ts, ts_cyr), (pp, sure)) if ok]
+            if not options:
+                return "", 0.0
+            return max(options, key=lambda r: _score(r, (lr, ts, pp), words, p))
+        # Latin: PP-OCR or Tesseract; the line reader (trained on far fewer lines than
+        # PP-OCR) only confirms one of them
+        options = [pp] + [ts] * (ts_conf >= p.min_tess)
+        best = max(options, key=lambda r: _score(r, (lr, ts, pp), words, p))
+        confirmed = any(_agree(best[0], o[0]) for o in (pp, ts, lr) if o is not best)
+        if confirmed or best[1] >= p.alone or lexicon_share(best[0], words) > 0:
+            return best
+        return "", 0.0
+
+
+def _agree(a: str, b: str) -> bool:
+    return bool(a) and fuzz.ratio(_folded(a), _folded(b)) >= 80
+
+
+def _score(
+    reading: tuple[str, float],
+    all_readings: tuple[tuple[str, float], ...],
+    words: frozenset[str],
+    p: RouteParams,
+) -> float:
+    """Confidence, plus the lexicon's share, plus 0.2 for each other engine that reads the
+    same (look-alike letters folded)."""
+    text, conf = reading
+    others = sum(_agree(text, o[0]) for o in all_readings if o is not reading)
+    return conf + p.lexicon_weight * lexicon_share(text, words) + 0.2 * others
 
 
 def _folded(text: str) -> str:
