@@ -1,14 +1,16 @@
 """`routed`: a learned detector finds the lines; each line goes to the recogniser of its
-script, and where readings disagree the lexicon decides.
+script, and where readings disagree confidence, agreement and the lexicon decide.
 
-PP-OCR's detector finds text lines in the frame. Every line is read twice: by PP-OCR's
-recogniser (Latin, digits, Chinese) on the batch of line crops, and by Tesseract
-(eng+rus+kaz, the only offline Kazakh model) on one page that stacks all crops, so one
-Tesseract call per frame. Per line: Chinese from PP-OCR; Cyrillic (Tesseract reads
-letters that only Cyrillic has) from Tesseract; Latin from whichever reading scores best
-on its confidence plus the share of its words found in the lexicon (vendor registry,
-products, interface strings, capability words). Every reading stays in the hit's
-`readings`, and so in the observation's provenance.
+PP-OCR's detector finds text lines in the frame. Every line is read three times: by
+PP-OCR's recogniser (Latin, digits, Chinese) on the batch of line crops, by Tesseract
+(eng+rus+kaz, the only offline Kazakh model from a package) on one page that stacks all
+crops, so one Tesseract call per frame, and by the project's line reader (`linereader.py`:
+Cyrillic, Kazakh, Latin, trained for filmed screen text). Per line: Chinese from PP-OCR;
+Cyrillic (the line reader or Tesseract reads letters that only Cyrillic has) from the line
+reader or Tesseract, by confidence plus the lexicon plus the agreement of the other
+engines; Latin from PP-OCR or Tesseract the same way, a reading no other engine confirms
+kept only when sure. Every reading stays in the hit's `readings`, and so in the
+observation's provenance. `routed-tesseract` is the same without the line reader.
 """
 
 from __future__ import annotations
