@@ -265,8 +265,7 @@ class RoutedOcr(OcrEngine):
         ts_score = ts_conf + p.lexicon_weight * lexicon_share(ts_text, words)
         if ts_conf >= p.min_tess and ts_score > pp_score + 0.05 and ts_cyr < p.cyrillic:
             return ts
-        agree = fuzz.ratio(_folded(pp_text), _folded(ts_text)) >= 80
-        if agree or pp_conf >= p.alone or lexicon_share(pp_text, words) > 0:
+        if _agree(pp_text, ts_text) or pp_conf >= p.alone or lexicon_share(pp_text, words) > 0:
             return pp
         return "", 0.0
 
