@@ -10,7 +10,8 @@ A match counts as right when its label is the pasted logo's and its box overlaps
 true box by IoU >= 0.5; any other match is a false positive.
 
 Compared in the same run:
-* workbench: LogoMatcher with default MatchParams (and the 'fast' preset);
+* workbench: LogoMatcher with default MatchParams (and the 'fast' preset, and the
+  defaults without the word check that confirms weak candidates by reading their words);
 * naive: plain SIFT on the frame, a brute-force matcher per reference (ratio 0.75),
   RANSAC homography, a match when it has >= 10 inliers (the OpenCV tutorial recipe):
   no shared index, no multi-scale pass, no inverted references, no appearance check.
@@ -298,6 +299,9 @@ def main() -> None:
     ap.add_argument("--no-naive", action="store_true", help="skip the plain SIFT reference")
     ap.add_argument("--previous", action="store_true", help="also the defaults of before")
     ap.add_argument("--no-fast", action="store_true", help="skip the 'fast' preset")
+    ap.add_argument(
+        "--no-words-row", action="store_true", help="skip the row without the word check"
+    )
     args = ap.parse_args()
     if args.quick:
         args.frames, args.timing_frames = 40, 8
@@ -329,6 +333,8 @@ def main() -> None:
             )
         print(f"\nprecision / recall against {EVAL_LIBRARY} references, logos >= 100 px wide:")
         presets = {"workbench": MatchParams()}
+        if not args.no_words_row:  # the same without the word check (logos/words.py)
+            presets["no word check"] = MatchParams(word_checks=0)
         if args.previous:  # the defaults before RootSIFT and the fourth reference view
             presets["previous"] = MatchParams(rootsift=False, reference_scales=(1.0, 0.6, 0.35))
         if not args.no_fast:
@@ -358,7 +364,7 @@ def main() -> None:
         for name, (wall, cpu) in timings.items():
             print(f"  {name:<16} {wall:.3f} s/frame wall, {cpu:.3f} s CPU (1 frame at a time)")
         timing = frames[: args.timing_frames]
-        for name, params in presets.items():
+        for name, params in presets.items() if timing else ():
             print(f"\nspeed of {name} on {len(timing)} keyframes at 720p:")
             for n in SIZES:
                 print("  " + speed(libs[n], params, timing, root / f"cache-{name}"))

@@ -54,6 +54,7 @@ class Verified:
     polarity: int  # 0 as drawn, 1 inverted
     look: float = 0.0  # appearance agreement, see appearance()
     score: float = 0.0
+    word: float = 0.0  # similarity of the words read to the reference's (words.py); 0: unread
 
 
 def score(inliers: int, look: float) -> float:

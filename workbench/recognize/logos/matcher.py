@@ -3,8 +3,8 @@
 One scan of the frame (SIFT, matched against every reference at once through one FLANN
 index), pose votes to pick candidates, a RANSAC homography and an appearance check per
 candidate, and for candidates that would be small in the frame a second look at an
-enlarged crop of the full-resolution frame. See `MatchParams` for the knobs and
-`geometry` for the score.
+enlarged crop of the full-resolution frame; candidates that still fail may be confirmed
+by their words (words.py). See `MatchParams` for the knobs and `geometry` for the score.
 """
 
 from __future__ import annotations
@@ -20,21 +20,30 @@ import numpy as np
 
 from workbench.recognize.logos.errors import LogoMatchError
 from workbench.recognize.logos.features import Features, binary, extract
-from workbench.recognize.logos.geometry import Verified, judged, verify
+from workbench.recognize.logos.geometry import Verified, align, appearance, judged, quad_ok, verify
 from workbench.recognize.logos.index import ReferenceIndex
 from workbench.recognize.logos.library import LogoLibrary
 from workbench.recognize.logos.params import LogoMatch, MatchParams
 from workbench.recognize.logos.votes import Candidate, Putative, consistent, pose_votes, ratio_test
+from workbench.recognize.logos.words import Reader, WordCheck, default_reader
 
 RNG_SEED = 20251117
+MIN_POSE_LOOK = 0.2  # appearance under a voted pose below which no alignment is tried
 _NAMES = {"sift": "SIFT+FLANN(kd-tree)", "orb": "ORB+FLANN(LSH)", "akaze": "AKAZE+FLANN(LSH)"}
 
 
 class LogoMatcher:
     """Holds a library's index (built once, optionally cached on disk) and matches frames."""
 
-    def __init__(self, library: LogoLibrary, params: MatchParams | None = None,
-                 cache_dir: Path | str | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        library: LogoLibrary,
+        params: MatchParams | None = None,
+        cache_dir: Path | str | None = None,
+        reader: Reader | None = None,
+    ) -> None:
+        """`reader`: what reads a logo's words (`params.word_checks`); PP-OCR by default,
+        and no word check where no reader is installed (the method string says which)."""
         self.library = library
         self.params = params or MatchParams()
         cache = Path(cache_dir) if cache_dir else None
@@ -43,6 +52,12 @@ class LogoMatcher:
         _ = self.index.flann  # build the search structure now, not on the first frame
         settings = json.dumps(self.params.to_dict(), sort_keys=True, separators=(",", ":"))
         self.method = f"opencv {cv2.__version__} {_NAMES[self.params.features]} {settings}"
+        self.words: WordCheck | None = None
+        if self.params.word_checks > 0:
+            reader = reader or default_reader()
+            if reader is not None:
+                self.words = WordCheck(reader, self.index.grays)
+            self.method += f"; {self.words.version() if self.words else 'no word reader'}"
 
     def match(self, image_rgb: np.ndarray) -> list[LogoMatch]:
         """Logos in an RGB (or grey) uint8 frame, best first, at most one per place.
@@ -59,6 +74,7 @@ class LogoMatcher:
         idx, dist = self.index.knn(frame.desc, p.knn, p.flann_checks)
         put = ratio_test(idx, dist, self.index, p.ratio, squared=not binary(p.features))
         found: list[Verified] = []
+        failed: list[Candidate] = []
         looks = 0
         for cand in pose_votes(frame, put, self.index, p.min_votes, p.max_candidates):
             sel = consistent(frame, put, self.index, cand)
@@ -74,6 +90,12 @@ class LogoMatcher:
                         best = again
             if best is not None and best.score >= p.threshold:
                 found.append(best)
+            else:
+                failed.append(cand)
+        if self.words is not None and p.word_checks > 0:
+            weak = [c for c in pose_votes(frame, put, self.index, 2, p.max_candidates)
+                    if c.votes < p.min_votes]  # fmt: skip
+            found += self._by_words(gray, sorted(failed + weak, key=lambda c: -c.weight), found)
         return [self._record(v) for v in _suppress(found)]
 
     def match_many(
@@ -118,6 +140,54 @@ class LogoMatcher:
         frame = _to_frame(local, zoom, (x0, y0))
         return self._verify(gray, frame, put, np.arange(len(put.query)), p.ransac_threshold)
 
+    def _by_words(self, gray: np.ndarray, pool: list[Candidate],
+                  found: list[Verified]) -> list[Verified]:  # fmt: skip
+        """Candidates confirmed by appearance and their words (words.py), at most
+        `word_checks` of them tried, best voted first, none where a match already is."""
+        assert self.words is not None
+        p, tried = self.params, 0
+        out: list[Verified] = []
+        for cand in pool:
+            if tried >= p.word_checks:
+                break
+            w, h = (float(v) for v in self.index.sizes[cand.ref])
+            h0 = _pose(cand, w, h)
+            outline = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
+            quad0 = cv2.perspectiveTransform(outline[None], h0)[0]
+            if any(_iou(quad0, v.quad) >= 0.33 for v in found + out):
+                continue
+            if not self.words.words(cand.ref):
+                continue  # a reference with no readable word cannot be confirmed this way
+            tried += 1
+            v = self._confirm(gray, cand.ref, h0, cand.votes)
+            if v is not None and v.score >= p.threshold:
+                out.append(v)
+        return out
+
+    def _confirm(self, gray: np.ndarray, ref: int, h0: np.ndarray, votes: int) -> Verified | None:
+        assert self.words is not None
+        p, ref_gray = self.params, self.index.grays[ref]
+        looks = [appearance(gray, h0, ref_gray, inverted) for inverted in (False, True)]
+        inverted = looks[1] > looks[0]
+        if max(looks) < MIN_POSE_LOOK:
+            return None  # nothing like the reference where the votes put it: not worth aligning
+        h_mat = align(gray, h0, ref_gray, inverted)
+        if h_mat is None:
+            return None
+        w, h = (float(v) for v in self.index.sizes[ref])
+        outline = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
+        quad = cv2.perspectiveTransform(outline[None], h_mat)[0]
+        if not quad_ok(quad, (w, h)):
+            return None
+        look = appearance(gray, h_mat, ref_gray, inverted)
+        if look < p.min_look_words:
+            return None
+        word = self.words.confirm(gray, ref, h_mat)
+        if word < p.min_word:
+            return None
+        return Verified(ref, h_mat, quad, votes, votes, 0.0, int(inverted), look, look * word,
+                        word)  # fmt: skip
+
     def _record(self, v: Verified) -> LogoMatch:
         label = self.index.labels[v.ref]
         quad = tuple((round(float(x), 2), round(float(y), 2)) for x, y in v.quad)
@@ -126,6 +196,8 @@ class LogoMatcher:
                 round(float(hi[0]), 2), round(float(hi[1]), 2))  # fmt: skip
         details = {"look": round(v.look, 3), "coverage": round(v.coverage, 3),
                    "matches": float(v.matches), "inverted": float(v.polarity)}  # fmt: skip
+        if v.word:
+            details["word"] = round(v.word, 3)
         return LogoMatch(label, self.library.vendor(label), round(v.score, 4), quad, bbox,
                          v.inliers, self.method, details)  # fmt: skip
 
@@ -144,6 +216,14 @@ def _to_frame(f: Features, zoom: float, origin: tuple[float, float]) -> Features
     """Features of an image resized by `zoom` from frame px at `origin`, back in frame px."""
     shift = 0.5 / zoom - 0.5  # cv2.resize aligns pixel centres, not corners
     return f.scaled(zoom, (origin[0] + shift, origin[1] + shift))
+
+
+def _pose(cand: Candidate, w: float, h: float) -> np.ndarray:
+    """The candidate's voted similarity as a homography, reference px -> frame px."""
+    a = math.radians(cand.angle)
+    rot = cand.scale * np.array([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]])
+    shift = np.array(cand.center) - rot @ np.array([w / 2, h / 2])
+    return np.array([[*rot[0], shift[0]], [*rot[1], shift[1]], [0.0, 0.0, 1.0]])
 
 
 def _suppress(found: list[Verified]) -> list[Verified]:

@@ -21,6 +21,12 @@ class MatchParams:
     (`reference_scales`, the small views also blurred), and the best `max_refine`
     candidates that would be narrower than `refine_width` px and did not pass get a second
     look in a crop of the full-resolution frame enlarged up to `max_upscale` times.
+
+    Candidates that still fail (often two or three keypoint votes: too few for a
+    homography) may be confirmed by their words (words.py): the best `word_checks` of
+    them are aligned on pixels from their voted pose, and kept when they look like the
+    reference (`min_look_words`) and the reference's own words are read at the same
+    place (`min_word`); such a match is scored look x word similarity.
     """
 
     features: str = "sift"  # "sift" (default), "orb" or "akaze" (if this OpenCV has it)
@@ -44,6 +50,9 @@ class MatchParams:
     refine_width: float = 260.0  # px; crops are enlarged so the logo is about this wide
     max_upscale: float = 3.0
     threshold: float = 0.5  # score at or above which a match is reported
+    word_checks: int = 4  # failed candidates per frame that may be confirmed by words; 0: off
+    min_look_words: float = 0.6  # appearance such a candidate needs after alignment
+    min_word: float = 0.8  # similarity of the words read there to the reference's words
 
     @classmethod
     def fast(cls, **changes: Any) -> MatchParams:
