@@ -10,6 +10,7 @@ Neither generator's fonts (DejaVu, Liberation, Noto) nor its phrases are in the 
 reader's training (training/README.md).
 
     PYTHONPATH=. .venv/bin/python bench/bench_line_reader.py [--frames 6] [--seed 2000]
+        [--model OTHER.onnx]   # also a second line reader model, same crops, same run
 """
 
 from __future__ import annotations
@@ -53,13 +54,15 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--frames", type=int, default=6)
     ap.add_argument("--seed", type=int, default=2000)
+    ap.add_argument("--model", type=Path, help="a second line reader model to compare")
     args = ap.parse_args()
     n = args.frames
     tess = TesseractOcr("eng+rus+kaz", psm=6, min_conf=0)
     reader = LineReader()
     pp = PpOcr(PpParams())
-    print(reader.version(), "|", pp.version())
-    cells: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    other = LineReader(args.model) if args.model else None
+    print(reader.version(), "|", pp.version(), "|", other.version() if other else "")
+    cells: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
     seconds = {"tesseract": 0.0, "reader": 0.0, "ppocr": 0.0}
     lines = 0
     for source, make in (("A", make_frame), ("B", make_frame_b)):
@@ -76,28 +79,35 @@ def main() -> None:
             seconds["tesseract"] += t1 - t0
             seconds["reader"] += t2 - t1
             seconds["ppocr"] += time.perf_counter() - t2
+            by_other = other.read(crops) if other else [("", 0.0)] * len(crops)
             lines += len(crops)
-            for t, (ts, _), (lr, _), (pr, _) in zip(texts, by_tess, by_reader, by_pp, strict=True):
-                script = "latin" if t.script == "latin" else "cyrillic"
+            readings = zip(texts, by_tess, by_reader, by_pp, by_other, strict=True)
+            for t, (ts, _), (lr, _), (pr, _), (ot, _) in readings:
+                script = t.script if t.script in ("latin", "kazakh") else "cyrillic"
                 cell = cells[(source, script, band(t.height))]
                 cell[0] += 1
-                cell[1] += fuzz.ratio(norm(t.text), norm(ts)) >= 80
-                cell[2] += fuzz.ratio(norm(t.text), norm(lr)) >= 80
-                cell[3] += fuzz.ratio(norm(t.text), norm(pr)) >= 80
+                for i, read in enumerate((ts, lr, pr, ot), 1):
+                    cell[i] += fuzz.ratio(norm(t.text), norm(read)) >= 80
     print(f"\n{n} frames of A and of B (seeds {args.seed}..), {lines} lines (Chinese left out)")
     head = f"{'source':<6} {'script':<9} {'height':<6} {'lines':>5} |"
-    print(head + " tesseract | line reader | PP-OCR (no Cyrillic)")
+    print(
+        head + " tesseract | line reader | PP-OCR (no Cyrillic)" + (" | --model" if other else "")
+    )
+
+    def row(label: tuple[str, str, str], of: int, ts: int, lr: int, pr: int, ot: int) -> str:
+        extra = f" | {ot / of:7.2f}" if other else ""
+        return (f"{label[0]:<6} {label[1]:<9} {label[2]:<6} {of:>5} | {ts / of:9.2f} | "
+                f"{lr / of:11.2f} | {pr / of:6.2f}{extra}")  # fmt: skip
+
     for key in sorted(cells, key=lambda k: (k[0], k[1], ["<10", "10-16", ">=16"].index(k[2]))):
-        of, ts, lr, pr = cells[key]
-        print(f"{key[0]:<6} {key[1]:<9} {key[2]:<6} {of:>5} | {ts / of:9.2f} | {lr / of:11.2f}"
-              f" | {pr / of:6.2f}")  # fmt: skip
+        print(row(key, *cells[key]))
     for source in ("A", "B"):
-        for script in ("cyrillic", "latin"):
+        for script in ("cyrillic", "kazakh", "latin"):
             tot = [sum(v[i] for k, v in cells.items()
                        if k[0] == source and k[1] == script and k[2] != "<10")
-                   for i in range(4)]  # fmt: skip
-            print(f"{source:<6} {script:<9} {'>=10':<6} {tot[0]:>5} | {tot[1] / tot[0]:9.2f} | "
-                  f"{tot[2] / tot[0]:11.2f} | {tot[3] / tot[0]:6.2f}")  # fmt: skip
+                   for i in range(5)]  # fmt: skip
+            if tot[0]:
+                print(row((source, script, ">=10"), *tot))
     rate = {k: lines / v for k, v in seconds.items()}
     ratio = rate["reader"] / rate["tesseract"]
     print(f"\nlines/s: tesseract {rate['tesseract']:.0f}, line reader {rate['reader']:.0f} "

@@ -171,3 +171,14 @@ def test_the_text_stage_keeps_every_reading_and_resolves_a_chinese_vendor(tmp_pa
     readings = json.loads(chinese["params"])["readings"]
     assert {r["engine"] for r in readings} == {"ppocr", "tesseract", "reader"}
     assert any(fuzz.ratio("поиск по лицу", t.casefold()) >= 80 for t in by_text), list(by_text)
+
+
+def test_the_line_reader_also_reads_a_tighter_box_of_each_line() -> None:
+    from workbench.recognize.ocr.routed import lower
+
+    quad = np.array([[10, 20], [110, 20], [110, 60], [10, 60]], np.float32)
+    assert lower(quad, 0.1).tolist() == [[10, 24], [110, 24], [110, 56], [10, 56]]
+    turned = np.array([[0, 0], [100, 10], [96, 50], [-4, 40]], np.float32)  # leaning
+    low = lower(turned, 0.25)
+    assert np.allclose(low[0], [-1, 10]) and np.allclose(low[2], [97, 40])
+    assert np.allclose(lower(turned, 0.0), turned)

@@ -106,6 +106,20 @@ class RouteParams:
     # ... and is kept unconfirmed from this confidence on (on rendered held-out lines, its
     # readings from 0.6 on are right 9 times in 10: training/README.md)
     reader_alone: float = 0.6
+    # the line reader also reads each line with its box made this much lower at top and
+    # bottom (shares of its height), and its most confident reading is kept: the
+    # detector's boxes are loose, and a tighter crop gives small text more of the
+    # reader's 32 px (bench: A Cyrillic >= 10 px read 0.72 -> 0.78, seed 2000)
+    reader_shrinks: tuple[float, ...] = (0.08, 0.16)
+
+
+def lower(quad: np.ndarray, share: float) -> np.ndarray:
+    """The quad with its top and bottom edges each moved `share` of its height inwards."""
+    q = np.asarray(quad, np.float32)
+    top, bottom = q[[0, 1]], q[[3, 2]]
+    step = (bottom - top) * share
+    return np.array([top[0] + step[0], top[1] + step[1], bottom[1] - step[1],
+                     bottom[0] - step[0]], np.float32)  # fmt: skip
 
 
 def read_stacked(
@@ -202,6 +216,7 @@ class RoutedOcr(OcrEngine):
             + (" confirmed" if p.classical and p.classical_confirmed else "")
             + (
                 f" + {self.reader.version()} r{p.reader_cyrillic}/{p.reader_alone}"
+                f" s{','.join(str(v) for v in p.reader_shrinks)}"
                 if self.reader
                 else ""
             )
@@ -215,7 +230,7 @@ class RoutedOcr(OcrEngine):
         crops = [crop_quad(image, q) for q in quads]
         pp_reads = self.pp.recognise(crops)
         tess_reads = read_stacked(self.tess, crops, self.params.page_height)
-        lr_reads = self.reader.read(crops) if self.reader else [None] * len(crops)
+        lr_reads = self._read_lines(image, quads, crops) if self.reader else [None] * len(crops)
         engine, words = self.version(), lexicon()
         hits = []
         for k, (quad, pp, ts, lr) in enumerate(
@@ -236,6 +251,18 @@ class RoutedOcr(OcrEngine):
                 ) + ((("reader", lr[0], round(lr[1], 4)),) if lr else ())
                 hits.append(make_hit(text, quad, score, engine, readings))
         return hits
+
+    def _read_lines(
+        self, image: np.ndarray, quads: list[np.ndarray], crops: list[np.ndarray]
+    ) -> list[tuple[str, float]]:
+        """The line reader's most confident reading of each line, over its crop and the
+        crops of its box made lower by each of `reader_shrinks`."""
+        assert self.reader is not None
+        best = self.reader.read(crops)
+        for share in self.params.reader_shrinks:
+            tighter = self.reader.read([crop_quad(image, lower(q, share)) for q in quads])
+            best = [t if t[1] > b[1] else b for t, b in zip(tighter, best, strict=True)]
+        return best
 
     def choose(
         self,
