@@ -182,3 +182,13 @@ def test_the_line_reader_also_reads_a_tighter_box_of_each_line() -> None:
     low = lower(turned, 0.25)
     assert np.allclose(low[0], [-1, 10]) and np.allclose(low[2], [97, 40])
     assert np.allclose(lower(turned, 0.0), turned)
+
+
+def test_a_short_cyrillic_reading_only_tesseract_makes_is_dropped(routed) -> None:
+    words: frozenset[str] = frozenset()
+    # foliage on a real photograph: Tesseract "ж" at 0.95, the others read something else
+    assert routed.choose(("E", 0.17), ("ж", 0.95), words, ("«", 0.5)) == ("", 0.0)
+    assert routed.choose(("", 0.0), ("км", 0.91), words, ("мр", 0.22)) == ("", 0.0)
+    # a real word, or a short one another engine confirms, stays
+    assert routed.choose(("D", 0.3), ("Архив", 0.8), words, ("1а", 0.22)) == ("Архив", 0.8)
+    assert routed.choose(("", 0.0), ("Да", 0.9), words, ("Да", 0.7))[0] == "Да"

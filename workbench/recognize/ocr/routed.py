@@ -111,6 +111,9 @@ class RouteParams:
     # detector's boxes are loose, and a tighter crop gives small text more of the
     # reader's 32 px (bench: A Cyrillic >= 10 px read 0.72 -> 0.78, seed 2000)
     reader_shrinks: tuple[float, ...] = (0.08, 0.16)
+    # an unconfirmed Tesseract Cyrillic reading needs this many letters or digits (real
+    # photographs: foliage and bricks read "ж", "км" at 0.9; real precision 0.88 -> 0.91)
+    tess_alone_letters: int = 3
 
 
 def lower(quad: np.ndarray, share: float) -> np.ndarray:
@@ -216,7 +219,7 @@ class RoutedOcr(OcrEngine):
             + (" confirmed" if p.classical and p.classical_confirmed else "")
             + (
                 f" + {self.reader.version()} r{p.reader_cyrillic}/{p.reader_alone}"
-                f" s{','.join(str(v) for v in p.reader_shrinks)}"
+                f" s{','.join(str(v) for v in p.reader_shrinks)} t{p.tess_alone_letters}"
                 if self.reader
                 else ""
             )
@@ -322,7 +325,14 @@ class RoutedOcr(OcrEngine):
             sure = pp_conf >= p.sure and not (both and _agree(lr_text, ts_text))
             # the line reader alone, unconfirmed, only when it is sure enough
             lr_ok = lr_cyr and (lr_conf >= p.reader_alone or _agree(lr_text, ts_text))
-            options = [r for r, ok in ((lr, lr_ok), (ts, ts_cyr), (pp, sure)) if ok]
+            # Tesseract alone: reads textures as short Cyrillic words ("ж", "км") with high
+            # confidence; such a reading needs a few letters or another engine's word
+            ts_ok = ts_cyr and (
+                sum(c.isalnum() for c in ts_text) >= p.tess_alone_letters
+                or _agree(ts_text, lr_text)
+                or _agree(ts_text, pp[0])
+            )
+            options = [r for r, ok in ((lr, lr_ok), (ts, ts_ok), (pp, sure)) if ok]
             if not options:
                 return "", 0.0
             return max(options, key=lambda r: _score(r, (lr, ts, pp), words, p))
