@@ -53,6 +53,9 @@ def test_logos_stage_suggests_the_logo_once_with_its_vendor(
     assert abs((x0 + x1) / 2 - 640) < 40 and abs((y0 + y1) / 2 - 300) < 40
     assert len(found["quad"]) == 4 and found["status"] == "suggested"
     assert found["frame_index"] < 20 and "opencv" in found["method"].lower()
+    assert "words read by PP-OCRv6" in found["method"]  # the word check, named
+    how = found["params"]["details"]  # how it was verified, kept with the suggestion
+    assert found["params"]["inliers"] >= 6 and 0.5 <= how["look"] <= 1.0
     again = run_cli("analyze", case_dir, "--stages", "logos", "--logos", LIBRARY)
     assert "already done" in again.stdout
     assert len(json.loads(run_cli("findings", case_dir, "--kind", "logo").stdout)) == 1

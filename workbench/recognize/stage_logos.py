@@ -93,7 +93,12 @@ def run_logo_stage(
                     quad=tuple((float(x), float(y)) for x, y in m.quad),
                     score=float(m.score),
                     run_key=key,
-                    params={"inliers": int(m.inliers), "library": key_params["library"]},
+                    # how it was verified: inliers, look, coverage, the word check
+                    params={
+                        "inliers": int(m.inliers),
+                        "library": key_params["library"],
+                        "details": dict(m.details),
+                    },
                 )
             )
         return new, {"matches": len(new)}

@@ -122,9 +122,7 @@ class LogoMatcher:
         """Look again around a candidate in the full-resolution frame, enlarged `zoom` times."""
         p = self.params
         w, h = (float(v) for v in self.index.sizes[cand.ref])
-        a = math.radians(cand.angle)
-        rot = cand.scale * np.array([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]])
-        corners = np.array([[-w, -h], [w, -h], [w, h], [-w, h]]) / 2 @ rot.T + cand.center
+        corners = _place(_pose(cand, w, h), w, h)
         margin = 0.25 * cand.scale * w + 8  # room for perspective and a wrong centre
         x0, y0 = np.maximum(np.floor(corners.min(0) - margin).astype(int), 0)
         x1, y1 = np.minimum(np.ceil(corners.max(0) + margin).astype(int), gray.shape[1::-1])
@@ -152,9 +150,7 @@ class LogoMatcher:
                 break
             w, h = (float(v) for v in self.index.sizes[cand.ref])
             h0 = _pose(cand, w, h)
-            outline = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
-            quad0 = cv2.perspectiveTransform(outline[None], h0)[0]
-            if any(_iou(quad0, v.quad) >= 0.33 for v in found + out):
+            if any(_iou(_place(h0, w, h), v.quad) >= 0.33 for v in found + out):
                 continue
             if not self.words.words(cand.ref):
                 continue  # a reference with no readable word cannot be confirmed this way
@@ -175,8 +171,7 @@ class LogoMatcher:
         if h_mat is None:
             return None
         w, h = (float(v) for v in self.index.sizes[ref])
-        outline = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
-        quad = cv2.perspectiveTransform(outline[None], h_mat)[0]
+        quad = _place(h_mat, w, h)
         if not quad_ok(quad, (w, h)):
             return None
         look = appearance(gray, h_mat, ref_gray, inverted)
@@ -185,7 +180,8 @@ class LogoMatcher:
         word = self.words.confirm(gray, ref, h_mat)
         if word < p.min_word:
             return None
-        return Verified(ref, h_mat, quad, votes, votes, 0.0, int(inverted), look, look * word,
+        # no RANSAC inliers: `matches` holds the pose votes that proposed it
+        return Verified(ref, h_mat, quad, 0, votes, 0.0, int(inverted), look, look * word,
                         word)  # fmt: skip
 
     def _record(self, v: Verified) -> LogoMatch:
@@ -224,6 +220,12 @@ def _pose(cand: Candidate, w: float, h: float) -> np.ndarray:
     rot = cand.scale * np.array([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]])
     shift = np.array(cand.center) - rot @ np.array([w / 2, h / 2])
     return np.array([[*rot[0], shift[0]], [*rot[1], shift[1]], [0.0, 0.0, 1.0]])
+
+
+def _place(h_mat: np.ndarray, w: float, h: float) -> np.ndarray:
+    """A w x h reference's corners (TL, TR, BR, BL) in the frame under `h_mat`."""
+    outline = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
+    return cv2.perspectiveTransform(outline[None], h_mat)[0]
 
 
 def _suppress(found: list[Verified]) -> list[Verified]:
