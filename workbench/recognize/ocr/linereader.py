@@ -32,7 +32,7 @@ def prepare(crop: np.ndarray, height: int = HEIGHT, max_width: int = MAX_WIDTH) 
     stretched, `height` pixels high, values in [-1, 1]; (height, width) float32."""
     import cv2
 
-    from workbench.recognize.ocr.prep import is_light_on_dark
+    from workbench.recognize.ocr.prep import is_light_on_dark, stretch
 
     gray = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY) if crop.ndim == 3 else crop
     if gray.dtype != np.uint8:
@@ -45,10 +45,7 @@ def prepare(crop: np.ndarray, height: int = HEIGHT, max_width: int = MAX_WIDTH) 
     line = cv2.resize(
         gray, (width, height), interpolation=cv2.INTER_AREA if shrink else cv2.INTER_CUBIC
     ).astype(np.float32)
-    lo, hi = np.percentile(line, (2, 98))
-    if hi - lo >= 8:
-        line = np.clip((line - lo) * 255 / (hi - lo), 0, 255)
-    return (line / 127.5 - 1.0).astype(np.float32)
+    return (stretch(line, (2, 98)) / 127.5 - 1.0).astype(np.float32)
 
 
 def decode(probs: np.ndarray, charset: str) -> tuple[str, float]:

@@ -27,6 +27,15 @@ def is_light_on_dark(gray: np.ndarray) -> bool:
     return bright < 0.5
 
 
+def stretch(line: np.ndarray, percentiles: tuple[float, float]) -> np.ndarray:
+    """A grey line's contrast stretched so that the given percentiles become 0 and 255
+    (clipped); returned as it is when they lie closer than 8 grey levels (a flat crop)."""
+    lo, hi = np.percentile(line, percentiles)
+    if hi - lo < 8:
+        return line
+    return np.clip((line.astype(np.float32) - lo) * 255 / (hi - lo), 0, 255)
+
+
 def prepare(image: np.ndarray, prep: Prep) -> tuple[np.ndarray, float]:
     """Return the image to read (RGB) and the scale it was resized by."""
     import cv2

@@ -130,7 +130,7 @@ def read_stacked(
 ) -> list[tuple[str, float]]:
     """Each crop scaled to `height`, dark on light, stacked on one page that Tesseract
     reads in one call: (text, mean word confidence) per crop."""
-    from workbench.recognize.ocr.prep import is_light_on_dark
+    from workbench.recognize.ocr.prep import is_light_on_dark, stretch
 
     gap, margin = height // 2, 16
     rows, tops, y = [], [], gap
@@ -141,10 +141,7 @@ def read_stacked(
         line = cv2.resize(gray, (width, height), interpolation=cv2.INTER_CUBIC)
         if is_light_on_dark(line):
             line = 255 - line
-        lo, hi = np.percentile(line, (3, 97))
-        if hi - lo >= 8:
-            line = np.clip((line.astype(np.float32) - lo) * 255 / (hi - lo), 0, 255)
-        rows.append(line.astype(np.uint8))
+        rows.append(stretch(line, (3, 97)).astype(np.uint8))
         tops.append(y)
         y += height + gap
     if not rows:
